@@ -1,0 +1,28 @@
+//! The canonical enrollment model shared by every vendor dialect.
+//!
+//! Pure: no I/O, no database, no HTTP. Time comes in through [`Clock`] (or as an explicit
+//! `now` argument), so expiry, due dates and token lifetimes are testable without sleeping.
+//!
+//! * [`state`]: the canonical [`EnrollmentState`]s.
+//! * [`transition`]: the explicit transition table ([`Command`] × state → state).
+//! * [`enrollment`]: an enrollment's data and the guards (access date, due date, expiry).
+//! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
+//! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons),
+//!   invitations and the per-dialect identifier crosswalk.
+//! * [`ledger`]: an in-memory reference ledger used to state the invariants (and to test them).
+
+pub mod clock;
+pub mod enrollment;
+pub mod error;
+pub mod ledger;
+pub mod lesson;
+pub mod model;
+pub mod state;
+pub mod transition;
+pub mod vocab;
+
+pub use clock::{Clock, OffsetClock, SystemClock};
+pub use enrollment::{Enrollment, EnrollmentDates, NewEnrollment};
+pub use error::DomainError;
+pub use state::EnrollmentState;
+pub use transition::{Command, CommandKind};
