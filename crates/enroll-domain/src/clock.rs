@@ -28,7 +28,9 @@ pub struct OffsetClock {
 impl OffsetClock {
     /// A clock `offset_ms` milliseconds ahead of the wall clock.
     pub fn new(offset_ms: i64) -> Self {
-        Self { offset_ms: AtomicI64::new(offset_ms) }
+        Self {
+            offset_ms: AtomicI64::new(offset_ms),
+        }
     }
 
     /// The current offset in milliseconds.
@@ -44,7 +46,18 @@ impl OffsetClock {
     /// Moves the clock forward (or back, with a negative duration); returns the new offset.
     pub fn advance(&self, by: Duration) -> i64 {
         let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst).saturating_add(ms)
+        self.offset_ms
+            .fetch_add(ms, Ordering::SeqCst)
+            .saturating_add(ms)
+    }
+}
+
+impl OffsetClock {
+    /// The current time as RFC 3339 text.
+    pub fn now_rfc3339(&self) -> String {
+        self.now()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
     }
 }
 

@@ -40,7 +40,12 @@ pub struct NewEnrollment {
 }
 
 /// Chooses the starting state from how the enrollment came about.
-pub fn initial_state(invited: bool, needs_approval: bool, course_full: bool, needs_session: bool) -> EnrollmentState {
+pub fn initial_state(
+    invited: bool,
+    needs_approval: bool,
+    course_full: bool,
+    needs_session: bool,
+) -> EnrollmentState {
     if invited {
         EnrollmentState::Invited
     } else if needs_approval {
@@ -126,13 +131,19 @@ impl Enrollment {
         let kind = cmd.kind();
         let learning = matches!(
             kind,
-            CommandKind::Start | CommandKind::RecordProgress | CommandKind::Complete | CommandKind::Fail
+            CommandKind::Start
+                | CommandKind::RecordProgress
+                | CommandKind::Complete
+                | CommandKind::Fail
         );
         if learning {
             if self.dates.access.is_some_and(|a| now < a) {
                 return Err(DomainError::NotYetAccessible);
             }
-            if self.lock_after_due && self.dates.due.is_some_and(|d| d <= now) && !self.state.is_terminal() {
+            if self.lock_after_due
+                && self.dates.due.is_some_and(|d| d <= now)
+                && !self.state.is_terminal()
+            {
                 return Err(DomainError::Locked);
             }
         }
@@ -140,7 +151,10 @@ impl Enrollment {
         let to = next_state(self.state, kind)?;
         self.state = to;
         match cmd {
-            Command::RecordProgress { progress, time_spent_ms } => {
+            Command::RecordProgress {
+                progress,
+                time_spent_ms,
+            } => {
                 self.progress = progress.max(self.progress);
                 self.time_spent_ms = self.time_spent_ms.saturating_add(*time_spent_ms);
             }
@@ -154,7 +168,10 @@ impl Enrollment {
         if learning && self.dates.started.is_none() {
             self.dates.started = Some(now);
         }
-        if matches!(to, EnrollmentState::Completed | EnrollmentState::Failed | EnrollmentState::NotComplete) {
+        if matches!(
+            to,
+            EnrollmentState::Completed | EnrollmentState::Failed | EnrollmentState::NotComplete
+        ) {
             self.dates.completed = Some(now);
         }
         self.dates.edited = Some(now);
@@ -173,11 +190,16 @@ fn validate(cmd: &Command) -> Result<(), DomainError> {
         if (0.0..=100.0).contains(&v) {
             Ok(())
         } else {
-            Err(DomainError::Invalid(format!("{what} must be between 0 and 100")))
+            Err(DomainError::Invalid(format!(
+                "{what} must be between 0 and 100"
+            )))
         }
     };
     match cmd {
-        Command::RecordProgress { progress, time_spent_ms } => {
+        Command::RecordProgress {
+            progress,
+            time_spent_ms,
+        } => {
             pct(*progress, "progress")?;
             if *time_spent_ms < 0 {
                 return Err(DomainError::Invalid("time spent cannot be negative".into()));

@@ -7,7 +7,10 @@ use crate::transition::CommandKind;
 pub enum DomainError {
     /// The command is not allowed from the enrollment's current state.
     #[error("cannot {command} an enrollment that is {from}")]
-    IllegalTransition { from: EnrollmentState, command: CommandKind },
+    IllegalTransition {
+        from: EnrollmentState,
+        command: CommandKind,
+    },
     /// The learner already has an active enrollment in the course.
     #[error("the learner is already enrolled in this course")]
     AlreadyEnrolled,

@@ -16,9 +16,9 @@ pub struct Ledger {
 
 impl Ledger {
     fn active_mut(&mut self, tenant: Uuid, learner: Uuid, course: Uuid) -> Option<&mut Enrollment> {
-        self.enrollments
-            .iter_mut()
-            .find(|e| e.active && e.tenant_id == tenant && e.learner_id == learner && e.course_id == course)
+        self.enrollments.iter_mut().find(|e| {
+            e.active && e.tenant_id == tenant && e.learner_id == learner && e.course_id == course
+        })
     }
 
     /// Enrolls; with `reenroll`, an existing active enrollment is archived first.
@@ -53,7 +53,12 @@ impl Ledger {
     }
 
     /// Applies a command to one enrollment (time-based expiry first).
-    pub fn apply(&mut self, id: Uuid, cmd: &Command, now: OffsetDateTime) -> Result<(), DomainError> {
+    pub fn apply(
+        &mut self,
+        id: Uuid,
+        cmd: &Command,
+        now: OffsetDateTime,
+    ) -> Result<(), DomainError> {
         let e = self
             .enrollments
             .iter_mut()
@@ -84,14 +89,20 @@ impl Ledger {
     pub fn check_invariants(&self) -> Result<(), String> {
         for (i, a) in self.enrollments.iter().enumerate() {
             for b in &self.enrollments[i + 1..] {
-                if a.active && b.active && (a.tenant_id, a.learner_id, a.course_id) == (b.tenant_id, b.learner_id, b.course_id) {
+                if a.active
+                    && b.active
+                    && (a.tenant_id, a.learner_id, a.course_id)
+                        == (b.tenant_id, b.learner_id, b.course_id)
+                {
                     return Err(format!("two active enrollments: {} and {}", a.id, b.id));
                 }
             }
             if !(0.0..=100.0).contains(&a.progress) {
                 return Err(format!("progress out of range: {}", a.progress));
             }
-            if a.state == crate::EnrollmentState::Completed && (a.dates.completed.is_none() || a.progress < 100.0) {
+            if a.state == crate::EnrollmentState::Completed
+                && (a.dates.completed.is_none() || a.progress < 100.0)
+            {
                 return Err(format!("completed without completion data: {}", a.id));
             }
             if a.dates.started.is_some() && a.dates.started < a.dates.added {

@@ -17,8 +17,13 @@ pub enum Dialect {
 
 impl Dialect {
     /// Every dialect.
-    pub const ALL: [Dialect; 5] =
-        [Self::Absorb, Self::ScormCloud, Self::Lms365, Self::Ispring, Self::TrainerCentral];
+    pub const ALL: [Dialect; 5] = [
+        Self::Absorb,
+        Self::ScormCloud,
+        Self::Lms365,
+        Self::Ispring,
+        Self::TrainerCentral,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -92,7 +97,9 @@ pub struct Learner {
 impl Learner {
     /// "First Last", as vendors print it.
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
     }
 }
 
@@ -112,7 +119,12 @@ pub fn in_subtree(departments: &[Department], root: Uuid, candidate: Uuid) -> bo
     for _ in 0..=departments.len() {
         match current {
             Some(id) if id == root => return true,
-            Some(id) => current = departments.iter().find(|d| d.id == id).and_then(|d| d.parent_id),
+            Some(id) => {
+                current = departments
+                    .iter()
+                    .find(|d| d.id == id)
+                    .and_then(|d| d.parent_id)
+            }
             None => return false,
         }
     }

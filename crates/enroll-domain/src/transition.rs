@@ -127,21 +127,40 @@ const OPEN: &[EnrollmentState] = &[
 pub const TABLE: &[(CommandKind, &[EnrollmentState], EnrollmentState)] = &[
     (CommandKind::Accept, &[Invited], NotStarted),
     (CommandKind::Approve, &[PendingApproval], NotStarted),
-    (CommandKind::Decline, &[Invited, PendingApproval, Waitlisted], Declined),
+    (
+        CommandKind::Decline,
+        &[Invited, PendingApproval, Waitlisted],
+        Declined,
+    ),
     (CommandKind::Admit, &[Waitlisted], NotStarted),
-    (CommandKind::ChooseSession, &[AwaitingSessionChoice, NotStarted], NotStarted),
+    (
+        CommandKind::ChooseSession,
+        &[AwaitingSessionChoice, NotStarted],
+        NotStarted,
+    ),
     (CommandKind::ChooseSession, &[InProgress], InProgress),
     (CommandKind::Start, LEARNING, InProgress),
     (CommandKind::RecordProgress, LEARNING, InProgress),
-    (CommandKind::Complete, &[NotStarted, InProgress, NotComplete], Completed),
-    (CommandKind::Fail, &[NotStarted, InProgress, NotComplete], Failed),
+    (
+        CommandKind::Complete,
+        &[NotStarted, InProgress, NotComplete],
+        Completed,
+    ),
+    (
+        CommandKind::Fail,
+        &[NotStarted, InProgress, NotComplete],
+        Failed,
+    ),
     (CommandKind::MarkNotComplete, LEARNING, NotComplete),
     (CommandKind::Expire, OPEN, Expired),
     (CommandKind::Cancel, OPEN, Cancelled),
 ];
 
 /// Where `command` takes an enrollment in state `from`, or why it cannot.
-pub fn next_state(from: EnrollmentState, command: CommandKind) -> Result<EnrollmentState, DomainError> {
+pub fn next_state(
+    from: EnrollmentState,
+    command: CommandKind,
+) -> Result<EnrollmentState, DomainError> {
     TABLE
         .iter()
         .find(|(kind, froms, _)| *kind == command && froms.contains(&from))

@@ -60,7 +60,12 @@ pub fn to_scorm(state: EnrollmentState) -> (&'static str, &'static str) {
         Failed => ("COMPLETED", "FAILED"),
         NotComplete => ("INCOMPLETE", "FAILED"),
         Expired => ("INCOMPLETE", "UNKNOWN"),
-        Invited | PendingApproval | Waitlisted | AwaitingSessionChoice | NotStarted | Declined
+        Invited
+        | PendingApproval
+        | Waitlisted
+        | AwaitingSessionChoice
+        | NotStarted
+        | Declined
         | Cancelled => ("UNKNOWN", "UNKNOWN"),
     }
 }

@@ -7,10 +7,21 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Enroll { learner: u8, course: u8, reenroll: bool },
-    Apply { pick: usize, cmd: Command },
-    Unenroll { pick: usize },
-    Tick { ms: i64 },
+    Enroll {
+        learner: u8,
+        course: u8,
+        reenroll: bool,
+    },
+    Apply {
+        pick: usize,
+        cmd: Command,
+    },
+    Unenroll {
+        pick: usize,
+    },
+    Tick {
+        ms: i64,
+    },
 }
 
 fn command() -> impl Strategy<Value = Command> {
@@ -21,7 +32,12 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Command::Admit),
         Just(Command::ChooseSession),
         Just(Command::Start),
-        (-10.0f64..120.0, -5i64..10_000).prop_map(|(progress, time_spent_ms)| Command::RecordProgress { progress, time_spent_ms }),
+        (-10.0f64..120.0, -5i64..10_000).prop_map(|(progress, time_spent_ms)| {
+            Command::RecordProgress {
+                progress,
+                time_spent_ms,
+            }
+        }),
         proptest::option::of(-10.0f64..120.0).prop_map(|score| Command::Complete { score }),
         proptest::option::of(0.0f64..100.0).prop_map(|score| Command::Fail { score }),
         Just(Command::MarkNotComplete),
@@ -32,7 +48,11 @@ fn command() -> impl Strategy<Value = Command> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0u8..3, 0u8..3, any::<bool>()).prop_map(|(learner, course, reenroll)| Op::Enroll { learner, course, reenroll }),
+        (0u8..3, 0u8..3, any::<bool>()).prop_map(|(learner, course, reenroll)| Op::Enroll {
+            learner,
+            course,
+            reenroll
+        }),
         (any::<usize>(), command()).prop_map(|(pick, cmd)| Op::Apply { pick, cmd }),
         any::<usize>().prop_map(|pick| Op::Unenroll { pick }),
         (0i64..100_000).prop_map(|ms| Op::Tick { ms }),

@@ -1,11 +1,11 @@
 //! Table-driven tests of every (state, command) pair and the guards.
+use EnrollmentState::*;
 use enroll_domain::clock::from_millis;
 use enroll_domain::enrollment::{Enrollment, NewEnrollment};
 use enroll_domain::transition::{TABLE, next_state};
 use enroll_domain::{Command, CommandKind, DomainError, EnrollmentState};
 use time::Duration;
 use uuid::Uuid;
-use EnrollmentState::*;
 
 /// The expected result of every command in every state; `None` = illegal.
 fn expected(from: EnrollmentState, cmd: CommandKind) -> Option<EnrollmentState> {
@@ -42,7 +42,10 @@ fn every_state_and_command_follows_the_table() {
 fn terminal_states_accept_no_command() {
     for from in EnrollmentState::ALL.into_iter().filter(|s| s.is_terminal()) {
         for cmd in CommandKind::ALL {
-            assert!(matches!(next_state(from, cmd), Err(DomainError::IllegalTransition { .. })));
+            assert!(matches!(
+                next_state(from, cmd),
+                Err(DomainError::IllegalTransition { .. })
+            ));
         }
         assert!(TABLE.iter().all(|(_, froms, _)| !froms.contains(&from)));
     }
@@ -51,7 +54,10 @@ fn terminal_states_accept_no_command() {
 #[test]
 fn illegal_transition_message_names_state_and_command() {
     let err = next_state(Completed, CommandKind::Start).unwrap_err();
-    assert_eq!(err.to_string(), "cannot start an enrollment that is completed");
+    assert_eq!(
+        err.to_string(),
+        "cannot start an enrollment that is completed"
+    );
 }
 
 fn enrollment(state: EnrollmentState) -> Enrollment {
@@ -74,7 +80,10 @@ fn access_date_blocks_learning_but_not_enrolling() {
     let now = from_millis(1_000_000);
     let mut e = enrollment(NotStarted);
     e.dates.access = Some(now + Duration::days(1));
-    assert_eq!(e.apply(&Command::Start, now), Err(DomainError::NotYetAccessible));
+    assert_eq!(
+        e.apply(&Command::Start, now),
+        Err(DomainError::NotYetAccessible)
+    );
     assert_eq!(e.state, NotStarted);
     e.apply(&Command::Start, now + Duration::days(2)).unwrap();
     assert_eq!(e.state, InProgress);
@@ -87,9 +96,19 @@ fn lock_after_due_date_locks_then_expires() {
     let mut e = enrollment(InProgress);
     e.lock_after_due = true;
     e.dates.due = Some(now + Duration::hours(1));
-    e.apply(&Command::RecordProgress { progress: 10.0, time_spent_ms: 5 }, now).unwrap();
+    e.apply(
+        &Command::RecordProgress {
+            progress: 10.0,
+            time_spent_ms: 5,
+        },
+        now,
+    )
+    .unwrap();
     let later = now + Duration::hours(2);
-    assert_eq!(e.apply(&Command::Complete { score: None }, later), Err(DomainError::Locked));
+    assert_eq!(
+        e.apply(&Command::Complete { score: None }, later),
+        Err(DomainError::Locked)
+    );
     assert!(e.refresh(later));
     assert_eq!(e.state, Expired);
 }
@@ -100,8 +119,15 @@ fn due_date_without_lock_does_not_expire() {
     let mut e = enrollment(InProgress);
     e.dates.due = Some(now);
     assert!(!e.refresh(now + Duration::days(30)));
-    e.apply(&Command::Complete { score: Some(80.0) }, now + Duration::days(30)).unwrap();
-    assert_eq!((e.state, e.progress, e.score), (Completed, 100.0, Some(80.0)));
+    e.apply(
+        &Command::Complete { score: Some(80.0) },
+        now + Duration::days(30),
+    )
+    .unwrap();
+    assert_eq!(
+        (e.state, e.progress, e.score),
+        (Completed, 100.0, Some(80.0))
+    );
 }
 
 #[test]
@@ -121,14 +147,20 @@ fn expiry_date_expires_open_enrollments_only() {
 fn archived_enrollments_refuse_commands() {
     let mut e = enrollment(NotStarted);
     e.archive(from_millis(2_000_000));
-    assert_eq!(e.apply(&Command::Start, from_millis(3_000_000)), Err(DomainError::NotActive));
+    assert_eq!(
+        e.apply(&Command::Start, from_millis(3_000_000)),
+        Err(DomainError::NotActive)
+    );
 }
 
 #[test]
 fn out_of_range_values_are_refused() {
     let now = from_millis(1_000_000);
     let mut e = enrollment(InProgress);
-    let bad = Command::RecordProgress { progress: 101.0, time_spent_ms: 0 };
+    let bad = Command::RecordProgress {
+        progress: 101.0,
+        time_spent_ms: 0,
+    };
     assert!(matches!(e.apply(&bad, now), Err(DomainError::Invalid(_))));
     let bad = Command::Complete { score: Some(-1.0) };
     assert!(matches!(e.apply(&bad, now), Err(DomainError::Invalid(_))));

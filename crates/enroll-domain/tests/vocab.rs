@@ -13,7 +13,17 @@ fn absorb_codes_cover_0_to_12_and_nothing_else() {
 
 #[test]
 fn absorb_round_trips_for_states_with_their_own_code() {
-    for s in [NotStarted, InProgress, PendingApproval, Completed, NotComplete, Failed, Declined, Waitlisted, Cancelled] {
+    for s in [
+        NotStarted,
+        InProgress,
+        PendingApproval,
+        Completed,
+        NotComplete,
+        Failed,
+        Declined,
+        Waitlisted,
+        Cancelled,
+    ] {
         assert_eq!(from_absorb(to_absorb(s)), Some(s), "{s:?}");
     }
     assert_eq!(to_absorb(Invited), 0);
@@ -42,7 +52,11 @@ fn lms365_pairs_round_trip_for_every_state() {
         let (r, p) = to_lms365(s);
         let back = from_lms365(r, p).unwrap();
         // awaiting_session_choice is shown as an ordinary enrollment.
-        let want = if s == AwaitingSessionChoice { NotStarted } else { s };
+        let want = if s == AwaitingSessionChoice {
+            NotStarted
+        } else {
+            s
+        };
         assert_eq!(back, want, "{s:?}");
     }
     assert_eq!(from_lms365_passing_code(0), Some(Completed));
@@ -53,7 +67,15 @@ fn lms365_pairs_round_trip_for_every_state() {
 
 #[test]
 fn ispring_statuses() {
-    for s in [NotStarted, InProgress, Completed, Failed, NotComplete, Declined, PendingApproval] {
+    for s in [
+        NotStarted,
+        InProgress,
+        Completed,
+        Failed,
+        NotComplete,
+        Declined,
+        PendingApproval,
+    ] {
         assert_eq!(from_ispring(to_ispring(s)), Some(s), "{s:?}");
     }
     assert_eq!(from_ispring("passed"), Some(Completed));

@@ -1,0 +1,109 @@
+//! Absorb's `GenericErrorResponse`: `{validations, code, message, term, _meta}`.
+//!
+//! `term` strings are not published by Absorb; we use the HTTP reason in PascalCase
+//! (`BadRequest`, `Unauthorized`, `Forbidden`, `NotFound`, `UnprocessableEntity`).
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use enroll_domain::DomainError;
+use enroll_store::StoreError;
+use serde_json::json;
+
+/// An Absorb API error.
+#[derive(Debug, thiserror::Error)]
+pub enum AbsorbError {
+    /// 400: malformed request (bad JSON, wrong types, malformed GUIDs, bad `_filter`).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: missing/invalid `x-api-key` or token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: unknown id (or another tenant's).
+    #[error("{0}")]
+    NotFound(String),
+    /// 422: the request is well-formed but the ledger refuses it.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 503: the database is unreachable.
+    #[error("The service is temporarily unavailable.")]
+    Unavailable,
+    /// 500: logged, never described.
+    #[error("An unexpected error occurred.")]
+    Internal,
+}
+
+impl AbsorbError {
+    fn term(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::Unprocessable(_) => "UnprocessableEntity",
+            Self::Unavailable => "ServiceUnavailable",
+            Self::Internal => "InternalServerError",
+        }
+    }
+}
+
+impl ResponseError for AbsorbError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let validations: Vec<String> = match self {
+            Self::BadRequest(m) | Self::Unprocessable(m) => vec![m.clone()],
+            _ => vec![],
+        };
+        HttpResponse::build(status).json(json!({
+            "validations": validations,
+            "code": status.as_u16(),
+            "message": self.to_string(),
+            "term": self.term(),
+            "_meta": {},
+        }))
+    }
+}
+
+fn not_found_message(what: &str) -> String {
+    let mut chars = what.chars();
+    let cap: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    format!("{cap} not found.")
+}
+
+impl From<StoreError> for AbsorbError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Self::NotFound(not_found_message(&what)),
+            StoreError::Conflict(m) | StoreError::Invalid(m) => Self::Unprocessable(m),
+            StoreError::Domain(DomainError::AlreadyEnrolled) => Self::Unprocessable(
+                "The user is already enrolled in this course. Set reEnroll=true to re-enroll."
+                    .into(),
+            ),
+            StoreError::Domain(d) => Self::Unprocessable(d.to_string()),
+            StoreError::Unavailable(detail) => {
+                log::error!("database unavailable: {detail}");
+                Self::Unavailable
+            }
+            StoreError::Config(detail) | StoreError::Internal(detail) => {
+                log::error!("internal error: {detail}");
+                Self::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+DROP TABLE tokens;
+DROP TABLE attempts;
+DROP TABLE lesson_enrollments;
+DROP TABLE session_enrollments;
+DROP TABLE enrollments;
+DROP TABLE lessons;
+DROP TABLE chapters;
+DROP TABLE sessions;
+DROP TABLE course_members;
+DROP TABLE courses;
+DROP TABLE learners;
+DROP TABLE departments;
+DROP TABLE credentials;
+DROP TABLE settings;
+DROP TABLE tenants;

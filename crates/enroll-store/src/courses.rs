@@ -1,0 +1,339 @@
+//! Courses with their sessions, chapters and lessons, and bundle/curriculum membership.
+use crate::conn::DbConn;
+use crate::error::{StoreError, StoreResult};
+use crate::models::{CourseRow, enum_name, ts, uuid};
+use crate::schema::{chapters, course_members, courses, lessons, sessions};
+use crate::store::Store;
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::model::{
+    Chapter, Course, CourseIds, CourseKind, Lesson, Session, SessionEnrollmentType,
+};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How a dialect names a course.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CourseKey {
+    Id(Uuid),
+    Absorb(Uuid),
+    Ispring(Uuid),
+    Scorm(String),
+    Lms365(i64),
+    TrainerCentral(i64),
+}
+
+/// A session to create.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewSession {
+    pub id: Option<Uuid>,
+    pub name: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub starts_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub ends_at: Option<OffsetDateTime>,
+    pub capacity: Option<i32>,
+}
+
+/// A lesson to create.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewLesson {
+    pub id: Option<Uuid>,
+    pub name: String,
+    #[serde(default = "default_lesson_kind")]
+    pub kind: String,
+}
+
+fn default_lesson_kind() -> String {
+    "ObjectLesson".into()
+}
+
+/// A chapter with its lessons.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewChapter {
+    pub id: Option<Uuid>,
+    pub name: String,
+    #[serde(default)]
+    pub lessons: Vec<NewLesson>,
+}
+
+/// A course to create, with its structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCourse {
+    pub id: Option<Uuid>,
+    pub kind: CourseKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub session_type: Option<SessionEnrollmentType>,
+    #[serde(default)]
+    pub requires_approval: bool,
+    pub capacity: Option<i32>,
+    #[serde(default)]
+    pub ids: CourseIds,
+    #[serde(default)]
+    pub sessions: Vec<NewSession>,
+    #[serde(default)]
+    pub chapters: Vec<NewChapter>,
+    /// Member course ids (bundles and curricula), in order.
+    #[serde(default)]
+    pub members: Vec<Uuid>,
+}
+
+/// A course with everything inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseDetail {
+    pub course: Course,
+    pub sessions: Vec<Session>,
+    pub chapters: Vec<Chapter>,
+    pub lessons: Vec<Lesson>,
+    pub members: Vec<Uuid>,
+}
+
+/// Inserts a course and its structure inside a caller's transaction.
+pub fn insert_course(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    new: &NewCourse,
+    now: i64,
+) -> StoreResult<Uuid> {
+    let id = new.id.unwrap_or_else(Uuid::new_v4);
+    if new.title.trim().is_empty() {
+        return Err(StoreError::Invalid("a course needs a title".into()));
+    }
+    if new.kind == CourseKind::InstructorLed && new.session_type.is_none() {
+        return Err(StoreError::Invalid(
+            "an instructor-led course needs a sessionType".into(),
+        ));
+    }
+    let row = CourseRow {
+        id: id.to_string(),
+        tenant_id: tenant_id.to_string(),
+        kind: enum_name(&new.kind),
+        title: new.title.clone(),
+        description: new.description.clone(),
+        session_type: new.session_type.as_ref().map(enum_name),
+        requires_approval: new.requires_approval,
+        capacity: new.capacity,
+        absorb_id: Some(new.ids.absorb.unwrap_or(id).to_string()),
+        ispring_id: Some(new.ids.ispring.unwrap_or(id).to_string()),
+        scorm_id: Some(new.ids.scorm.clone().unwrap_or_else(|| id.to_string())),
+        lms365_id: Some(
+            new.ids
+                .lms365
+                .unwrap_or_else(|| crate::learners::random_numeric_id(id) % 1_000_000_000),
+        ),
+        tc_course_id: Some(
+            new.ids
+                .trainercentral
+                .unwrap_or_else(|| crate::learners::random_numeric_id(id)),
+        ),
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(courses::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "a course with id {id} or one of the same dialect ids already exists"
+            )),
+            other => other,
+        })?;
+    for s in &new.sessions {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(s.id.unwrap_or_else(Uuid::new_v4).to_string()),
+                sessions::course_id.eq(id.to_string()),
+                sessions::name.eq(&s.name),
+                sessions::starts_at.eq(s.starts_at.map(to_millis)),
+                sessions::ends_at.eq(s.ends_at.map(to_millis)),
+                sessions::capacity.eq(s.capacity),
+            ))
+            .execute(conn)?;
+    }
+    for (ci, ch) in new.chapters.iter().enumerate() {
+        let ch_id = ch.id.unwrap_or_else(Uuid::new_v4);
+        diesel::insert_into(chapters::table)
+            .values((
+                chapters::id.eq(ch_id.to_string()),
+                chapters::course_id.eq(id.to_string()),
+                chapters::name.eq(&ch.name),
+                chapters::position.eq(i32::try_from(ci).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+        for (li, l) in ch.lessons.iter().enumerate() {
+            diesel::insert_into(lessons::table)
+                .values((
+                    lessons::id.eq(l.id.unwrap_or_else(Uuid::new_v4).to_string()),
+                    lessons::course_id.eq(id.to_string()),
+                    lessons::chapter_id.eq(ch_id.to_string()),
+                    lessons::name.eq(&l.name),
+                    lessons::kind.eq(&l.kind),
+                    lessons::position.eq(i32::try_from(li).unwrap_or(i32::MAX)),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for (pos, m) in new.members.iter().enumerate() {
+        diesel::insert_into(course_members::table)
+            .values((
+                course_members::collection_id.eq(id.to_string()),
+                course_members::course_id.eq(m.to_string()),
+                course_members::position.eq(i32::try_from(pos).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// Finds a course row by any dialect's key.
+pub fn find_course(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    key: &CourseKey,
+) -> StoreResult<Option<CourseRow>> {
+    let q = courses::table
+        .filter(courses::tenant_id.eq(tenant_id.to_string()))
+        .into_boxed();
+    let q = match key {
+        CourseKey::Id(id) => q.filter(courses::id.eq(id.to_string())),
+        CourseKey::Absorb(id) => q.filter(courses::absorb_id.eq(id.to_string())),
+        CourseKey::Ispring(id) => q.filter(courses::ispring_id.eq(id.to_string())),
+        CourseKey::Scorm(s) => q.filter(courses::scorm_id.eq(s.clone())),
+        CourseKey::Lms365(n) => q.filter(courses::lms365_id.eq(*n)),
+        CourseKey::TrainerCentral(n) => q.filter(courses::tc_course_id.eq(*n)),
+    };
+    Ok(q.select(CourseRow::as_select()).first(conn).optional()?)
+}
+
+/// Sessions, chapters, lessons and members of one course.
+pub fn load_detail(conn: &mut DbConn, row: &CourseRow) -> StoreResult<CourseDetail> {
+    let course = row.to_domain()?;
+    let cid = row.id.clone();
+    let srows: Vec<(String, String, Option<i64>, Option<i64>, Option<i32>)> = sessions::table
+        .filter(sessions::course_id.eq(&cid))
+        .select((
+            sessions::id,
+            sessions::name,
+            sessions::starts_at,
+            sessions::ends_at,
+            sessions::capacity,
+        ))
+        .order((sessions::starts_at, sessions::id))
+        .load(conn)?;
+    let crows: Vec<(String, String, i32)> = chapters::table
+        .filter(chapters::course_id.eq(&cid))
+        .select((chapters::id, chapters::name, chapters::position))
+        .order(chapters::position)
+        .load(conn)?;
+    let lrows: Vec<(String, String, String, String, i32)> = lessons::table
+        .inner_join(chapters::table)
+        .filter(lessons::course_id.eq(&cid))
+        .select((
+            lessons::id,
+            lessons::chapter_id,
+            lessons::name,
+            lessons::kind,
+            lessons::position,
+        ))
+        .order((chapters::position, lessons::position))
+        .load(conn)?;
+    let mrows: Vec<String> = course_members::table
+        .filter(course_members::collection_id.eq(&cid))
+        .select(course_members::course_id)
+        .order(course_members::position)
+        .load(conn)?;
+    Ok(CourseDetail {
+        sessions: srows
+            .into_iter()
+            .map(|(id, name, s, e, cap)| {
+                Ok(Session {
+                    id: uuid(&id)?,
+                    course_id: course.id,
+                    name,
+                    starts_at: ts(s),
+                    ends_at: ts(e),
+                    capacity: cap,
+                })
+            })
+            .collect::<StoreResult<_>>()?,
+        chapters: crows
+            .into_iter()
+            .map(|(id, name, position)| {
+                Ok(Chapter {
+                    id: uuid(&id)?,
+                    course_id: course.id,
+                    name,
+                    position,
+                })
+            })
+            .collect::<StoreResult<_>>()?,
+        lessons: lrows
+            .into_iter()
+            .map(|(id, ch, name, kind, position)| {
+                Ok(Lesson {
+                    id: uuid(&id)?,
+                    course_id: course.id,
+                    chapter_id: uuid(&ch)?,
+                    name,
+                    kind,
+                    position,
+                })
+            })
+            .collect::<StoreResult<_>>()?,
+        members: mrows.iter().map(|m| uuid(m)).collect::<StoreResult<_>>()?,
+        course,
+    })
+}
+
+impl Store {
+    /// Creates a course with its sessions, chapters and lessons.
+    pub fn create_course(&self, tenant_id: Uuid, new: &NewCourse) -> StoreResult<Uuid> {
+        let now = to_millis(self.now());
+        self.write(|c| insert_course(c, tenant_id, new, now))
+    }
+
+    /// A course by any dialect key; `NotFound("course")` when absent or in another tenant.
+    pub fn course(&self, tenant_id: Uuid, key: &CourseKey) -> StoreResult<CourseDetail> {
+        self.read(|c| {
+            let row = find_course(c, tenant_id, key)?
+                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+            load_detail(c, &row)
+        })
+    }
+
+    /// A page of a tenant's courses, by title.
+    pub fn list_courses(
+        &self,
+        tenant_id: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<Course>)> {
+        self.read(|c| {
+            let t = tenant_id.to_string();
+            let total: i64 = courses::table
+                .filter(courses::tenant_id.eq(&t))
+                .count()
+                .get_result(c)?;
+            let rows: Vec<CourseRow> = courses::table
+                .filter(courses::tenant_id.eq(&t))
+                .select(CourseRow::as_select())
+                .order((courses::title, courses::id))
+                .limit(limit)
+                .offset(offset)
+                .load(c)?;
+            Ok((
+                total,
+                rows.iter()
+                    .map(CourseRow::to_domain)
+                    .collect::<StoreResult<_>>()?,
+            ))
+        })
+    }
+}

@@ -1,0 +1,500 @@
+//! Course enrollments: enroll / re-enroll, commands, reads, lists and un-enrollment.
+use crate::conn::DbConn;
+use crate::courses::{CourseKey, find_course};
+use crate::error::{StoreError, StoreResult};
+use crate::filter::DynFilter;
+use crate::learners::{LearnerKey, find_learner};
+use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView, LearnerRow};
+use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
+use crate::store::Store;
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::enrollment::initial_state;
+use enroll_domain::model::{CourseKind, Dialect, SessionEnrollmentType};
+use enroll_domain::{Command, DomainError, Enrollment, EnrollmentState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How to enroll.
+#[derive(Debug, Clone)]
+pub struct EnrollOptions {
+    /// Archive an existing active enrollment and start a new one.
+    pub reenroll: bool,
+    /// The dialect making the call.
+    pub source: Dialect,
+    /// Start in `invited` (invitations).
+    pub invited: bool,
+    /// The instructor-led session to join.
+    pub session_id: Option<Uuid>,
+    pub due: Option<OffsetDateTime>,
+    pub expires: Option<OffsetDateTime>,
+    pub access: Option<OffsetDateTime>,
+    pub lock_after_due: bool,
+}
+
+impl EnrollOptions {
+    /// Plain options for `source`.
+    pub fn new(source: Dialect) -> Self {
+        Self {
+            reenroll: false,
+            source,
+            invited: false,
+            session_id: None,
+            due: None,
+            expires: None,
+            access: None,
+            lock_after_due: false,
+        }
+    }
+}
+
+/// What an enroll call did.
+#[derive(Debug, Clone)]
+pub struct EnrollOutcome {
+    pub enrollment: EnrollmentRecord,
+    /// The enrollment archived by a re-enrollment.
+    pub archived: Option<Uuid>,
+    /// The session enrollment created, when a session was given.
+    pub session_enrollment_id: Option<Uuid>,
+}
+
+/// Enrolls inside a caller's transaction (learner and course already resolved).
+pub fn enroll_in(
+    conn: &mut DbConn,
+    learner: &LearnerRow,
+    course: &CourseRow,
+    opts: &EnrollOptions,
+    now: OffsetDateTime,
+) -> StoreResult<EnrollOutcome> {
+    let now_ms = to_millis(now);
+    let existing: Option<EnrollmentRow> = enrollments::table
+        .filter(enrollments::tenant_id.eq(&course.tenant_id))
+        .filter(enrollments::learner_id.eq(&learner.id))
+        .filter(enrollments::course_id.eq(&course.id))
+        .filter(enrollments::active.eq(true))
+        .select(EnrollmentRow::as_select())
+        .first(conn)
+        .optional()?;
+    let mut archived = None;
+    if let Some(old) = existing {
+        if !opts.reenroll {
+            return Err(DomainError::AlreadyEnrolled.into());
+        }
+        diesel::update(enrollments::table.find(&old.id))
+            .set((
+                enrollments::active.eq(false),
+                enrollments::updated_at.eq(now_ms),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            session_enrollments::table.filter(session_enrollments::enrollment_id.eq(&old.id)),
+        )
+        .set(session_enrollments::active.eq(false))
+        .execute(conn)?;
+        archived = Some(crate::models::uuid(&old.id)?);
+    }
+    let kind: CourseKind = course.to_domain()?.kind;
+    let session_type = course.to_domain()?.session_type;
+    if let Some(sid) = opts.session_id {
+        let found: i64 = sessions::table
+            .filter(sessions::id.eq(sid.to_string()))
+            .filter(sessions::course_id.eq(&course.id))
+            .count()
+            .get_result(conn)?;
+        if found == 0 {
+            return Err(StoreError::NotFound("session".into()));
+        }
+        if session_type == Some(SessionEnrollmentType::AllSessions) {
+            return Err(StoreError::Invalid(
+                "this course enrolls learners in all of its sessions; omit the session".into(),
+            ));
+        }
+    }
+    let full = match course.capacity {
+        Some(cap) => {
+            let taken: i64 = enrollments::table
+                .filter(enrollments::course_id.eq(&course.id))
+                .filter(enrollments::active.eq(true))
+                .count()
+                .get_result(conn)?;
+            taken >= i64::from(cap)
+        }
+        None => false,
+    };
+    let needs_session = kind == CourseKind::InstructorLed
+        && session_type == Some(SessionEnrollmentType::SingleSession)
+        && opts.session_id.is_none();
+    let state = initial_state(opts.invited, course.requires_approval, full, needs_session);
+    let id = Uuid::new_v4();
+    let row = EnrollmentRow {
+        id: id.to_string(),
+        tenant_id: course.tenant_id.clone(),
+        learner_id: learner.id.clone(),
+        course_id: course.id.clone(),
+        state: state.as_str().into(),
+        active: true,
+        progress: 0.0,
+        score: None,
+        time_spent_ms: 0,
+        lock_after_due: opts.lock_after_due,
+        added_at: now_ms,
+        started_at: None,
+        completed_at: None,
+        due_at: opts.due.map(to_millis),
+        expires_at: opts.expires.map(to_millis),
+        access_at: opts.access.map(to_millis),
+        updated_at: now_ms,
+        course_version_id: None,
+        accepted_terms: false,
+        enrollment_key_id: None,
+        certificate_id: None,
+        credits: None,
+        collection_id: None,
+        source: opts.source.as_str().into(),
+    };
+    diesel::insert_into(enrollments::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            // A concurrent enroll won the race for the one active slot.
+            StoreError::Conflict(_) => StoreError::Domain(DomainError::AlreadyEnrolled),
+            other => other,
+        })?;
+    let mut session_enrollment_id = None;
+    let session_ids: Vec<String> = match (opts.session_id, session_type) {
+        (Some(sid), _) => vec![sid.to_string()],
+        (None, Some(SessionEnrollmentType::AllSessions)) => sessions::table
+            .filter(sessions::course_id.eq(&course.id))
+            .select(sessions::id)
+            .load(conn)?,
+        _ => vec![],
+    };
+    for sid in session_ids {
+        let se = insert_session_enrollment(conn, &row.id, &sid, now_ms)?;
+        session_enrollment_id.get_or_insert(se);
+    }
+    Ok(EnrollOutcome {
+        enrollment: row.to_record()?,
+        archived,
+        session_enrollment_id,
+    })
+}
+
+/// Adds an active session enrollment to a course enrollment.
+pub fn insert_session_enrollment(
+    conn: &mut DbConn,
+    enrollment_id: &str,
+    session_id: &str,
+    now_ms: i64,
+) -> StoreResult<Uuid> {
+    let id = Uuid::new_v4();
+    diesel::insert_into(session_enrollments::table)
+        .values((
+            session_enrollments::id.eq(id.to_string()),
+            session_enrollments::enrollment_id.eq(enrollment_id),
+            session_enrollments::session_id.eq(session_id),
+            session_enrollments::state.eq(EnrollmentState::NotStarted.as_str()),
+            session_enrollments::active.eq(true),
+            session_enrollments::progress.eq(0.0),
+            session_enrollments::time_spent_ms.eq(0i64),
+            session_enrollments::added_at.eq(now_ms),
+            session_enrollments::updated_at.eq(now_ms),
+        ))
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Domain(DomainError::Invalid(
+                "the learner is already enrolled in this session".into(),
+            )),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+/// Loads one enrollment row of a tenant.
+pub fn find_enrollment(conn: &mut DbConn, tenant_id: Uuid, id: Uuid) -> StoreResult<EnrollmentRow> {
+    enrollments::table
+        .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
+        .filter(enrollments::id.eq(id.to_string()))
+        .select(EnrollmentRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound("enrollment".into()))
+}
+
+/// Applies a domain command to a stored enrollment (expiry first) and saves it.
+pub fn apply_in(
+    conn: &mut DbConn,
+    row: &mut EnrollmentRow,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> StoreResult<Enrollment> {
+    let mut e = row.to_record()?.core;
+    let expired = e.refresh(now);
+    let result = e.apply(cmd, now);
+    if result.is_ok() || expired {
+        row.absorb_core(&e);
+        diesel::update(enrollments::table.find(row.id.clone()))
+            .set(&*row)
+            .execute(conn)?;
+    }
+    result?;
+    Ok(e)
+}
+
+/// Query for [`Store::list_enrollments`].
+#[derive(Debug, Clone, Default)]
+pub struct EnrollmentQuery {
+    pub learner_id: Option<Uuid>,
+    pub course_id: Option<Uuid>,
+    pub learner_ids: Option<Vec<Uuid>>,
+    pub course_ids: Option<Vec<Uuid>>,
+    pub active_only: bool,
+    pub states: Option<Vec<EnrollmentState>>,
+    pub modified_since: Option<OffsetDateTime>,
+    pub filter: Option<DynFilter>,
+    /// A compiled ORDER BY list (see [`crate::filter::compile_sort`]).
+    pub order: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+type Joined = (EnrollmentRow, LearnerRow, CourseRow);
+
+fn view(now: OffsetDateTime, (e, l, c): Joined) -> StoreResult<EnrollmentView> {
+    let mut record = e.to_record()?;
+    // Reads show time-based expiry at once; the sweep persists it.
+    record.core.refresh(now);
+    Ok(EnrollmentView {
+        record,
+        learner: l.to_domain()?,
+        course: c.to_domain()?,
+    })
+}
+
+impl Store {
+    /// Enrolls a learner in a course (both named by any dialect key), in one transaction.
+    pub fn enroll(
+        &self,
+        tenant_id: Uuid,
+        learner: &LearnerKey,
+        course: &CourseKey,
+        opts: &EnrollOptions,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
+        self.write(|c| {
+            let l = find_learner(c, tenant_id, learner)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            let co = find_course(c, tenant_id, course)?
+                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+            enroll_in(c, &l, &co, opts, now)
+        })
+    }
+
+    /// One enrollment with its learner and course.
+    pub fn enrollment(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<EnrollmentView> {
+        let q = EnrollmentQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let now = self.now();
+        self.read(|c| {
+            let row: Option<Joined> = joined(tenant_id, &q)
+                .filter(enrollments::id.eq(id.to_string()))
+                .select((
+                    EnrollmentRow::as_select(),
+                    LearnerRow::as_select(),
+                    CourseRow::as_select(),
+                ))
+                .first(c)
+                .optional()?;
+            view(
+                now,
+                row.ok_or_else(|| StoreError::NotFound("enrollment".into()))?,
+            )
+        })
+    }
+
+    /// The learner's active enrollment in a course, if any.
+    pub fn active_enrollment(
+        &self,
+        tenant_id: Uuid,
+        learner_id: Uuid,
+        course_id: Uuid,
+    ) -> StoreResult<Option<EnrollmentView>> {
+        let q = EnrollmentQuery {
+            learner_id: Some(learner_id),
+            course_id: Some(course_id),
+            active_only: true,
+            limit: 1,
+            ..Default::default()
+        };
+        Ok(self.list_enrollments(tenant_id, &q)?.1.into_iter().next())
+    }
+
+    /// A page of enrollments and the total matching count.
+    pub fn list_enrollments(
+        &self,
+        tenant_id: Uuid,
+        q: &EnrollmentQuery,
+    ) -> StoreResult<(i64, Vec<EnrollmentView>)> {
+        let now = self.now();
+        self.read(|c| {
+            let total: i64 = joined(tenant_id, q).count().get_result(c)?;
+            let mut sel = joined(tenant_id, q).select((
+                EnrollmentRow::as_select(),
+                LearnerRow::as_select(),
+                CourseRow::as_select(),
+            ));
+            sel = match &q.order {
+                Some(o) => sel
+                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(o))
+                    .then_order_by(enrollments::id),
+                None => sel.order((enrollments::added_at, enrollments::id)),
+            };
+            let rows: Vec<Joined> = sel.limit(q.limit).offset(q.offset).load(c)?;
+            Ok((
+                total,
+                rows.into_iter()
+                    .map(|r| view(now, r))
+                    .collect::<StoreResult<_>>()?,
+            ))
+        })
+    }
+
+    /// Applies a command to an active enrollment.
+    pub fn apply_command(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        cmd: &Command,
+    ) -> StoreResult<Enrollment> {
+        let now = self.now();
+        self.write(|c| {
+            let mut row = find_enrollment(c, tenant_id, id)?;
+            apply_in(c, &mut row, cmd, now)
+        })
+    }
+
+    /// Un-enrolls a list of enrollments, all or none: open ones are cancelled, finished ones
+    /// archived. Unknown or already-archived ids fail the whole call, naming the id.
+    pub fn unenroll(&self, tenant_id: Uuid, ids: &[Uuid]) -> StoreResult<usize> {
+        let now = self.now();
+        self.write(|c| {
+            for id in ids {
+                let mut row = find_enrollment(c, tenant_id, *id)
+                    .map_err(|_| StoreError::NotFound(format!("enrollment {id}")))?;
+                if !row.active {
+                    return Err(StoreError::Invalid(format!(
+                        "enrollment {id} is not active"
+                    )));
+                }
+                let mut e = row.to_record()?.core;
+                e.refresh(now);
+                if !e.state.is_terminal() {
+                    e.apply(&Command::Cancel, now)?;
+                }
+                e.archive(now);
+                row.absorb_core(&e);
+                diesel::update(enrollments::table.find(row.id.clone()))
+                    .set(&row)
+                    .execute(c)?;
+                diesel::update(
+                    session_enrollments::table
+                        .filter(session_enrollments::enrollment_id.eq(&row.id)),
+                )
+                .set(session_enrollments::active.eq(false))
+                .execute(c)?;
+            }
+            Ok(ids.len())
+        })
+    }
+
+    /// Persists time-based expiry for every enrollment that is due; returns how many changed.
+    pub fn expire_due(&self) -> StoreResult<usize> {
+        let now = self.now();
+        let now_ms = to_millis(now);
+        self.write(|c| {
+            let mut rows: Vec<EnrollmentRow> = enrollments::table
+                .filter(enrollments::active.eq(true))
+                .filter(
+                    enrollments::expires_at
+                        .le(now_ms)
+                        .or(enrollments::lock_after_due
+                            .eq(true)
+                            .and(enrollments::due_at.le(now_ms))),
+                )
+                .select(EnrollmentRow::as_select())
+                .load(c)?;
+            let mut changed = 0;
+            for row in &mut rows {
+                let mut e = row.to_record()?.core;
+                if e.refresh(now) {
+                    row.absorb_core(&e);
+                    diesel::update(enrollments::table.find(row.id.clone()))
+                        .set(&*row)
+                        .execute(c)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+}
+
+fn joined(tenant_id: Uuid, q: &EnrollmentQuery) -> enrollments_joined::BoxedQuery<'static> {
+    let mut b = enrollments::table
+        .inner_join(learners::table)
+        .inner_join(courses::table)
+        .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
+        .into_boxed();
+    if let Some(l) = q.learner_id {
+        b = b.filter(enrollments::learner_id.eq(l.to_string()));
+    }
+    if let Some(co) = q.course_id {
+        b = b.filter(enrollments::course_id.eq(co.to_string()));
+    }
+    if let Some(ls) = &q.learner_ids {
+        b = b.filter(
+            enrollments::learner_id.eq_any(ls.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(cs) = &q.course_ids {
+        b = b.filter(
+            enrollments::course_id.eq_any(cs.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+        );
+    }
+    if q.active_only {
+        b = b.filter(enrollments::active.eq(true));
+    }
+    if let Some(states) = &q.states {
+        b = b.filter(
+            enrollments::state.eq_any(
+                states
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if let Some(since) = q.modified_since {
+        b = b.filter(enrollments::updated_at.gt(to_millis(since)));
+    }
+    if let Some(f) = &q.filter {
+        b = b.filter(f.clone());
+    }
+    b
+}
+
+mod enrollments_joined {
+    use crate::conn::MultiBackend;
+    use crate::schema::{courses, enrollments, learners};
+    /// The boxed enrollments ⋈ learners ⋈ courses query.
+    pub type BoxedQuery<'a> = diesel::dsl::IntoBoxed<
+        'a,
+        diesel::dsl::InnerJoin<
+            diesel::dsl::InnerJoin<enrollments::table, learners::table>,
+            courses::table,
+        >,
+        MultiBackend,
+    >;
+}

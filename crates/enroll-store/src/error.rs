@@ -1,0 +1,65 @@
+//! The store's error type. `Internal` carries text for the log only: facades never show it.
+use enroll_domain::DomainError;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The named thing does not exist (or belongs to another tenant).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A uniqueness rule refused the write (e.g. a duplicate username).
+    #[error("{0}")]
+    Conflict(String),
+    /// The ledger's rules refused the command.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The request's values are not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// Configuration is unusable (bad URL, unreachable database at startup).
+    #[error("{0}")]
+    Config(String),
+    /// The database is temporarily unreachable (pool timeout).
+    #[error("the database is unavailable")]
+    Unavailable(String),
+    /// Anything else; the text is for the log.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl StoreError {
+    /// Whether this is a unique-constraint violation turned conflict.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            Self::Conflict(_) | Self::Domain(DomainError::AlreadyEnrolled)
+        )
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::NotFound("record".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                log::debug!("unique violation: {}", info.message());
+                Self::Conflict("a record with the same key already exists".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                log::debug!("foreign key violation: {}", info.message());
+                Self::Invalid("a referenced record does not exist".into())
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+/// Shorthand.
+pub type StoreResult<T> = Result<T, StoreError>;

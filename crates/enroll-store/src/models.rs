@@ -1,0 +1,234 @@
+//! Row types and their conversion to and from the domain model.
+use crate::error::{StoreError, StoreResult};
+use crate::schema::*;
+use diesel::prelude::*;
+use enroll_domain::clock::from_millis;
+use enroll_domain::enrollment::EnrollmentDates;
+use enroll_domain::model::{
+    Course, CourseIds, CourseKind, Learner, LearnerIds, Role, SessionEnrollmentType,
+};
+use enroll_domain::{Enrollment, EnrollmentState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub(crate) fn uuid(s: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Internal(format!("bad uuid in database: {e}")))
+}
+
+pub(crate) fn opt_uuid(s: Option<&str>) -> StoreResult<Option<Uuid>> {
+    s.map(uuid).transpose()
+}
+
+pub(crate) fn ts(ms: Option<i64>) -> Option<OffsetDateTime> {
+    ms.map(from_millis)
+}
+
+fn enum_from<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|e| StoreError::Internal(format!("bad enum value '{s}' in database: {e}")))
+}
+
+/// The stored name of a serde enum value (its snake_case form).
+pub(crate) fn enum_name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = learners)]
+pub struct LearnerRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: Option<String>,
+    pub department_id: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub absorb_id: Option<String>,
+    pub ispring_id: Option<String>,
+    pub scorm_id: Option<String>,
+    pub lms365_login: Option<String>,
+    pub tc_member_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl LearnerRow {
+    /// The domain learner.
+    pub fn to_domain(&self) -> StoreResult<Learner> {
+        Ok(Learner {
+            id: uuid(&self.id)?,
+            tenant_id: uuid(&self.tenant_id)?,
+            username: self.username.clone(),
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            job_title: self.job_title.clone(),
+            department_id: opt_uuid(self.department_id.as_deref())?,
+            role: enum_from::<Role>(&self.role)?,
+            ids: LearnerIds {
+                absorb: opt_uuid(self.absorb_id.as_deref())?,
+                ispring: opt_uuid(self.ispring_id.as_deref())?,
+                scorm: self.scorm_id.clone(),
+                lms365_login: self.lms365_login.clone(),
+                trainercentral: self.tc_member_id,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = courses)]
+pub struct CourseRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub session_type: Option<String>,
+    pub requires_approval: bool,
+    pub capacity: Option<i32>,
+    pub absorb_id: Option<String>,
+    pub ispring_id: Option<String>,
+    pub scorm_id: Option<String>,
+    pub lms365_id: Option<i64>,
+    pub tc_course_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CourseRow {
+    /// The domain course.
+    pub fn to_domain(&self) -> StoreResult<Course> {
+        Ok(Course {
+            id: uuid(&self.id)?,
+            tenant_id: uuid(&self.tenant_id)?,
+            kind: enum_from::<CourseKind>(&self.kind)?,
+            title: self.title.clone(),
+            session_type: self
+                .session_type
+                .as_deref()
+                .map(enum_from::<SessionEnrollmentType>)
+                .transpose()?,
+            requires_approval: self.requires_approval,
+            capacity: self.capacity,
+            ids: CourseIds {
+                absorb: opt_uuid(self.absorb_id.as_deref())?,
+                ispring: opt_uuid(self.ispring_id.as_deref())?,
+                scorm: self.scorm_id.clone(),
+                lms365: self.lms365_id,
+                trainercentral: self.tc_course_id,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = enrollments, treat_none_as_null = true)]
+pub struct EnrollmentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub learner_id: String,
+    pub course_id: String,
+    pub state: String,
+    pub active: bool,
+    pub progress: f64,
+    pub score: Option<f64>,
+    pub time_spent_ms: i64,
+    pub lock_after_due: bool,
+    pub added_at: i64,
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub access_at: Option<i64>,
+    pub updated_at: i64,
+    pub course_version_id: Option<String>,
+    pub accepted_terms: bool,
+    pub enrollment_key_id: Option<String>,
+    pub certificate_id: Option<String>,
+    pub credits: Option<f64>,
+    pub collection_id: Option<String>,
+    pub source: String,
+}
+
+/// An enrollment with the ledger fields some vendors add (Absorb's credits, certificate …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrollmentRecord {
+    pub core: Enrollment,
+    pub course_version_id: Option<Uuid>,
+    pub accepted_terms: bool,
+    pub enrollment_key_id: Option<Uuid>,
+    pub certificate_id: Option<Uuid>,
+    pub credits: Option<f64>,
+    pub collection_id: Option<Uuid>,
+    /// The dialect that created it.
+    pub source: String,
+}
+
+impl EnrollmentRow {
+    /// The domain view of the row.
+    pub fn to_record(&self) -> StoreResult<EnrollmentRecord> {
+        let state: EnrollmentState = self.state.parse().map_err(StoreError::Internal)?;
+        Ok(EnrollmentRecord {
+            core: Enrollment {
+                id: uuid(&self.id)?,
+                tenant_id: uuid(&self.tenant_id)?,
+                learner_id: uuid(&self.learner_id)?,
+                course_id: uuid(&self.course_id)?,
+                state,
+                active: self.active,
+                progress: self.progress,
+                score: self.score,
+                time_spent_ms: self.time_spent_ms,
+                lock_after_due: self.lock_after_due,
+                dates: EnrollmentDates {
+                    added: Some(from_millis(self.added_at)),
+                    started: ts(self.started_at),
+                    completed: ts(self.completed_at),
+                    due: ts(self.due_at),
+                    expires: ts(self.expires_at),
+                    access: ts(self.access_at),
+                    edited: Some(from_millis(self.updated_at)),
+                },
+            },
+            course_version_id: opt_uuid(self.course_version_id.as_deref())?,
+            accepted_terms: self.accepted_terms,
+            enrollment_key_id: opt_uuid(self.enrollment_key_id.as_deref())?,
+            certificate_id: opt_uuid(self.certificate_id.as_deref())?,
+            credits: self.credits,
+            collection_id: opt_uuid(self.collection_id.as_deref())?,
+            source: self.source.clone(),
+        })
+    }
+
+    /// Writes the domain enrollment's mutable fields back into the row.
+    pub fn absorb_core(&mut self, e: &Enrollment) {
+        use enroll_domain::clock::to_millis;
+        self.state = e.state.as_str().to_string();
+        self.active = e.active;
+        self.progress = e.progress;
+        self.score = e.score;
+        self.time_spent_ms = e.time_spent_ms;
+        self.lock_after_due = e.lock_after_due;
+        self.started_at = e.dates.started.map(to_millis);
+        self.completed_at = e.dates.completed.map(to_millis);
+        self.due_at = e.dates.due.map(to_millis);
+        self.expires_at = e.dates.expires.map(to_millis);
+        self.access_at = e.dates.access.map(to_millis);
+        self.updated_at = e.dates.edited.map_or(self.updated_at, to_millis);
+    }
+}
+
+/// An enrollment joined with its learner and course, as list endpoints render it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrollmentView {
+    pub record: EnrollmentRecord,
+    pub learner: Learner,
+    pub course: Course,
+}

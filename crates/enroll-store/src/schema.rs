@@ -1,0 +1,236 @@
+//! diesel table definitions; mirrors `migrations/*/…/up.sql` (both backends share one schema).
+#![allow(missing_docs)]
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        name -> Text,
+        tc_org_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    credentials (id) {
+        id -> Text,
+        tenant_id -> Text,
+        dialect -> Text,
+        key_id -> Text,
+        secret_hash -> Text,
+        label -> Text,
+        scopes -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    learners (id) {
+        id -> Text,
+        tenant_id -> Text,
+        username -> Text,
+        email -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        job_title -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        absorb_id -> Nullable<Text>,
+        ispring_id -> Nullable<Text>,
+        scorm_id -> Nullable<Text>,
+        lms365_login -> Nullable<Text>,
+        tc_member_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        session_type -> Nullable<Text>,
+        requires_approval -> Bool,
+        capacity -> Nullable<Integer>,
+        absorb_id -> Nullable<Text>,
+        ispring_id -> Nullable<Text>,
+        scorm_id -> Nullable<Text>,
+        lms365_id -> Nullable<BigInt>,
+        tc_course_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    course_members (collection_id, course_id) {
+        collection_id -> Text,
+        course_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        course_id -> Text,
+        name -> Text,
+        starts_at -> Nullable<BigInt>,
+        ends_at -> Nullable<BigInt>,
+        capacity -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    chapters (id) {
+        id -> Text,
+        course_id -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    lessons (id) {
+        id -> Text,
+        course_id -> Text,
+        chapter_id -> Text,
+        name -> Text,
+        kind -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        learner_id -> Text,
+        course_id -> Text,
+        state -> Text,
+        active -> Bool,
+        progress -> Double,
+        score -> Nullable<Double>,
+        time_spent_ms -> BigInt,
+        lock_after_due -> Bool,
+        added_at -> BigInt,
+        started_at -> Nullable<BigInt>,
+        completed_at -> Nullable<BigInt>,
+        due_at -> Nullable<BigInt>,
+        expires_at -> Nullable<BigInt>,
+        access_at -> Nullable<BigInt>,
+        updated_at -> BigInt,
+        course_version_id -> Nullable<Text>,
+        accepted_terms -> Bool,
+        enrollment_key_id -> Nullable<Text>,
+        certificate_id -> Nullable<Text>,
+        credits -> Nullable<Double>,
+        collection_id -> Nullable<Text>,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    session_enrollments (id) {
+        id -> Text,
+        enrollment_id -> Text,
+        session_id -> Text,
+        state -> Text,
+        active -> Bool,
+        progress -> Double,
+        score -> Nullable<Double>,
+        time_spent_ms -> BigInt,
+        added_at -> BigInt,
+        started_at -> Nullable<BigInt>,
+        completed_at -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    lesson_enrollments (id) {
+        id -> Text,
+        enrollment_id -> Text,
+        lesson_id -> Text,
+        state -> Text,
+        progress -> Double,
+        score -> Nullable<Double>,
+        time_spent_ms -> BigInt,
+        attempts -> Integer,
+        failures -> Integer,
+        last_attempt_at -> Nullable<BigInt>,
+        started_at -> Nullable<BigInt>,
+        completed_at -> Nullable<BigInt>,
+        added_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    attempts (id) {
+        id -> Text,
+        lesson_enrollment_id -> Text,
+        enrollment_id -> Text,
+        status -> Integer,
+        score -> Nullable<Double>,
+        started_at -> BigInt,
+        completed_at -> Nullable<BigInt>,
+        time_spent_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    tokens (token_hash) {
+        token_hash -> Text,
+        tenant_id -> Text,
+        dialect -> Text,
+        subject -> Text,
+        scopes -> Text,
+        exclusive_key -> Nullable<Text>,
+        expires_at -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(enrollments -> learners (learner_id));
+diesel::joinable!(enrollments -> courses (course_id));
+diesel::joinable!(lessons -> chapters (chapter_id));
+diesel::joinable!(lesson_enrollments -> enrollments (enrollment_id));
+diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    settings,
+    credentials,
+    departments,
+    learners,
+    courses,
+    course_members,
+    sessions,
+    chapters,
+    lessons,
+    enrollments,
+    session_enrollments,
+    lesson_enrollments,
+    attempts,
+    tokens,
+);

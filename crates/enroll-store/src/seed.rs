@@ -1,0 +1,147 @@
+//! The seed file: demo tenants with credentials, departments, learners and courses.
+//!
+//! Format (JSON, camelCase): `{"tenants": [{"id", "name", "trainercentralOrgId"?,
+//! "credentials": [{"dialect", "keyId"?, "secret", "scopes"?}], "departments": [{"id",
+//! "parentId"?, "name"}], "learners": [NewLearner], "courses": [NewCourse]}]}`.
+//! Secrets are in clear in the seed file only; the store keeps hashes.
+use crate::conn::DbConn;
+use crate::courses::{NewCourse, insert_course};
+use crate::error::{StoreError, StoreResult};
+use crate::learners::{NewLearner, insert_department, insert_learner};
+use crate::schema::tenants;
+use crate::store::Store;
+use crate::tenants::{insert_credential, insert_tenant};
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::model::{Department, Dialect};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// A whole seed file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Seed {
+    pub tenants: Vec<SeedTenant>,
+}
+
+/// One tenant in a seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedTenant {
+    pub id: Uuid,
+    pub name: String,
+    pub trainercentral_org_id: Option<i64>,
+    #[serde(default)]
+    pub credentials: Vec<SeedCredential>,
+    #[serde(default)]
+    pub departments: Vec<SeedDepartment>,
+    #[serde(default)]
+    pub learners: Vec<NewLearner>,
+    #[serde(default)]
+    pub courses: Vec<NewCourse>,
+}
+
+/// A dialect credential in clear text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedCredential {
+    pub dialect: Dialect,
+    pub key_id: Option<String>,
+    pub secret: String,
+    #[serde(default)]
+    pub scopes: String,
+}
+
+/// A department in a seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedDepartment {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+}
+
+impl Seed {
+    /// Parses a seed document.
+    pub fn from_json(text: &str) -> StoreResult<Self> {
+        serde_json::from_str(text)
+            .map_err(|e| StoreError::Invalid(format!("invalid seed file: {e}")))
+    }
+}
+
+fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
+    insert_tenant(c, t.id, &t.name, t.trainercentral_org_id, now)?;
+    for cred in &t.credentials {
+        insert_credential(
+            c,
+            t.id,
+            cred.dialect,
+            cred.key_id.as_deref(),
+            &cred.secret,
+            &cred.scopes,
+            now,
+        )?;
+    }
+    for d in &t.departments {
+        insert_department(
+            c,
+            &Department {
+                id: d.id,
+                tenant_id: t.id,
+                parent_id: d.parent_id,
+                name: d.name.clone(),
+            },
+        )?;
+    }
+    for l in &t.learners {
+        insert_learner(c, t.id, l, now)?;
+    }
+    // Bundles reference their member courses: insert plain courses first.
+    let (plain, collections): (Vec<&NewCourse>, Vec<&NewCourse>) =
+        t.courses.iter().partition(|c| c.members.is_empty());
+    for course in plain.into_iter().chain(collections) {
+        insert_course(c, t.id, course, now)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Loads a seed in one transaction; tenants that already exist are skipped.
+    /// Returns how many tenants were created.
+    pub fn load_seed(&self, seed: &Seed) -> StoreResult<usize> {
+        let now = to_millis(self.now());
+        self.write(|c| {
+            let mut created = 0;
+            for t in &seed.tenants {
+                let exists: i64 = tenants::table
+                    .filter(tenants::id.eq(t.id.to_string()))
+                    .count()
+                    .get_result(c)?;
+                if exists == 0 {
+                    load_tenant(c, t, now)?;
+                    created += 1;
+                }
+            }
+            Ok(created)
+        })
+    }
+
+    /// Deletes the seed's tenants (and everything under them) and loads them afresh, in one
+    /// transaction. Other tenants are left alone.
+    pub fn reset_to_seed(&self, seed: &Seed) -> StoreResult<()> {
+        let now = to_millis(self.now());
+        self.write(|c| {
+            for t in &seed.tenants {
+                delete_tenant(c, t.id)?;
+                load_tenant(c, t, now)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Deletes a tenant and, through ON DELETE CASCADE, everything it owns.
+pub fn delete_tenant(c: &mut DbConn, id: Uuid) -> StoreResult<()> {
+    diesel::delete(tenants::table.filter(tenants::id.eq(id.to_string()))).execute(c)?;
+    Ok(())
+}

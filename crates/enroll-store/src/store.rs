@@ -1,0 +1,114 @@
+//! The `Store` handle: pool + clock, transactions, and the bridge from async handlers.
+use crate::conn::{DbConn, DbPool, Target, build_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::migrate::{migrations_applied, run_migrations};
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use enroll_domain::Clock;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// The durable ledger. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Store {
+    pool: DbPool,
+    clock: Arc<dyn Clock>,
+    backend: &'static str,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the database named by `url`, applies pending migrations and returns the store.
+    pub fn open(url: &str, clock: Arc<dyn Clock>, pool_size: Option<u32>) -> StoreResult<Self> {
+        let target = Target::from_url(url)?;
+        let pool = build_pool(&target, pool_size)?;
+        let store = Self {
+            pool,
+            clock,
+            backend: target.backend_name(),
+        };
+        store.with_conn(run_migrations)?;
+        Ok(store)
+    }
+
+    /// "sqlite" or "postgresql".
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// The injected clock's current time.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The clock itself.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Runs `f` on a pooled connection, outside any transaction.
+    pub fn with_conn<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` as one write transaction. On SQLite it is `BEGIN IMMEDIATE`, so concurrent
+    /// writers queue on the write lock instead of failing with a busy snapshot mid-transaction.
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut pooled = self.pool.get()?;
+        let conn: &mut DbConn = &mut pooled;
+        match conn {
+            DbConn::Pg(_) => conn.transaction(f),
+            DbConn::Sqlite(_) => {
+                conn.batch_execute("BEGIN IMMEDIATE")?;
+                match f(conn) {
+                    Ok(v) => match conn.batch_execute("COMMIT") {
+                        Ok(()) => Ok(v),
+                        Err(e) => {
+                            let _ = conn.batch_execute("ROLLBACK");
+                            Err(e.into())
+                        }
+                    },
+                    Err(e) => {
+                        if let Err(re) = conn.batch_execute("ROLLBACK") {
+                            log::warn!("rollback failed: {re}");
+                        }
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `f` as one read transaction (a consistent snapshot).
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut pooled = self.pool.get()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Runs blocking store work off the async workers (the whole unit of work, pool checkout
+    /// included, happens on the blocking pool).
+    pub async fn call<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Readiness: the database answers and every migration is applied.
+    pub fn ready(&self) -> StoreResult<bool> {
+        self.with_conn(migrations_applied)
+    }
+}

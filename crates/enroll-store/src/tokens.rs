@@ -1,0 +1,84 @@
+//! Bearer tokens, stored as hashes with an expiry by the injected clock.
+use crate::error::StoreResult;
+use crate::models::uuid;
+use crate::schema::tokens;
+use crate::secrets::{hash_secret, new_token};
+use crate::store::Store;
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::model::Dialect;
+use time::Duration;
+use uuid::Uuid;
+
+/// What a valid token stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenInfo {
+    pub tenant_id: Uuid,
+    /// Who it was issued to (a learner id, an app id …), as the dialect chose.
+    pub subject: String,
+    /// Space-separated scopes.
+    pub scopes: String,
+}
+
+impl Store {
+    /// Issues a token valid for `ttl`. With `exclusive`, any earlier token of the same
+    /// (dialect, subject) is revoked in the same transaction (Absorb's one-token-per-user rule).
+    pub fn issue_token(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        subject: &str,
+        scopes: &str,
+        ttl: Duration,
+        exclusive: bool,
+    ) -> StoreResult<String> {
+        let token = new_token();
+        let now = to_millis(self.now());
+        let expires =
+            now.saturating_add(i64::try_from(ttl.whole_milliseconds()).unwrap_or(i64::MAX));
+        let key = exclusive.then(|| format!("{}|{}|{}", dialect.as_str(), tenant_id, subject));
+        self.write(|c| {
+            if let Some(k) = &key {
+                diesel::delete(tokens::table.filter(tokens::exclusive_key.eq(k))).execute(c)?;
+            }
+            // Opportunistic cleanup keeps the table small.
+            diesel::delete(tokens::table.filter(tokens::expires_at.lt(now))).execute(c)?;
+            diesel::insert_into(tokens::table)
+                .values((
+                    tokens::token_hash.eq(hash_secret(&token)),
+                    tokens::tenant_id.eq(tenant_id.to_string()),
+                    tokens::dialect.eq(dialect.as_str()),
+                    tokens::subject.eq(subject),
+                    tokens::scopes.eq(scopes),
+                    tokens::exclusive_key.eq(&key),
+                    tokens::expires_at.eq(expires),
+                    tokens::created_at.eq(now),
+                ))
+                .execute(c)?;
+            Ok(())
+        })?;
+        Ok(token)
+    }
+
+    /// The token's grant if it exists, belongs to `dialect` and has not expired.
+    pub fn check_token(&self, dialect: Dialect, token: &str) -> StoreResult<Option<TokenInfo>> {
+        let now = to_millis(self.now());
+        let row: Option<(String, String, String)> = self.with_conn(|c| {
+            Ok(tokens::table
+                .filter(tokens::token_hash.eq(hash_secret(token)))
+                .filter(tokens::dialect.eq(dialect.as_str()))
+                .filter(tokens::expires_at.gt(now))
+                .select((tokens::tenant_id, tokens::subject, tokens::scopes))
+                .first(c)
+                .optional()?)
+        })?;
+        row.map(|(t, subject, scopes)| {
+            Ok(TokenInfo {
+                tenant_id: uuid(&t)?,
+                subject,
+                scopes,
+            })
+        })
+        .transpose()
+    }
+}

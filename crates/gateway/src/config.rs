@@ -1,0 +1,66 @@
+//! Command-line flags and their environment variables (`--help` lists them all).
+use clap::Parser;
+
+/// enroll-gateway: TrainerCentral, LMS365, iSpring Learn, SCORM Cloud and Absorb enrollment
+/// APIs over one durable enrollment ledger.
+#[derive(Debug, Clone, Parser)]
+#[command(version, about)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "ENROLL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Database URL: sqlite://<path> (embedded default) or postgres://user@host/db.
+    #[arg(
+        long,
+        env = "ENROLL_DATABASE_URL",
+        default_value = "sqlite://data/enroll.db"
+    )]
+    pub database_url: String,
+
+    /// Seed file loaded on first start (tenants that do not exist yet) and by the admin reset.
+    /// An empty value disables seeding.
+    #[arg(
+        long,
+        env = "ENROLL_SEED_FILE",
+        default_value = "fixtures/demo-seed.json"
+    )]
+    pub seed_file: String,
+
+    /// Bearer token for the admin API (/admin/v1). When unset a random one is generated and
+    /// printed at start.
+    #[arg(long, env = "ENROLL_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Log filter (env_logger syntax), e.g. `info` or `gateway=debug,info`.
+    #[arg(long, env = "ENROLL_LOG", default_value = "info")]
+    pub log_level: String,
+
+    /// Maximum raw request body size in bytes (SOAP, forms). JSON bodies are also capped by
+    /// each facade at 2 MiB.
+    #[arg(long, env = "ENROLL_BODY_LIMIT", default_value_t = 4 * 1024 * 1024)]
+    pub body_limit: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "ENROLL_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Database connection pool size (default: 8 on SQLite, 16 on PostgreSQL).
+    #[arg(long, env = "ENROLL_POOL_SIZE")]
+    pub pool_size: Option<u32>,
+
+    /// Public base URL used in links the gateway hands out (default: http://<bind>).
+    #[arg(long, env = "ENROLL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    /// The base URL for links.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

@@ -1,0 +1,159 @@
+//! The gateway: configuration, the database pool, mounting the five facades, the admin API
+//! and background workers. `main.rs` is thin so tests build exactly what production serves.
+pub mod admin;
+pub mod config;
+pub mod health;
+pub mod workers;
+
+use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use enroll_domain::OffsetClock;
+use enroll_store::Store;
+use enroll_store::seed::Seed;
+use std::sync::Arc;
+
+/// Where each facade is mounted.
+pub const MOUNTS: [(&str, &str); 5] = [
+    ("Absorb Integration API v2", "/absorb"),
+    ("SCORM Cloud API v2", "/scormcloud/api/v2"),
+    ("TrainerCentral API v4", "/trainercentral/api/v4"),
+    ("LMS365 OData v2", "/lms365/odata/v2"),
+    ("iSpring Learn SOAP", "/ispring"),
+];
+
+/// Process-wide state shared by the admin API and workers.
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<OffsetClock>,
+    pub admin_token: String,
+    pub seed: Option<Seed>,
+    pub public_url: String,
+    pub body_limit: usize,
+}
+
+/// The settings key under which the clock offset is persisted.
+pub const CLOCK_KEY: &str = "clock_offset_ms";
+
+impl AppState {
+    /// Opens the database (migrations applied), restores the clock offset and loads the seed's
+    /// tenants that do not exist yet.
+    pub fn open(config: &config::Config) -> anyhow::Result<Self> {
+        let clock = Arc::new(OffsetClock::new(0));
+        let store = Store::open(&config.database_url, clock.clone(), config.pool_size)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("cannot open the database")?;
+        if let Some(offset) = store
+            .setting(CLOCK_KEY)
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+        {
+            clock.set_offset_ms(offset);
+        }
+        let seed = if config.seed_file.is_empty() {
+            None
+        } else {
+            let text = std::fs::read_to_string(&config.seed_file)
+                .with_context(|| format!("cannot read the seed file {}", config.seed_file))?;
+            let seed = Seed::from_json(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let created = store
+                .load_seed(&seed)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context("cannot load the seed")?;
+            if created > 0 {
+                log::info!("seeded {created} tenant(s) from {}", config.seed_file);
+            }
+            Some(seed)
+        };
+        let admin_token = config
+            .admin_token
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+        Ok(Self {
+            store,
+            clock,
+            admin_token,
+            seed,
+            public_url: config.public_url(),
+            body_limit: config.body_limit,
+        })
+    }
+}
+
+/// Mounts health checks, the admin API and the five facades.
+pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
+    cfg.app_data(state.clone())
+        .app_data(web::Data::new(state.store.clone()))
+        .app_data(web::PayloadConfig::new(state.body_limit))
+        .configure(health::configure)
+        .service(web::scope("/admin/v1").configure(admin::configure))
+        .service(web::scope("/absorb").configure(absorb_v2::configure))
+        .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
+        .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
+        .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
+        .service(web::scope("/ispring").configure(ispring_soap::configure));
+}
+
+/// Runs the server until SIGINT/SIGTERM; in-flight requests finish first (actix's graceful
+/// shutdown), and every write is one transaction, so nothing is half-written.
+pub async fn run(config: config::Config) -> anyhow::Result<()> {
+    let state = web::Data::new(AppState::open(&config)?);
+    print_banner(&state, &config);
+    let worker = workers::spawn(state.clone());
+    let st = state.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .configure(|c| mount(c, &st))
+    })
+    .shutdown_timeout(30);
+    if let Some(w) = config.workers {
+        server = server.workers(w);
+    }
+    let server = server
+        .bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    server.run().await?;
+    worker.abort();
+    log::info!("stopped");
+    Ok(())
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "the banner is for the person who started the gateway"
+)]
+fn print_banner(state: &AppState, config: &config::Config) {
+    let base = &state.public_url;
+    println!(
+        "enroll-gateway listening on http://{} ({} database)",
+        config.bind,
+        state.store.backend()
+    );
+    for (name, path) in MOUNTS {
+        println!("  {name:<28} {base}{path}");
+    }
+    println!(
+        "  {:<28} {base}/admin/v1  (Authorization: Bearer {})",
+        "Admin API", state.admin_token
+    );
+    if let Some(seed) = &state.seed {
+        for t in &seed.tenants {
+            println!("demo tenant '{}' ({}):", t.name, t.id);
+            if let Some(org) = t.trainercentral_org_id {
+                println!("  trainercentral orgId {org}");
+            }
+            for c in &t.credentials {
+                match &c.key_id {
+                    Some(k) => println!(
+                        "  {:<15} key id {k}  secret {}",
+                        c.dialect.as_str(),
+                        c.secret
+                    ),
+                    None => println!("  {:<15} key {}", c.dialect.as_str(), c.secret),
+                }
+            }
+        }
+    }
+}

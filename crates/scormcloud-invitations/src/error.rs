@@ -1,0 +1,72 @@
+//! SCORM Cloud's error bodies: `{"message": "..."}` (MessageSchema), except the
+//! unauthenticated 401 which is `{"error": "Authorization Required."}`.
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use enroll_store::StoreError;
+use serde_json::json;
+
+/// A SCORM Cloud API error.
+#[derive(Debug, thiserror::Error)]
+pub enum ScormError {
+    /// 401 without (valid) credentials.
+    #[error("Authorization Required.")]
+    Unauthorized,
+    /// 403: the token lacks the operation's scope.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 400 MessageSchema.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404 MessageSchema.
+    #[error("{0}")]
+    NotFound(String),
+    /// 503.
+    #[error("Service temporarily unavailable")]
+    Unavailable,
+    /// 500, logged and never described.
+    #[error("An internal error occurred")]
+    Internal,
+}
+
+impl ResponseError for ScormError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            Self::Unauthorized => json!({"error": self.to_string()}),
+            _ => json!({"message": self.to_string()}),
+        };
+        let mut resp = HttpResponse::build(self.status_code());
+        if matches!(self, Self::Unauthorized) {
+            resp.insert_header(("WWW-Authenticate", "Basic realm=\"SCORM Cloud\""));
+        }
+        resp.json(body)
+    }
+}
+
+impl From<StoreError> for ScormError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            StoreError::Conflict(m) | StoreError::Invalid(m) => Self::BadRequest(m),
+            StoreError::Domain(d) => Self::BadRequest(d.to_string()),
+            StoreError::Unavailable(detail) => {
+                log::error!("database unavailable: {detail}");
+                Self::Unavailable
+            }
+            StoreError::Config(detail) | StoreError::Internal(detail) => {
+                log::error!("internal error: {detail}");
+                Self::Internal
+            }
+        }
+    }
+}
