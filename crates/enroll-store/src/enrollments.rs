@@ -20,8 +20,8 @@ use uuid::Uuid;
 pub struct EnrollOptions {
     /// Archive an existing active enrollment and start a new one.
     pub reenroll: bool,
-    /// The dialect making the call.
-    pub source: Dialect,
+    /// Who made the call: a dialect's name (`Dialect::as_str`) or `admin`.
+    pub source: &'static str,
     /// Start in `invited` (invitations).
     pub invited: bool,
     /// The instructor-led session to join.
@@ -33,8 +33,13 @@ pub struct EnrollOptions {
 }
 
 impl EnrollOptions {
-    /// Plain options for `source`.
-    pub fn new(source: Dialect) -> Self {
+    /// Plain options for a dialect.
+    pub fn new(dialect: Dialect) -> Self {
+        Self::from_source(dialect.as_str())
+    }
+
+    /// Plain options for any source (e.g. `admin`).
+    pub fn from_source(source: &'static str) -> Self {
         Self {
             reenroll: false,
             source,
@@ -150,7 +155,7 @@ pub fn enroll_in(
         certificate_id: None,
         credits: None,
         collection_id: None,
-        source: opts.source.as_str().into(),
+        source: opts.source.into(),
     };
     diesel::insert_into(enrollments::table)
         .values(&row)

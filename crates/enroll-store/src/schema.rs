@@ -216,6 +216,7 @@ diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(lessons -> chapters (chapter_id));
 diesel::joinable!(lesson_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
+diesel::joinable!(session_enrollments -> sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,

@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use enroll_domain::Command;
 use enroll_domain::model::{Department, Dialect};
 use enroll_store::courses::{CourseKey, NewCourse};
-use enroll_store::learners::NewLearner;
+use enroll_store::enrollments::EnrollOptions;
+use enroll_store::learners::{LearnerKey, NewLearner};
 use enroll_store::seed::Seed;
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
@@ -351,6 +352,43 @@ fn enrollment_json(v: &enroll_store::models::EnrollmentView) -> Value {
         "active": e.active, "progress": e.progress, "score": e.score, "timeSpentMs": e.time_spent_ms,
         "source": v.record.source,
     })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewEnrollment {
+    learner_id: Uuid,
+    course_id: Uuid,
+    #[serde(default)]
+    reenroll: bool,
+    session_id: Option<Uuid>,
+}
+
+async fn create_enrollment(
+    req: HttpRequest,
+    st: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<NewEnrollment>,
+) -> Result<HttpResponse> {
+    authorize(&req, &st)?;
+    let t = tenant(&st, path.into_inner()).await?;
+    let b = body.into_inner();
+    let opts = EnrollOptions {
+        reenroll: b.reenroll,
+        session_id: b.session_id,
+        ..EnrollOptions::from_source("admin")
+    };
+    let v = run(&st.store, move |s| {
+        let out = s.enroll(
+            t,
+            &LearnerKey::Id(b.learner_id),
+            &CourseKey::Id(b.course_id),
+            &opts,
+        )?;
+        s.enrollment(t, out.enrollment.core.id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(enrollment_json(&v)))
 }
 
 async fn get_enrollment(

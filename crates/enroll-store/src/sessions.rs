@@ -1,0 +1,245 @@
+//! Session enrollments of instructor-led courses.
+use crate::conn::DbConn;
+use crate::courses::{CourseKey, find_course};
+use crate::enrollments::{
+    EnrollOptions, EnrollOutcome, apply_in, enroll_in, insert_session_enrollment,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::learners::{LearnerKey, find_learner};
+use crate::models::{EnrollmentRow, ts, uuid};
+use crate::schema::{enrollments, session_enrollments, sessions};
+use crate::store::Store;
+use diesel::prelude::*;
+use enroll_domain::clock::{from_millis, to_millis};
+use enroll_domain::{Command, DomainError, EnrollmentState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One session enrollment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionEnrollment {
+    pub id: Uuid,
+    pub enrollment_id: Uuid,
+    pub session_id: Uuid,
+    pub session_name: String,
+    pub learner_id: Uuid,
+    pub state: EnrollmentState,
+    pub active: bool,
+    pub progress: f64,
+    pub score: Option<f64>,
+    pub time_spent_ms: i64,
+    pub added: OffsetDateTime,
+    pub started: Option<OffsetDateTime>,
+    pub completed: Option<OffsetDateTime>,
+    pub edited: OffsetDateTime,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    f64,
+    Option<f64>,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+fn to_domain(r: Row) -> StoreResult<SessionEnrollment> {
+    Ok(SessionEnrollment {
+        id: uuid(&r.0)?,
+        enrollment_id: uuid(&r.1)?,
+        session_id: uuid(&r.2)?,
+        session_name: r.3,
+        learner_id: uuid(&r.4)?,
+        state: r.5.parse().map_err(StoreError::Internal)?,
+        active: r.6,
+        progress: r.7,
+        score: r.8,
+        time_spent_ms: r.9,
+        added: from_millis(r.10),
+        started: ts(r.11),
+        completed: ts(r.12),
+        edited: from_millis(r.13),
+    })
+}
+
+fn query(tenant_id: Uuid) -> crate::sessions::Boxed<'static> {
+    session_enrollments::table
+        .inner_join(enrollments::table)
+        .inner_join(sessions::table)
+        .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
+        .into_boxed()
+}
+
+/// The boxed session-enrollment query.
+pub type Boxed<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<
+        diesel::dsl::InnerJoin<session_enrollments::table, enrollments::table>,
+        sessions::table,
+    >,
+    crate::conn::MultiBackend,
+>;
+
+macro_rules! cols {
+    () => {
+        (
+            session_enrollments::id,
+            session_enrollments::enrollment_id,
+            session_enrollments::session_id,
+            sessions::name,
+            enrollments::learner_id,
+            session_enrollments::state,
+            session_enrollments::active,
+            session_enrollments::progress,
+            session_enrollments::score,
+            session_enrollments::time_spent_ms,
+            session_enrollments::added_at,
+            session_enrollments::started_at,
+            session_enrollments::completed_at,
+            session_enrollments::updated_at,
+        )
+    };
+}
+
+fn cancel_active_sessions(
+    conn: &mut DbConn,
+    enrollment_id: &str,
+    now_ms: i64,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        session_enrollments::table
+            .filter(session_enrollments::enrollment_id.eq(enrollment_id))
+            .filter(session_enrollments::active.eq(true)),
+    )
+    .set((
+        session_enrollments::active.eq(false),
+        session_enrollments::state.eq(EnrollmentState::Cancelled.as_str()),
+        session_enrollments::updated_at.eq(now_ms),
+    ))
+    .execute(conn)?)
+}
+
+impl Store {
+    /// Session enrollments of one course enrollment (active first, then historical).
+    pub fn session_enrollments(
+        &self,
+        tenant_id: Uuid,
+        enrollment_id: Uuid,
+    ) -> StoreResult<Vec<SessionEnrollment>> {
+        self.read(|c| {
+            let rows: Vec<Row> = query(tenant_id)
+                .filter(session_enrollments::enrollment_id.eq(enrollment_id.to_string()))
+                .select(cols!())
+                .order((
+                    session_enrollments::active.desc(),
+                    session_enrollments::added_at,
+                ))
+                .load(c)?;
+            rows.into_iter().map(to_domain).collect()
+        })
+    }
+
+    /// A page of one session's enrollments.
+    pub fn session_roster(
+        &self,
+        tenant_id: Uuid,
+        session_id: Uuid,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<SessionEnrollment>)> {
+        self.read(|c| {
+            let sid = session_id.to_string();
+            let total: i64 = query(tenant_id)
+                .filter(session_enrollments::session_id.eq(&sid))
+                .count()
+                .get_result(c)?;
+            let rows: Vec<Row> = query(tenant_id)
+                .filter(session_enrollments::session_id.eq(&sid))
+                .select(cols!())
+                .order((session_enrollments::added_at, session_enrollments::id))
+                .limit(limit)
+                .offset(offset)
+                .load(c)?;
+            Ok((
+                total,
+                rows.into_iter()
+                    .map(to_domain)
+                    .collect::<StoreResult<_>>()?,
+            ))
+        })
+    }
+
+    /// Enrolls a learner in one session of an instructor-led course (Absorb's "create ILC
+    /// enrollment"): creates the course enrollment when there is none; with `cancel_session`
+    /// an existing session enrollment is cancelled and replaced; with `reenroll` the course
+    /// enrollment is archived and a new one started.
+    pub fn enroll_session(
+        &self,
+        tenant_id: Uuid,
+        learner: &LearnerKey,
+        course: &CourseKey,
+        session_id: Uuid,
+        opts: &EnrollOptions,
+        cancel_session: bool,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
+        let now_ms = to_millis(now);
+        self.write(|c| {
+            let l = find_learner(c, tenant_id, learner)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            let co = find_course(c, tenant_id, course)?
+                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+            let opts = EnrollOptions {
+                session_id: Some(session_id),
+                ..opts.clone()
+            };
+            let existing: Option<EnrollmentRow> = enrollments::table
+                .filter(enrollments::tenant_id.eq(&co.tenant_id))
+                .filter(enrollments::learner_id.eq(&l.id))
+                .filter(enrollments::course_id.eq(&co.id))
+                .filter(enrollments::active.eq(true))
+                .select(EnrollmentRow::as_select())
+                .first(c)
+                .optional()?;
+            let Some(mut row) = existing.filter(|_| !opts.reenroll) else {
+                return enroll_in(c, &l, &co, &opts, now);
+            };
+            let in_session: i64 = session_enrollments::table
+                .filter(session_enrollments::enrollment_id.eq(&row.id))
+                .filter(session_enrollments::active.eq(true))
+                .count()
+                .get_result(c)?;
+            if in_session > 0 {
+                if !cancel_session {
+                    return Err(DomainError::AlreadyEnrolled.into());
+                }
+                cancel_active_sessions(c, &row.id, now_ms)?;
+            }
+            let exists: i64 = sessions::table
+                .filter(sessions::id.eq(session_id.to_string()))
+                .filter(sessions::course_id.eq(&co.id))
+                .count()
+                .get_result(c)?;
+            if exists == 0 {
+                return Err(StoreError::NotFound("session".into()));
+            }
+            let se = insert_session_enrollment(c, &row.id, &session_id.to_string(), now_ms)?;
+            if row.state == EnrollmentState::AwaitingSessionChoice.as_str() {
+                apply_in(c, &mut row, &Command::ChooseSession, now)?;
+            }
+            Ok(EnrollOutcome {
+                enrollment: row.to_record()?,
+                archived: None,
+                session_enrollment_id: Some(se),
+            })
+        })
+    }
+}

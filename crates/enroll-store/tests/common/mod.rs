@@ -1,0 +1,39 @@
+//! Shared helpers for store tests: a seeded store on each backend.
+#![allow(dead_code)]
+use enroll_domain::OffsetClock;
+use enroll_store::Store;
+use enroll_store::seed::Seed;
+use enroll_store::testing::TestDb;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const TENANT: Uuid = Uuid::from_u128(0x7d1c7c3e_0000_4000_8000_000000000001);
+pub const ALICE: Uuid = Uuid::from_u128(0xa0000000_0000_4000_8000_000000000002);
+pub const BOB: Uuid = Uuid::from_u128(0xa0000000_0000_4000_8000_000000000003);
+pub const COMPLIANCE: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000001);
+pub const LEADERSHIP: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000003);
+pub const ONBOARDING: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000004);
+pub const BERLIN: Uuid = Uuid::from_u128(0xc3000000_0000_4000_8000_000000000001);
+
+pub fn seed() -> Seed {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/demo-seed.json"
+    ))
+    .unwrap();
+    Seed::from_json(&text).unwrap()
+}
+
+/// Each backend's fresh, seeded store (SQLite always; PostgreSQL when configured).
+pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
+    TestDb::all()
+        .unwrap()
+        .into_iter()
+        .map(|db| {
+            let clock = Arc::new(OffsetClock::new(0));
+            let store = db.store(clock.clone()).unwrap();
+            store.load_seed(&seed()).unwrap();
+            (db, store, clock)
+        })
+        .collect()
+}

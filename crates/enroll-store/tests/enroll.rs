@@ -1,0 +1,318 @@
+//! The ledger's enrollment rules on the durable store, on every backend.
+mod common;
+use common::*;
+use enroll_domain::model::Dialect;
+use enroll_domain::{Command, DomainError, EnrollmentState};
+use enroll_store::StoreError;
+use enroll_store::courses::CourseKey;
+use enroll_store::enrollments::{EnrollOptions, EnrollmentQuery};
+use enroll_store::learners::LearnerKey;
+
+fn opts() -> EnrollOptions {
+    EnrollOptions::new(Dialect::Absorb)
+}
+
+#[test]
+fn enroll_then_duplicate_is_refused_and_reenroll_archives() {
+    for (_db, store, _) in stores() {
+        let first = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap();
+        assert_eq!(first.enrollment.core.state, EnrollmentState::NotStarted);
+        let dup = store.enroll(
+            TENANT,
+            &LearnerKey::Id(ALICE),
+            &CourseKey::Id(COMPLIANCE),
+            &opts(),
+        );
+        assert!(
+            matches!(dup, Err(StoreError::Domain(DomainError::AlreadyEnrolled))),
+            "{dup:?}"
+        );
+        let again = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &EnrollOptions {
+                    reenroll: true,
+                    ..opts()
+                },
+            )
+            .unwrap();
+        assert_eq!(again.archived, Some(first.enrollment.core.id));
+        let old = store.enrollment(TENANT, first.enrollment.core.id).unwrap();
+        assert!(!old.record.core.active);
+        let q = EnrollmentQuery {
+            learner_id: Some(ALICE),
+            limit: 10,
+            ..Default::default()
+        };
+        let (total, _) = store.list_enrollments(TENANT, &q).unwrap();
+        assert_eq!(total, 2);
+        let q = EnrollmentQuery {
+            learner_id: Some(ALICE),
+            active_only: true,
+            limit: 10,
+            ..Default::default()
+        };
+        let (active, rows) = store.list_enrollments(TENANT, &q).unwrap();
+        assert_eq!(
+            (active, rows[0].record.core.id),
+            (1, again.enrollment.core.id)
+        );
+    }
+}
+
+#[test]
+fn sixty_four_concurrent_identical_enrolls_make_one_enrollment() {
+    for (_db, store, _) in stores() {
+        let handles: Vec<_> = (0..64)
+            .map(|_| {
+                let s = store.clone();
+                std::thread::spawn(move || {
+                    s.enroll(
+                        TENANT,
+                        &LearnerKey::Id(BOB),
+                        &CourseKey::Id(COMPLIANCE),
+                        &opts(),
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let dup = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Domain(DomainError::AlreadyEnrolled))))
+            .count();
+        assert_eq!(
+            (ok, dup),
+            (1, 63),
+            "backend {}: {:?}",
+            store.backend(),
+            results
+                .iter()
+                .filter(|r| r.is_err())
+                .take(3)
+                .collect::<Vec<_>>()
+        );
+        let q = EnrollmentQuery {
+            learner_id: Some(BOB),
+            course_id: Some(COMPLIANCE),
+            limit: 100,
+            ..Default::default()
+        };
+        assert_eq!(store.list_enrollments(TENANT, &q).unwrap().0, 1);
+    }
+}
+
+#[test]
+fn commands_follow_the_table_and_terminal_states_stay() {
+    for (_db, store, _) in stores() {
+        let e = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap()
+            .enrollment
+            .core
+            .id;
+        store
+            .apply_command(
+                TENANT,
+                e,
+                &Command::RecordProgress {
+                    progress: 40.0,
+                    time_spent_ms: 60_000,
+                },
+            )
+            .unwrap();
+        let done = store
+            .apply_command(TENANT, e, &Command::Complete { score: Some(91.5) })
+            .unwrap();
+        assert_eq!(
+            (done.state, done.progress, done.score, done.time_spent_ms),
+            (EnrollmentState::Completed, 100.0, Some(91.5), 60_000)
+        );
+        let err = store.apply_command(TENANT, e, &Command::Start).unwrap_err();
+        assert!(matches!(
+            err,
+            StoreError::Domain(DomainError::IllegalTransition { .. })
+        ));
+        let stored = store.enrollment(TENANT, e).unwrap();
+        assert_eq!(stored.record.core.state, EnrollmentState::Completed);
+        assert!(stored.record.core.dates.completed.is_some());
+    }
+}
+
+#[test]
+fn other_tenants_cannot_see_or_touch_enrollments() {
+    for (_db, store, _) in stores() {
+        let e = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap()
+            .enrollment
+            .core
+            .id;
+        let other = store.create_tenant("Other", None).unwrap();
+        assert!(matches!(
+            store.enrollment(other.id, e),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            store.apply_command(other.id, e, &Command::Start),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            store.enroll(
+                other.id,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts()
+            ),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}
+
+#[test]
+fn single_session_course_waits_for_a_session_and_approval_courses_wait_for_approval() {
+    for (_db, store, _) in stores() {
+        let no_session = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(LEADERSHIP),
+                &opts(),
+            )
+            .unwrap();
+        assert_eq!(
+            no_session.enrollment.core.state,
+            EnrollmentState::AwaitingSessionChoice
+        );
+        let with = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(BOB),
+                &CourseKey::Id(LEADERSHIP),
+                &EnrollOptions {
+                    session_id: Some(BERLIN),
+                    ..opts()
+                },
+            )
+            .unwrap();
+        assert_eq!(with.enrollment.core.state, EnrollmentState::NotStarted);
+        assert!(with.session_enrollment_id.is_some());
+        let approval = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(ONBOARDING),
+                &opts(),
+            )
+            .unwrap();
+        assert_eq!(
+            approval.enrollment.core.state,
+            EnrollmentState::PendingApproval
+        );
+        // All-sessions courses refuse a specific session.
+        let bad = store.enroll(
+            TENANT,
+            &LearnerKey::Id(BOB),
+            &CourseKey::Id(ONBOARDING),
+            &EnrollOptions {
+                session_id: Some(BERLIN),
+                ..opts()
+            },
+        );
+        assert!(matches!(
+            bad,
+            Err(StoreError::NotFound(_)) | Err(StoreError::Invalid(_))
+        ));
+    }
+}
+
+#[test]
+fn expiry_follows_the_injected_clock() {
+    for (_db, store, clock) in stores() {
+        let o = EnrollOptions {
+            expires: Some(store.now() + time::Duration::days(7)),
+            ..opts()
+        };
+        let e = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &o,
+            )
+            .unwrap()
+            .enrollment
+            .core
+            .id;
+        assert_eq!(store.expire_due().unwrap(), 0);
+        clock.advance(time::Duration::days(8));
+        // Reads show it at once; the sweep persists it.
+        assert_eq!(
+            store.enrollment(TENANT, e).unwrap().record.core.state,
+            EnrollmentState::Expired
+        );
+        assert_eq!(store.expire_due().unwrap(), 1);
+        assert!(matches!(
+            store.apply_command(TENANT, e, &Command::Start),
+            Err(StoreError::Domain(_))
+        ));
+    }
+}
+
+#[test]
+fn unenroll_is_all_or_nothing() {
+    for (_db, store, _) in stores() {
+        let a = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap()
+            .enrollment
+            .core
+            .id;
+        let missing = uuid::Uuid::new_v4();
+        assert!(matches!(
+            store.unenroll(TENANT, &[a, missing]),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(store.enrollment(TENANT, a).unwrap().record.core.active);
+        assert_eq!(store.unenroll(TENANT, &[a]).unwrap(), 1);
+        let v = store.enrollment(TENANT, a).unwrap();
+        assert_eq!(
+            (v.record.core.state, v.record.core.active),
+            (EnrollmentState::Cancelled, false)
+        );
+        // The slot is free again.
+        store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap();
+    }
+}
