@@ -1,0 +1,9 @@
+DROP TABLE outbox_attempts;
+DROP TABLE outbox;
+DROP TABLE scorm_tags;
+DROP TABLE scorm_launch_links;
+DROP TABLE scorm_launches;
+DROP TABLE scorm_user_invitations;
+DROP TABLE scorm_registration_instances;
+DROP TABLE scorm_registrations;
+DROP TABLE scorm_invitations;
