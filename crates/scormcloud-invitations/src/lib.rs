@@ -1,5 +1,97 @@
 //! SCORM Cloud API v2 facade (invitations and registrations), mounted at `/scormcloud/api/v2`.
+//!
+//! Every operation works on the durable ledger through [`enroll_store::Store`]: a SCORM
+//! registration is an ordinary enrollment that every other dialect sees.
+//!
+//! # Choices where the vendor's behaviour is not documented
+//! * Registrations created by the API or by invitations start as `not_started` enrollments
+//!   (in SCORM Cloud an invitation *is* the registration; the ledger's `invited` state is for
+//!   invitations that must be accepted first). A launch applies `Start` (→ `INCOMPLETE`).
+//! * `POST /registrations` answers 204; a duplicate `registrationId` is 400. If the learner
+//!   already has an active enrollment in the course that no registration owns (e.g. made
+//!   through Absorb), the registration adopts it; if another registration owns it, 400 (the
+//!   ledger keeps one active enrollment per learner and course: use a new instance).
+//! * Learners are found by their SCORM id; unknown ones are created (username `scorm:<id>`).
+//!   Invitation addresses are matched by SCORM id, then by e-mail, else a learner whose SCORM
+//!   id is the address is created.
+//! * New instance and reset both re-enroll: the old enrollment is archived as history and a
+//!   fresh one becomes current (a reset keeps the instance number).
+//! * `duplicateRegistrationOption` compares with the learner's latest registration for the
+//!   course. `FAIL` skips the address and lists it in `errors`; a job with errors ends in
+//!   `ERROR`. `processed` counts handled addresses (sent or skipped), so it reaches `total`.
+//!   `CREATE_NEW` archives the old registration's enrollment (one active per learner/course).
+//! * A public invitation's sign-up with an address that already signed up on it leads to the
+//!   same registration; a sign-up by a learner whose enrollment belongs to another
+//!   registration re-enrolls (the new registration becomes current).
+//! * Invalid addresses make the create call fail with 400 (naming the address); duplicates in
+//!   the list are invited once. Addresses are stored lower-cased.
+//! * Lists return 100 items per page. `filterBy` values: registrations `registration_id`
+//!   (default), `course_id`, `course_title`, `learner_id`, `learner_first_name`,
+//!   `learner_last_name`, `learner_email`; invitations `invitation_id` (default), `course_id`,
+//!   `course_title`, `creating_user_email`; user invitations `email`. `filter` is a
+//!   case-insensitive substring match. `orderBy`: `created_asc`, `created_desc` (default),
+//!   `updated_asc`, `updated_desc`. `datetimeFilter`: `created` (default), `updated`.
+//! * Tags: `PUT …/tags` replaces, the batch `PUT …/tags` adds, `DELETE` removes the listed tags.
+//! * A missing token scope is 403 `{"message"}`; tokens last `expiration` seconds (default
+//!   3600, at most 86400). `read`/`write` grant every `read:*`/`write:*` scope.
+//! * Post-backs are JSON `RegistrationSchema` bodies; `authType` `HTTPBASIC` adds Basic auth,
+//!   `FORM` posts a form with `data` (the JSON), `username` and `password`. The post-back
+//!   password is never echoed in responses. `postBackTest` enqueues one such delivery.
+//! * The mail outbox stores each invitation mail (plain text; the learner's link is appended
+//!   to the body) instead of sending it; the admin API lists it.
+//! * Learner pages (`/learn/…` under the mount): `launch/{token}` (launch links, valid for
+//!   `expiry` seconds), `invite/{token}` (a learner's invitation link, reusable), `join/{token}`
+//!   (a public invitation's sign-up form).
+pub mod auth;
 pub mod error;
+mod handlers;
+mod pages;
+pub mod query;
+pub mod render;
 mod routes;
+pub mod wire;
 
+use actix_web::{HttpRequest, web};
 pub use routes::configure;
+
+/// Absolute links to the learner pages. The gateway registers one (from its public URL);
+/// without it, links are derived from the request.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    /// `base` is the facade's mount URL, e.g. `http://127.0.0.1:8080/scormcloud/api/v2`.
+    pub fn new(base: impl Into<String>) -> Self {
+        Self {
+            base: base.into().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// A launch link's page.
+    pub fn launch(&self, token: &str) -> String {
+        format!("{}/learn/launch/{token}", self.base)
+    }
+
+    /// A learner's invitation link.
+    pub fn invite(&self, token: &str) -> String {
+        format!("{}/learn/invite/{token}", self.base)
+    }
+
+    /// A public invitation's sign-up page.
+    pub fn join(&self, token: &str) -> String {
+        format!("{}/learn/join/{token}", self.base)
+    }
+
+    /// The links for a request.
+    pub fn of(req: &HttpRequest) -> Self {
+        if let Some(l) = req.app_data::<web::Data<Links>>() {
+            return l.get_ref().clone();
+        }
+        match req.url_for("scorm_launch", ["x"]) {
+            Ok(u) => Self::new(u.as_str().trim_end_matches("/learn/launch/x")),
+            Err(_) => Self::new(""),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The learner pages: the launch page (launch links and invitation links) and a public
+//! invitation's sign-up form. Every visit of a launch page records a launch.
+use crate::Links;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::vocab::to_scorm;
+use enroll_store::scorm::RegistrationView;
+use enroll_store::{Store, StoreError};
+use serde::Deserialize;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn html(status: StatusCode, title: &str, inner: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{t}</title><style>body{{font-family:sans-serif;max-width:40em;margin:3em auto;\
+             padding:0 1em}}label{{display:block;margin:.8em 0 .2em}}input{{width:100%;padding:.4em}}\
+             .err{{color:#a00}}</style></head><body><h1>{t}</h1>{inner}</body></html>",
+            t = esc(title)
+        ))
+}
+
+fn failure(e: StoreError) -> HttpResponse {
+    match e {
+        StoreError::NotFound(_) => html(
+            StatusCode::NOT_FOUND,
+            "Link not found",
+            "<p>This link is invalid or has expired.</p>",
+        ),
+        StoreError::Invalid(m) => html(
+            StatusCode::FORBIDDEN,
+            "Not available",
+            &format!("<p class=\"err\">{}</p>", esc(&m)),
+        ),
+        other => {
+            log::error!("learner page: {other:?}");
+            html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again later",
+                "<p>The course cannot be opened right now.</p>",
+            )
+        }
+    }
+}
+
+fn launch_page(v: &RegistrationView, exit: Option<&str>) -> HttpResponse {
+    let (completion, success) = to_scorm(v.enrollment.state);
+    let exit_link = exit
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .map(|u| format!("<p><a href=\"{}\">Exit the course</a></p>", esc(u)))
+        .unwrap_or_default();
+    html(
+        StatusCode::OK,
+        &v.course.title,
+        &format!(
+            "<p>Welcome, {name}. Your launch has been recorded.</p>\
+             <dl><dt>Registration</dt><dd id=\"registration\">{reg}</dd>\
+             <dt>Completion</dt><dd id=\"completion\">{completion}</dd>\
+             <dt>Success</dt><dd id=\"success\">{success}</dd></dl>\
+             <p>This emulator has no course content: progress and results are recorded in the \
+             enrollment ledger (any vendor dialect or the admin API).</p>{exit_link}",
+            name = esc(&v.learner.full_name()),
+            reg = esc(&v.registration_id),
+        ),
+    )
+}
+
+/// GET learn/launch/{token}: a launch link (valid for its `expiry`).
+pub async fn launch(store: web::Data<Store>, path: web::Path<String>) -> HttpResponse {
+    let token = path.into_inner();
+    match store.call(move |s| s.scorm_open_launch_link(&token)).await {
+        Ok((v, exit)) => launch_page(&v, Some(&exit)),
+        Err(e) => failure(e),
+    }
+}
+
+/// GET learn/invite/{token}: a learner's invitation link (private or after a public sign-up).
+pub async fn invite(store: web::Data<Store>, path: web::Path<String>) -> HttpResponse {
+    let token = path.into_inner();
+    match store
+        .call(move |s| s.scorm_open_user_invitation(&token))
+        .await
+    {
+        Ok((v, _)) => launch_page(&v, None),
+        Err(e) => failure(e),
+    }
+}
+
+fn form(title: &str, action: &str, error: Option<&str>, status: StatusCode) -> HttpResponse {
+    let err = error
+        .map(|m| format!("<p class=\"err\" role=\"alert\">{}</p>", esc(m)))
+        .unwrap_or_default();
+    html(
+        status,
+        title,
+        &format!(
+            "<p>Enter your name and e-mail address to start the course.</p>{err}\
+             <form method=\"post\" action=\"{a}\">\
+             <label for=\"firstName\">First name</label><input id=\"firstName\" name=\"firstName\" required>\
+             <label for=\"lastName\">Last name</label><input id=\"lastName\" name=\"lastName\" required>\
+             <label for=\"email\">E-mail</label><input id=\"email\" name=\"email\" type=\"email\" required>\
+             <p><button type=\"submit\">Start the course</button></p></form>",
+            a = esc(action)
+        ),
+    )
+}
+
+/// GET learn/join/{token}: a public invitation's sign-up form (or why it is unavailable).
+pub async fn join_form(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let token = path.into_inner();
+    let t = token.clone();
+    let inv = match store
+        .call(move |s| s.scorm_public_invitation_by_token(&t))
+        .await
+    {
+        Ok(i) => i,
+        Err(e) => return failure(e),
+    };
+    let unavailable = if inv.expired(store.now()) {
+        Some("This invitation has expired.")
+    } else if !inv.allow_launch {
+        Some("This invitation is disabled: its course cannot be launched.")
+    } else if !inv.allow_new_registrations {
+        Some("This invitation is closed to new registrations.")
+    } else if inv.registration_cap > 0 && inv.registration_count >= inv.registration_cap {
+        Some("This invitation has reached its registration limit.")
+    } else {
+        None
+    };
+    match unavailable {
+        Some(m) => failure(StoreError::Invalid(m.into())),
+        None => form(
+            &inv.course_title,
+            &Links::of(&req).join(&token),
+            None,
+            StatusCode::OK,
+        ),
+    }
+}
+
+/// The sign-up form's fields.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+}
+
+/// POST learn/join/{token}: creates the registration and redirects to the launch (303).
+pub async fn join(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Form<JoinForm>,
+) -> HttpResponse {
+    let token = path.into_inner();
+    let f = body.into_inner();
+    let t = token.clone();
+    let result = store
+        .call(move |s| s.scorm_public_join(&t, &f.email, &f.first_name, &f.last_name))
+        .await;
+    match result {
+        Ok(link) => HttpResponse::SeeOther()
+            .insert_header(("Location", Links::of(&req).invite(&link)))
+            .finish(),
+        Err(StoreError::Invalid(m)) if m.starts_with("Please") => form(
+            "Sign up",
+            &Links::of(&req).join(&token),
+            Some(&m),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(e) => failure(e),
+    }
+}
