@@ -214,6 +214,18 @@ impl Store {
     /// Claims up to `limit` due HTTP messages for `lease_ms` (others skip them meanwhile).
     pub fn claim_deliveries(&self, limit: i64, lease_ms: i64) -> StoreResult<Vec<Message>> {
         let now = to_millis(self.now());
+        // A cheap read first: the write lock is taken only when something is due.
+        let due: i64 = self.with_conn(|c| {
+            Ok(outbox::table
+                .filter(outbox::channel.eq(Channel::Http.as_str()))
+                .filter(outbox::status.eq("pending"))
+                .filter(outbox::next_attempt_at.le(now))
+                .count()
+                .get_result(c)?)
+        })?;
+        if due == 0 {
+            return Ok(vec![]);
+        }
         self.write(|c| {
             let rows: Vec<Row> = outbox::table
                 .filter(outbox::channel.eq(Channel::Http.as_str()))

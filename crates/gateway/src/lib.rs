@@ -1,8 +1,11 @@
 //! The gateway: configuration, the database pool, mounting the five facades, the admin API
 //! and background workers. `main.rs` is thin so tests build exactly what production serves.
 pub mod admin;
+pub mod admin_mail;
 pub mod config;
+pub mod delivery;
 pub mod health;
+pub mod jobs;
 pub mod workers;
 
 use actix_web::middleware::{NormalizePath, TrailingSlash};
@@ -87,7 +90,12 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .app_data(web::Data::new(state.store.clone()))
         .app_data(web::PayloadConfig::new(state.body_limit))
         .configure(health::configure)
-        .service(web::scope("/admin/v1").configure(admin::configure))
+        .app_data(web::Data::new(jobs::links(state)))
+        .service(
+            web::scope("/admin/v1")
+                .configure(admin_mail::configure)
+                .configure(admin::configure),
+        )
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
         .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
@@ -101,6 +109,7 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::open(&config)?);
     print_banner(&state, &config);
     let worker = workers::spawn(state.clone());
+    let background = [jobs::spawn(state.clone()), delivery::spawn(state.clone())];
     let st = state.clone();
     let mut server = HttpServer::new(move || {
         App::new()
@@ -116,6 +125,7 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     server.run().await?;
     worker.abort();
+    background.iter().for_each(tokio::task::JoinHandle::abort);
     log::info!("stopped");
     Ok(())
 }

@@ -259,6 +259,15 @@ impl Store {
     /// Claims a started job whose lease has lapsed; returns its invitation id.
     pub fn scorm_claim_job(&self, lease_ms: i64) -> StoreResult<Option<String>> {
         let now = to_millis(self.now());
+        let started: i64 = self.with_conn(|c| {
+            Ok(si::table
+                .filter(si::job_status.eq(JobStatus::STARTED))
+                .count()
+                .get_result(c)?)
+        })?;
+        if started == 0 {
+            return Ok(None);
+        }
         self.write(|c| {
             let candidates: Vec<String> = si::table
                 .filter(si::job_status.eq(JobStatus::STARTED))

@@ -38,6 +38,19 @@ impl Store {
     ) -> StoreResult<usize> {
         let now = self.now();
         let now_ms = to_millis(now);
+        // A cheap read first: the write lock is taken only when something changed.
+        let any: i64 = self.with_conn(|c| {
+            Ok(sr::table
+                .inner_join(enrollments::table.on(enrollments::id.eq(sr::enrollment_id)))
+                .filter(enrollments::updated_at.gt(sr::postback_mark))
+                .select(sr::id)
+                .limit(1)
+                .load::<String>(c)?
+                .len() as i64)
+        })?;
+        if any == 0 {
+            return Ok(0);
+        }
         self.write(|c| {
             let rows: Vec<Changed> = sr::table
                 .inner_join(enrollments::table.on(enrollments::id.eq(sr::enrollment_id)))
