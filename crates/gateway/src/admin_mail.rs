@@ -1,5 +1,6 @@
 //! Admin API for the shared outbox: the mail outbox (rendered invitation mails) and the HTTP
-//! deliveries (post-backs) with their status, mounted under `/admin/v1`.
+//! deliveries (post-backs) with their status; and the SCORM registration → ledger enrollment
+//! crosswalk. Mounted under `/admin/v1`.
 use crate::AppState;
 use crate::admin::AdminError;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,10 +9,38 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// Mounts `GET /tenants/{tenant}/mail` and `GET /tenants/{tenant}/outbox`.
+/// Mounts `GET /tenants/{tenant}/mail`, `GET /tenants/{tenant}/outbox` and
+/// `GET /tenants/{tenant}/scormcloud/registrations/{registrationId}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tenants/{tenant}/mail", web::get().to(list_mail))
-        .route("/tenants/{tenant}/outbox", web::get().to(list_http));
+        .route("/tenants/{tenant}/outbox", web::get().to(list_http))
+        .route(
+            "/tenants/{tenant}/scormcloud/registrations/{registration}",
+            web::get().to(registration),
+        );
+}
+
+/// A SCORM registration's current enrollment and every instance's enrollment.
+async fn registration(
+    req: HttpRequest,
+    st: web::Data<AppState>,
+    path: web::Path<(Uuid, String)>,
+) -> Result<HttpResponse, AdminError> {
+    authorize(&req, &st)?;
+    let (t, id) = path.into_inner();
+    let (view, instances) = st
+        .store
+        .call(move |s| Ok((s.scorm_registration(t, &id)?, s.scorm_instances(t, &id)?)))
+        .await?;
+    let list: Vec<Value> = instances
+        .iter()
+        .map(|(i, e)| json!({"instance": i, "enrollmentId": e}))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "registrationId": view.registration_id, "instance": view.instance,
+        "enrollmentId": view.enrollment.id, "learnerId": view.learner.id,
+        "courseId": view.course.id, "instances": list,
+    })))
 }
 
 fn authorize(req: &HttpRequest, st: &AppState) -> Result<(), AdminError> {
