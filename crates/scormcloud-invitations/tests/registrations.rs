@@ -1,0 +1,244 @@
+//! Registrations on each backend, and the cross-dialect guarantee: a SCORM registration is
+//! the ledger's enrollment, and progress recorded elsewhere shows here.
+mod common;
+use common::{ALICE, TENANT, fixture, stores};
+use enroll_domain::Command;
+use enroll_domain::model::Dialect;
+use enroll_store::courses::CourseKey;
+use enroll_store::enrollments::EnrollOptions;
+use enroll_store::learners::LearnerKey;
+use serde_json::json;
+
+#[actix_rt::test]
+async fn create_read_duplicate_and_delete() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        let (s, _, b) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 400);
+        assert_eq!(
+            b["message"],
+            "A registration with id 'reg-fixture-1' already exists"
+        );
+        let (s, _, b) = call!(app, head, "/registrations/reg-fixture-1");
+        assert_eq!((s, b), (200, serde_json::Value::Null));
+        let (s, _, _) = call!(app, head, "/registrations/missing");
+        assert_eq!(s, 404);
+        let (s, _, r) = call!(app, get, "/registrations/reg-fixture-1");
+        assert_eq!(s, 200);
+        assert_eq!(r["learner"]["id"], "learner-fixture-1");
+        assert_eq!(r["registrationCompletion"], "UNKNOWN");
+        let view = store.scorm_registration(TENANT, "reg-fixture-1").unwrap();
+        let (s, _, _) = call!(app, delete, "/registrations/reg-fixture-1");
+        assert_eq!(s, 204);
+        let (s, _, _) = call!(app, get, "/registrations/reg-fixture-1");
+        assert_eq!(s, 404);
+        let ledger = store.enrollment(TENANT, view.enrollment.id).unwrap();
+        assert!(
+            !ledger.record.core.active,
+            "the enrollment is archived as history"
+        );
+        assert_eq!(ledger.record.core.state.as_str(), "cancelled");
+        let (s, _, b) = call!(
+            app,
+            post,
+            "/registrations",
+            json!({"courseId": "data-privacy-101", "registrationId": "x"})
+        );
+        assert_eq!(s, 400);
+        assert!(b["message"].as_str().unwrap().contains("learner"), "{b}");
+    }
+}
+
+#[actix_rt::test]
+async fn progress_recorded_in_the_ledger_shows_in_scorm() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        // alice is enrolled through another dialect first: the registration adopts it.
+        let out = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Scorm("data-privacy-101".into()),
+                &EnrollOptions::new(Dialect::Absorb),
+            )
+            .unwrap();
+        let (s, _, _) = call!(
+            app,
+            post,
+            "/registrations",
+            json!({
+                "courseId": "data-privacy-101", "registrationId": "alice-dp",
+                "learner": {"id": "alice"},
+            })
+        );
+        assert_eq!(s, 204);
+        let view = store.scorm_registration(TENANT, "alice-dp").unwrap();
+        assert_eq!(
+            view.enrollment.id, out.enrollment.core.id,
+            "same enrollment"
+        );
+        store
+            .apply_command(
+                TENANT,
+                view.enrollment.id,
+                &Command::RecordProgress {
+                    progress: 40.0,
+                    time_spent_ms: 90_000,
+                },
+            )
+            .unwrap();
+        let (_, _, r) = call!(app, get, "/registrations/alice-dp");
+        assert_eq!(r["registrationCompletion"], "INCOMPLETE");
+        assert_eq!(r["registrationCompletionAmount"], 0.4);
+        assert_eq!(r["totalSecondsTracked"], 90.0);
+        store
+            .apply_command(
+                TENANT,
+                view.enrollment.id,
+                &Command::Complete { score: Some(92.0) },
+            )
+            .unwrap();
+        let (_, _, r) = call!(app, get, "/registrations/alice-dp?includeChildResults=true");
+        assert_eq!(
+            (
+                r["registrationCompletion"].as_str(),
+                r["registrationSuccess"].as_str()
+            ),
+            (Some("COMPLETED"), Some("PASSED"))
+        );
+        assert_eq!(r["score"]["scaled"], 92.0);
+        assert_eq!(r["activityDetails"]["activitySuccess"], "PASSED");
+        // A second registration for the same learner and course is refused (one active).
+        let (s, _, b) = call!(
+            app,
+            post,
+            "/registrations",
+            json!({
+                "courseId": "data-privacy-101", "registrationId": "alice-dp-2", "learner": {"id": "alice"},
+            })
+        );
+        assert_eq!(s, 400);
+        assert!(b["message"].as_str().unwrap().contains("alice-dp"), "{b}");
+        // A new instance re-enrolls; the completed one stays in the ledger.
+        let (s, _, _) = call!(app, post, "/registrations/alice-dp/instances");
+        assert_eq!(s, 204);
+        let after = store.scorm_registration(TENANT, "alice-dp").unwrap();
+        assert_eq!(after.instance, 1);
+        assert_eq!(after.enrollment.state.as_str(), "not_started");
+        let old = store.enrollment(TENANT, view.enrollment.id).unwrap();
+        assert_eq!(old.record.core.state.as_str(), "completed");
+        assert!(!old.record.core.active);
+        assert_eq!(store.scorm_instances(TENANT, "alice-dp").unwrap().len(), 2);
+    }
+}
+
+#[actix_rt::test]
+async fn launch_links_record_launches() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        call!(app, post, "/registrations", fixture("create_registration"));
+        let (s, _, b) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            json!({"redirectOnExitUrl": "https://x.example", "expiry": 400})
+        );
+        assert_eq!(
+            (s, b["message"].as_str().unwrap()),
+            (400, "expiry is out of range: it must be 10 to 300 seconds")
+        );
+        let (s, _, b) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            json!({"expiry": 60})
+        );
+        assert_eq!(
+            (s, b["message"].as_str().unwrap()),
+            (400, "redirectOnExitUrl is required")
+        );
+        let (s, _, link) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            fixture("launch_link_request")
+        );
+        assert_eq!(s, 200);
+        let url = link["launchLink"].as_str().unwrap();
+        let path = url.split("/scormcloud/api/v2").nth(1).unwrap();
+        let req = actix_web::test::TestRequest::get()
+            .uri(&format!("/scormcloud/api/v2{path}"))
+            .to_request();
+        let resp = actix_web::test::call_service(&app, req).await;
+        assert_eq!(resp.status().as_u16(), 200);
+        let page = String::from_utf8(actix_web::test::read_body(resp).await.to_vec()).unwrap();
+        assert!(
+            page.contains("Data Privacy") || page.contains("reg-fixture-1"),
+            "{page}"
+        );
+        let (_, _, r) = call!(app, get, "/registrations/reg-fixture-1");
+        assert_eq!(r["registrationCompletion"], "INCOMPLETE");
+        assert_eq!(r["firstAccessDate"], "2026-01-15T10:00:00.000Z");
+        let (_, _, h) = call!(app, get, "/registrations/reg-fixture-1/launchHistory");
+        assert_eq!(h["launchHistory"].as_array().unwrap().len(), 1);
+        let req = actix_web::test::TestRequest::get()
+            .uri("/scormcloud/api/v2/learn/launch/bogus")
+            .to_request();
+        assert_eq!(
+            actix_web::test::call_service(&app, req)
+                .await
+                .status()
+                .as_u16(),
+            404
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn bearer_tokens_carry_scopes() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        let req = actix_web::test::TestRequest::post()
+            .uri("/scormcloud/api/v2/oauth/authenticate/application/token")
+            .insert_header(common::basic())
+            .set_form([("scope", "read:registration"), ("expiration", "60")])
+            .to_request();
+        let tok: serde_json::Value = actix_web::test::call_and_read_body_json(&app, req).await;
+        assert_eq!(tok["expires_in"], 60);
+        let t = tok["access_token"].as_str().unwrap();
+        let get = |uri: &str| {
+            actix_web::test::TestRequest::get()
+                .uri(uri)
+                .insert_header(("Authorization", format!("Bearer {t}")))
+                .to_request()
+        };
+        assert_eq!(
+            actix_web::test::call_service(&app, get("/scormcloud/api/v2/registrations"))
+                .await
+                .status()
+                .as_u16(),
+            200
+        );
+        let resp = actix_web::test::call_service(&app, get("/scormcloud/api/v2/invitations")).await;
+        assert_eq!(resp.status().as_u16(), 403);
+        let body: serde_json::Value = actix_web::test::read_body_json(resp).await;
+        assert_eq!(
+            body["message"],
+            "This operation requires the 'read:invitation' scope"
+        );
+        let req = actix_web::test::TestRequest::post()
+            .uri("/scormcloud/api/v2/oauth/authenticate/application/token")
+            .insert_header(common::basic())
+            .set_form([("expiration", "60")])
+            .to_request();
+        assert_eq!(
+            actix_web::test::call_service(&app, req)
+                .await
+                .status()
+                .as_u16(),
+            400
+        );
+    }
+}
