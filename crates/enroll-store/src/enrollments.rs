@@ -503,3 +503,107 @@ mod enrollments_joined {
         MultiBackend,
     >;
 }
+
+/// Settable fields of an enrollment (Absorb's create-or-update). `None` = leave as is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnrollmentPatch {
+    /// A state change, applied through the transition table.
+    pub command: Option<Command>,
+    pub completed: Option<OffsetDateTime>,
+    pub expires: Option<OffsetDateTime>,
+    pub course_version_id: Option<Uuid>,
+    pub accepted_terms: Option<bool>,
+    pub enrollment_key_id: Option<Uuid>,
+    pub credits: Option<f64>,
+    pub score: Option<f64>,
+}
+
+/// Applies a patch to a stored enrollment inside a caller's transaction.
+pub fn patch_in(
+    conn: &mut DbConn,
+    row: &mut EnrollmentRow,
+    patch: &EnrollmentPatch,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    if let Some(s) = patch.score
+        && !(0.0..=100.0).contains(&s)
+    {
+        return Err(StoreError::Invalid(
+            "score must be between 0 and 100".into(),
+        ));
+    }
+    if let Some(c) = patch.credits
+        && !(c.is_finite() && c >= 0.0)
+    {
+        return Err(StoreError::Invalid(
+            "credits must be a non-negative number".into(),
+        ));
+    }
+    if let Some(cmd) = &patch.command {
+        apply_in(conn, row, cmd, now)?;
+    }
+    if let Some(t) = patch.completed {
+        row.completed_at = Some(to_millis(t));
+    }
+    if let Some(t) = patch.expires {
+        row.expires_at = Some(to_millis(t));
+    }
+    if let Some(v) = patch.course_version_id {
+        row.course_version_id = Some(v.to_string());
+    }
+    if let Some(v) = patch.accepted_terms {
+        row.accepted_terms = v;
+    }
+    if let Some(v) = patch.enrollment_key_id {
+        row.enrollment_key_id = Some(v.to_string());
+    }
+    if let Some(v) = patch.credits {
+        row.credits = Some(v);
+    }
+    if let Some(v) = patch.score {
+        row.score = Some(v);
+    }
+    row.updated_at = to_millis(now);
+    diesel::update(enrollments::table.find(row.id.clone()))
+        .set(&*row)
+        .execute(conn)?;
+    Ok(())
+}
+
+impl Store {
+    /// Creates or updates the learner's active enrollment in a course and applies `patch`
+    /// (with `reenroll`, an existing one is archived and a new one patched), in one transaction.
+    pub fn upsert_enrollment(
+        &self,
+        tenant_id: Uuid,
+        learner: &LearnerKey,
+        course: &CourseKey,
+        opts: &EnrollOptions,
+        patch: &EnrollmentPatch,
+    ) -> StoreResult<EnrollmentRecord> {
+        let now = self.now();
+        self.write(|c| {
+            let l = find_learner(c, tenant_id, learner)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            let co = find_course(c, tenant_id, course)?
+                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+            let existing: Option<EnrollmentRow> = enrollments::table
+                .filter(enrollments::tenant_id.eq(&co.tenant_id))
+                .filter(enrollments::learner_id.eq(&l.id))
+                .filter(enrollments::course_id.eq(&co.id))
+                .filter(enrollments::active.eq(true))
+                .select(EnrollmentRow::as_select())
+                .first(c)
+                .optional()?;
+            let mut row = match existing {
+                Some(row) if !opts.reenroll => row,
+                _ => {
+                    let out = enroll_in(c, &l, &co, opts, now)?;
+                    find_enrollment(c, tenant_id, out.enrollment.core.id)?
+                }
+            };
+            patch_in(c, &mut row, patch, now)?;
+            row.to_record()
+        })
+    }
+}

@@ -104,6 +104,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(get_course),
     )
     .route(
+        "/tenants/{tenant}/enrollments",
+        web::post().to(create_enrollment),
+    )
+    .route(
         "/tenants/{tenant}/enrollments/{enrollment}",
         web::get().to(get_enrollment),
     )

@@ -1,17 +1,22 @@
-//! The one error type: a message fit to show an API user, and where it happened.
-use std::fmt;
+//! The one error type: a message fit to show an API user verbatim, and where it happened.
+use thiserror::Error;
 
 /// Why a filter or sort expression was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Display` is the message followed by ` at position N` when the position is known, e.g.
+/// `unexpected token ')' at position 14`. Positions are 0-based byte offsets into the input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{message}{}", .position.map(|p| format!(" at position {p}")).unwrap_or_default())]
 pub struct FilterError {
     /// What is wrong, in words.
     pub message: String,
-    /// Byte offset in the input, when known.
+    /// 0-based byte offset in the input, when known (parse errors have one, SQL rendering
+    /// errors do not because the AST carries no positions).
     pub position: Option<usize>,
 }
 
 impl FilterError {
-    /// An error at a position.
+    /// An error at a byte position of the input.
     pub fn at(message: impl Into<String>, position: usize) -> Self {
         Self {
             message: message.into(),
@@ -28,13 +33,14 @@ impl FilterError {
     }
 }
 
-impl fmt::Display for FilterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some(p) => write!(f, "{} at position {p}", self.message),
-            None => f.write_str(&self.message),
-        }
+/// Shortens user text quoted back in an error message, so a 4 KiB value doesn't echo whole.
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(MAX).collect();
+        out.push('…');
+        out
     }
 }
-
-impl std::error::Error for FilterError {}

@@ -1,94 +1,117 @@
-//! Sort expressions: Absorb's `_sort=name,-dateAdded` and OData's `$orderby=Name desc`.
-use crate::error::FilterError;
+//! Sort expressions: Absorb's `_sort=name,-dateAdded` and OData's `$orderby=Name desc, Id`.
+use crate::ast::is_field_path;
+use crate::error::{FilterError, clip};
+use crate::lexer::MAX_INPUT_LEN;
 use crate::sql::FieldResolver;
 
-const MAX_KEYS: usize = 8;
+/// Most sort keys accepted.
+pub const MAX_SORT_KEYS: usize = 8;
 
 /// One sort key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortKey {
+    /// The field path as written (resolved case-insensitively by the caller's resolver).
     pub field: String,
+    /// Descending rather than ascending.
     pub descending: bool,
 }
 
-fn check(keys: Vec<SortKey>) -> Result<Vec<SortKey>, FilterError> {
-    if keys.len() > MAX_KEYS {
+/// Splits a comma list, refusing empty input, blank items and too many items; `item` parses
+/// one trimmed, non-empty item.
+fn parse_list(
+    input: &str,
+    item: impl Fn(&str) -> Result<SortKey, FilterError>,
+) -> Result<Vec<SortKey>, FilterError> {
+    if input.len() > MAX_INPUT_LEN {
         return Err(FilterError::new(format!(
-            "at most {MAX_KEYS} sort fields are allowed"
+            "the sort is longer than {MAX_INPUT_LEN} bytes"
         )));
+    }
+    if input.trim().is_empty() {
+        return Err(FilterError::new("the sort is empty"));
+    }
+    let mut keys = Vec::new();
+    let mut pos = 0;
+    for raw in input.split(',') {
+        let lead = raw.len() - raw.trim_start().len();
+        if raw.trim().is_empty() {
+            return Err(FilterError::at("empty item in sort list", pos + lead));
+        }
+        if keys.len() == MAX_SORT_KEYS {
+            let msg = format!("at most {MAX_SORT_KEYS} sort fields are allowed");
+            return Err(FilterError::at(msg, pos + lead));
+        }
+        keys.push(item(raw.trim()).map_err(|e| FilterError {
+            position: Some(pos + lead),
+            ..e
+        })?);
+        pos += raw.len() + 1;
     }
     Ok(keys)
 }
 
-fn valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/' | b'.'))
+fn key(name: &str, descending: bool) -> Result<SortKey, FilterError> {
+    if is_field_path(name) {
+        Ok(SortKey {
+            field: name.to_string(),
+            descending,
+        })
+    } else {
+        Err(FilterError::new(format!(
+            "invalid sort field '{}'",
+            clip(name)
+        )))
+    }
 }
 
-/// Parses Absorb's comma list, `-` prefix = descending.
+/// Parses Absorb's `_sort`: a comma list of fields, each optionally prefixed with `-`
+/// (descending) or `+` (ascending), e.g. `lastName,-dateAdded`.
 pub fn parse_absorb_sort(input: &str) -> Result<Vec<SortKey>, FilterError> {
-    let keys = input
-        .split(',')
-        .map(|item| {
-            let item = item.trim();
-            let (descending, name) = match item.strip_prefix('-') {
-                Some(rest) => (true, rest.trim()),
-                None => (false, item.strip_prefix('+').unwrap_or(item)),
-            };
-            if valid_name(name) {
-                Ok(SortKey {
-                    field: name.to_string(),
-                    descending,
-                })
-            } else {
-                Err(FilterError::new(format!("invalid sort field '{item}'")))
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    check(keys)
+    parse_list(input, |item| match item.strip_prefix('-') {
+        Some(rest) => key(rest.trim_start(), true),
+        None => key(item.strip_prefix('+').unwrap_or(item).trim_start(), false),
+    })
 }
 
-/// Parses an OData `$orderby` list (`Name desc, Id asc`).
+/// Parses an OData `$orderby`: a comma list of `field [asc|desc]` (case-insensitive
+/// direction), e.g. `Name desc, Id`.
 pub fn parse_orderby(input: &str) -> Result<Vec<SortKey>, FilterError> {
-    let keys = input
-        .split(',')
-        .map(|item| {
-            let mut words = item.split_whitespace();
-            let name = words.next().unwrap_or("");
-            let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
-                None | Some("asc") => false,
-                Some("desc") => true,
-                Some(other) => {
-                    return Err(FilterError::new(format!(
-                        "invalid sort direction '{other}'"
-                    )));
-                }
-            };
-            if words.next().is_some() || !valid_name(name) {
-                return Err(FilterError::new(format!(
-                    "invalid sort item '{}'",
-                    item.trim()
-                )));
+    parse_list(input, |item| {
+        let mut words = item.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let descending = match words.next() {
+            None => false,
+            Some(w) if w.eq_ignore_ascii_case("asc") => false,
+            Some(w) if w.eq_ignore_ascii_case("desc") => true,
+            Some(w) => {
+                let msg = format!("invalid sort direction '{}' (use asc or desc)", clip(w));
+                return Err(FilterError::new(msg));
             }
-            Ok(SortKey {
-                field: name.to_string(),
-                descending,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    check(keys)
+        };
+        if let Some(extra) = words.next() {
+            return Err(FilterError::new(format!(
+                "unexpected '{}' in sort item",
+                clip(extra)
+            )));
+        }
+        key(name, descending)
+    })
 }
 
-/// Renders keys as an ORDER BY list of whitelisted columns.
+/// Renders keys as an ORDER BY list of whitelisted columns, e.g. `col1 ASC, col2 DESC`
+/// (without the `ORDER BY`). No keys render as an empty string: omit the clause then.
 pub fn sort_to_sql(keys: &[SortKey], resolver: &dyn FieldResolver) -> Result<String, FilterError> {
-    let keys = check(keys.to_vec())?;
+    if keys.len() > MAX_SORT_KEYS {
+        return Err(FilterError::new(format!(
+            "at most {MAX_SORT_KEYS} sort fields are allowed"
+        )));
+    }
     let parts = keys
         .iter()
         .map(|k| {
-            let col = resolver
-                .resolve(&k.field)
-                .ok_or_else(|| FilterError::new(format!("unknown sort field '{}'", k.field)))?;
+            let col = resolver.resolve(&k.field).ok_or_else(|| {
+                FilterError::new(format!("unknown field '{}' in sort", clip(&k.field)))
+            })?;
             Ok(format!(
                 "{} {}",
                 col.sql,

@@ -1,59 +1,130 @@
-//! Rendering an [`Expr`] to SQL text plus bound values, against a field whitelist.
-use crate::ast::{CaseFn, CmpOp, Expr, FieldRef, Literal, Operand, TextFunc};
+//! Rendering an [`Expr`] to SQL text plus bound values, against a whitelist of fields.
+//!
+//! Field SQL comes only from the caller's [`FieldResolver`]; every user value becomes a
+//! [`SqlPart::Bind`]. [`SqlPart::Raw`] never contains a placeholder: the caller's DB layer
+//! writes `?`/`$n` itself when it binds each value (diesel's `push_bind_param`).
+//! The semantics (case-insensitive text functions, null handling) are in the crate docs.
+use crate::ast::Expr;
 use crate::error::FilterError;
-use crate::lexer::{is_guid, parse_datetime};
+
+mod render;
 
 /// The type of a filterable column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
+    /// Text; compared exactly, matched case-insensitively by text functions.
     Text,
+    /// A GUID stored as lowercase hyphenated text.
     Guid,
+    /// A 64-bit integer.
     Int,
+    /// A floating-point number.
     Float,
+    /// A boolean.
     Bool,
-    /// i64 Unix epoch milliseconds.
+    /// An instant stored as i64 Unix epoch milliseconds.
     Timestamp,
 }
 
-/// A filterable column: its SQL (from the whitelist only) and type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A filterable column: its SQL (from the whitelist only, never user text) and type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
+    /// SQL text for the column or expression, e.g. `learners.email`.
     pub sql: &'static str,
+    /// How literals are checked and bound against it.
     pub kind: ValueKind,
+    /// Whether it may be NULL (changes `ne` and negated comparisons, see the module docs).
     pub nullable: bool,
 }
 
-/// Maps a field path to a column; `None` = unknown field.
+impl Column {
+    /// A NOT NULL column.
+    pub const fn new(sql: &'static str, kind: ValueKind) -> Self {
+        Self {
+            sql,
+            kind,
+            nullable: false,
+        }
+    }
+
+    /// A nullable column.
+    pub const fn nullable(sql: &'static str, kind: ValueKind) -> Self {
+        Self {
+            sql,
+            kind,
+            nullable: true,
+        }
+    }
+}
+
+/// Maps a field path to a column; `None` means the field is unknown (and is an error).
 pub trait FieldResolver {
-    /// The column for `path` (matching is the resolver's business).
+    /// The column for `path`. Matching is the resolver's business; it should ignore case.
     fn resolve(&self, path: &str) -> Option<Column>;
 }
 
-/// A bound value.
+/// A [`FieldResolver`] over a fixed table, matching paths ASCII-case-insensitively.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldTable<'a>(pub &'a [(&'a str, Column)]);
+
+impl FieldResolver for FieldTable<'_> {
+    fn resolve(&self, path: &str) -> Option<Column> {
+        self.0
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(path))
+            .map(|(_, c)| *c)
+    }
+}
+
+/// A value for the caller's DB layer to bind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BindValue {
+    /// Bind as text.
     Text(String),
+    /// Bind as a 64-bit integer (also timestamps, as epoch milliseconds).
     Int(i64),
+    /// Bind as a double.
     Float(f64),
+    /// Bind as a boolean.
     Bool(bool),
 }
 
 /// A piece of the rendered filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SqlPart {
-    /// SQL text (never contains user values).
+    /// SQL text: whitelisted column SQL, operators and parentheses only.
     Raw(String),
-    /// A value for the caller's DB layer to bind.
+    /// One bound value, standing where its placeholder goes.
     Bind(BindValue),
 }
 
-/// A rendered filter.
+/// A rendered filter: a boolean SQL expression as a sequence of raw text and binds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlFilter {
+    /// Adjacent raw pieces are merged, so raw and binds alternate.
     pub parts: Vec<SqlPart>,
 }
 
 impl SqlFilter {
+    /// The SQL with each bind replaced by `placeholder(n)` (n counts from 1), and the values in
+    /// order; for logging, tests, or DB layers that take SQL text plus a parameter list.
+    pub fn with_placeholders(
+        &self,
+        mut placeholder: impl FnMut(usize) -> String,
+    ) -> (String, Vec<BindValue>) {
+        let (mut sql, mut binds) = (String::new(), Vec::new());
+        for part in &self.parts {
+            match part {
+                SqlPart::Raw(s) => sql.push_str(s),
+                SqlPart::Bind(v) => {
+                    binds.push(v.clone());
+                    sql.push_str(&placeholder(binds.len()));
+                }
+            }
+        }
+        (sql, binds)
+    }
+
     fn raw(&mut self, s: &str) {
         match self.parts.last_mut() {
             Some(SqlPart::Raw(r)) => r.push_str(s),
@@ -66,166 +137,10 @@ impl SqlFilter {
     }
 }
 
-/// Renders `expr`; unknown fields and ill-typed values are errors naming them.
+/// Renders `expr` against `resolver`. Unknown fields and ill-typed values are errors that name
+/// the field and are fit to show the API user.
 pub fn to_sql(expr: &Expr, resolver: &dyn FieldResolver) -> Result<SqlFilter, FilterError> {
     let mut out = SqlFilter::default();
-    render(expr, resolver, &mut out)?;
+    render::render(expr, resolver, false, &mut out)?;
     Ok(out)
-}
-
-fn column(resolver: &dyn FieldResolver, f: &FieldRef) -> Result<Column, FilterError> {
-    resolver
-        .resolve(&f.path)
-        .ok_or_else(|| FilterError::new(format!("unknown field '{}' in filter", f.path)))
-}
-
-fn col_sql(col: &Column, case: Option<CaseFn>) -> String {
-    match case {
-        Some(CaseFn::Lower) => format!("LOWER({})", col.sql),
-        Some(CaseFn::Upper) => format!("UPPER({})", col.sql),
-        None => col.sql.to_string(),
-    }
-}
-
-fn render(expr: &Expr, r: &dyn FieldResolver, out: &mut SqlFilter) -> Result<(), FilterError> {
-    match expr {
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            out.raw("(");
-            render(a, r, out)?;
-            out.raw(if matches!(expr, Expr::And(..)) {
-                " AND "
-            } else {
-                " OR "
-            });
-            render(b, r, out)?;
-            out.raw(")");
-        }
-        Expr::Not(e) => {
-            out.raw("NOT (");
-            render(e, r, out)?;
-            out.raw(")");
-        }
-        Expr::Field(f) => {
-            let col = column(r, f)?;
-            if col.kind != ValueKind::Bool || f.case.is_some() {
-                return Err(FilterError::new(format!(
-                    "field '{}' is not a boolean",
-                    f.path
-                )));
-            }
-            out.raw(&format!("({} = ", col.sql));
-            out.bind(BindValue::Bool(true));
-            out.raw(")");
-        }
-        Expr::Text { func, field, value } => {
-            let col = column(r, field)?;
-            if !matches!(col.kind, ValueKind::Text | ValueKind::Guid) {
-                return Err(FilterError::new(format!(
-                    "field '{}' is not text",
-                    field.path
-                )));
-            }
-            let esc = value
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = match func {
-                TextFunc::Contains => format!("%{esc}%"),
-                TextFunc::StartsWith => format!("{esc}%"),
-                TextFunc::EndsWith => format!("%{esc}"),
-            };
-            out.raw(&format!("(LOWER({}) LIKE ", col.sql));
-            out.bind(BindValue::Text(pattern));
-            out.raw(" ESCAPE '\\')");
-        }
-        Expr::Compare { op, left, right } => {
-            let (op, f, lit) = match (left, right) {
-                (Operand::Field(f), Operand::Literal(l)) => (*op, f, l),
-                (Operand::Literal(l), Operand::Field(f)) => (op.mirrored(), f, l),
-                (Operand::Field(_), Operand::Field(_)) => {
-                    return Err(FilterError::new("comparing two fields is not supported"));
-                }
-                _ => return Err(FilterError::new("a comparison needs a field on one side")),
-            };
-            let col = column(r, f)?;
-            if f.case.is_some() && !matches!(col.kind, ValueKind::Text | ValueKind::Guid) {
-                return Err(FilterError::new(format!(
-                    "tolower/toupper need a text field, '{}' is not",
-                    f.path
-                )));
-            }
-            let lhs = col_sql(&col, f.case);
-            if *lit == Literal::Null {
-                let test = match op {
-                    CmpOp::Eq => "IS NULL",
-                    CmpOp::Ne => "IS NOT NULL",
-                    _ => {
-                        return Err(FilterError::new(format!(
-                            "field '{}' can only be compared with null using eq or ne",
-                            f.path
-                        )));
-                    }
-                };
-                out.raw(&format!("({lhs} {test})"));
-                return Ok(());
-            }
-            let value = coerce(&col, &f.path, lit, f.case)?;
-            out.raw(&format!("({lhs} {} ", op.sql()));
-            out.bind(value);
-            out.raw(")");
-        }
-    }
-    Ok(())
-}
-
-fn coerce(
-    col: &Column,
-    path: &str,
-    lit: &Literal,
-    case: Option<CaseFn>,
-) -> Result<BindValue, FilterError> {
-    let mismatch = |want: &str| {
-        let got = match lit {
-            Literal::String(s) => format!("'{s}'"),
-            Literal::Int(n) => n.to_string(),
-            Literal::Decimal(d) => d.to_string(),
-            Literal::Bool(b) => b.to_string(),
-            Literal::Guid(g) => format!("guid'{g}'"),
-            Literal::DateTime(_) => "a date-time".into(),
-            Literal::Null => "null".into(),
-        };
-        FilterError::new(format!("field '{path}' expects {want}, got {got}"))
-    };
-    let apply_case = |s: &str| match case {
-        Some(CaseFn::Lower) => s.to_lowercase(),
-        Some(CaseFn::Upper) => s.to_uppercase(),
-        None => s.to_string(),
-    };
-    Ok(match (col.kind, lit) {
-        (ValueKind::Text, Literal::String(s) | Literal::Guid(s)) => BindValue::Text(apply_case(s)),
-        (ValueKind::Guid, Literal::Guid(g)) => BindValue::Text(apply_case(g)),
-        (ValueKind::Guid, Literal::String(s)) if is_guid(s) => {
-            BindValue::Text(apply_case(&s.to_ascii_lowercase()))
-        }
-        (ValueKind::Guid, _) => return Err(mismatch("a GUID")),
-        (ValueKind::Int, Literal::Int(n)) => BindValue::Int(*n),
-        (ValueKind::Int, _) => return Err(mismatch("an integer")),
-        (ValueKind::Float, Literal::Int(n)) => BindValue::Float(*n as f64),
-        (ValueKind::Float, Literal::Decimal(d)) => BindValue::Float(*d),
-        (ValueKind::Float, _) => return Err(mismatch("a number")),
-        (ValueKind::Bool, Literal::Bool(b)) => BindValue::Bool(*b),
-        (ValueKind::Bool, _) => return Err(mismatch("true or false")),
-        (ValueKind::Timestamp, Literal::DateTime(t)) => BindValue::Int(millis(*t)),
-        (ValueKind::Timestamp, Literal::String(s)) => match parse_datetime(s) {
-            Some(t) => BindValue::Int(millis(t)),
-            None => return Err(mismatch("a date-time")),
-        },
-        (ValueKind::Timestamp, _) => return Err(mismatch("a date-time")),
-        (ValueKind::Text, _) => return Err(mismatch("a string")),
-    })
-}
-
-fn millis(t: time::OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
