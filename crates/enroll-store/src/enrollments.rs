@@ -507,8 +507,10 @@ mod enrollments_joined {
 /// Settable fields of an enrollment (Absorb's create-or-update). `None` = leave as is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnrollmentPatch {
-    /// A state change, applied through the transition table.
+    /// A state change, applied through the transition table …
     pub command: Option<Command>,
+    /// … unless the enrollment is already in this state (idempotent updates).
+    pub unless_state: Option<EnrollmentState>,
     pub completed: Option<OffsetDateTime>,
     pub expires: Option<OffsetDateTime>,
     pub course_version_id: Option<Uuid>,
@@ -539,7 +541,8 @@ pub fn patch_in(
             "credits must be a non-negative number".into(),
         ));
     }
-    if let Some(cmd) = &patch.command {
+    let already = patch.unless_state.is_some_and(|s| s.as_str() == row.state);
+    if let Some(cmd) = patch.command.as_ref().filter(|_| !already) {
         apply_in(conn, row, cmd, now)?;
     }
     if let Some(t) = patch.completed {

@@ -1,0 +1,124 @@
+//! Absorb authentication: `x-api-key` (the tenant's private key) on every call, and a bearer
+//! token from `POST /authenticate` (`Authorization: Bearer <token>`, or the raw token — some
+//! generated clients send it without the scheme).
+use crate::error::AbsorbError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use enroll_domain::model::{Dialect, Learner, Role};
+use enroll_store::Store;
+use enroll_store::learners::LearnerKey;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
+
+/// The tenant whose private key came in `x-api-key`.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKey {
+    pub tenant_id: Uuid,
+}
+
+/// An authenticated Absorb user (admin or learner) of a tenant.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub tenant_id: Uuid,
+    pub user: Learner,
+}
+
+impl Caller {
+    /// Admin operations (acting on any user of the tenant) need an admin role; a learner's
+    /// token reaches only `/my-enrollments`.
+    pub fn require_admin(&self) -> Result<(), AbsorbError> {
+        match self.user.role {
+            Role::Admin | Role::DepartmentAdmin => Ok(()),
+            Role::Learner => Err(AbsorbError::Forbidden(
+                "This operation requires an administrator.".into(),
+            )),
+        }
+    }
+}
+
+fn store(req: &HttpRequest) -> Result<Store, AbsorbError> {
+    req.app_data::<web::Data<Store>>()
+        .map(|s| s.get_ref().clone())
+        .ok_or_else(|| {
+            log::error!("absorb-v2: no web::Data<Store> registered");
+            AbsorbError::Internal
+        })
+}
+
+fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Verifies `x-api-key`.
+pub async fn api_key(req: &HttpRequest) -> Result<ApiKey, AbsorbError> {
+    let key = header(req, "x-api-key")
+        .ok_or_else(|| AbsorbError::Unauthorized("The x-api-key header is missing.".into()))?
+        .to_string();
+    let store = store(req)?;
+    let principal = store
+        .call(move |s| s.verify_credential(Dialect::Absorb, None, &key))
+        .await?;
+    principal
+        .map(|p| ApiKey {
+            tenant_id: p.tenant_id,
+        })
+        .ok_or_else(|| AbsorbError::Unauthorized("The API key is invalid.".into()))
+}
+
+impl FromRequest for ApiKey {
+    type Error = AbsorbError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { api_key(&req).await })
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = AbsorbError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let key = api_key(&req).await?;
+            let raw = header(&req, "authorization").ok_or_else(|| {
+                AbsorbError::Unauthorized("The Authorization header is missing.".into())
+            })?;
+            let token = raw
+                .strip_prefix("Bearer ")
+                .or_else(|| raw.strip_prefix("bearer "))
+                .unwrap_or(raw)
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            let store = store(&req)?;
+            let user = store
+                .call(move |s| {
+                    let Some(info) = s.check_token(Dialect::Absorb, &token)? else {
+                        return Ok(None);
+                    };
+                    if info.tenant_id != key.tenant_id {
+                        return Ok(None);
+                    }
+                    let id = Uuid::parse_str(&info.subject)
+                        .map_err(|e| enroll_store::StoreError::Internal(e.to_string()))?;
+                    s.learner(info.tenant_id, &LearnerKey::Id(id)).map(Some)
+                })
+                .await?
+                .ok_or_else(|| {
+                    AbsorbError::Unauthorized("The token is invalid or has expired.".into())
+                })?;
+            Ok(Caller {
+                tenant_id: key.tenant_id,
+                user,
+            })
+        })
+    }
+}

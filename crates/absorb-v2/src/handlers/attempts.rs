@@ -1,0 +1,130 @@
+//! Lesson attempts: list, start, finish (by attempt id, or for a specific user's lesson).
+use super::{active, run};
+use crate::auth::Caller;
+use crate::error::AbsorbError;
+use crate::params::{datetime, guid};
+use crate::wire;
+use actix_web::{HttpResponse, web};
+use enroll_domain::lesson::AttemptStatus;
+use enroll_store::Store;
+use enroll_store::lessons::FinishAttempt;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /users/{userId}/enrollments/{courseId}/lessons/{lessonId}/attempts` — list user's attempts for a lesson.
+pub async fn list(
+    caller: Caller,
+    store: web::Data<Store>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let (user, course, lesson) = (
+        guid(&path.0, "userId")?,
+        guid(&path.1, "courseId")?,
+        guid(&path.2, "lessonId")?,
+    );
+    let t = caller.tenant_id;
+    let rows = run(&store, move |s| {
+        let (_, _, view) = active(s, t, user, course)?;
+        s.list_attempts(t, view.record.core.id, lesson)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(wire::attempt).collect::<Vec<_>>()))
+}
+
+/// `POST /users/{userId}/enrollments/{courseId}/lessons/{lessonId}/attempts` — start an attempt
+/// for an active lesson enrollment. 200 `{attemptId, courseId, userId}`.
+pub async fn start(
+    caller: Caller,
+    store: web::Data<Store>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let (user, course, lesson) = (
+        guid(&path.0, "userId")?,
+        guid(&path.1, "courseId")?,
+        guid(&path.2, "lessonId")?,
+    );
+    let t = caller.tenant_id;
+    let a = run(&store, move |s| {
+        let (_, _, view) = active(s, t, user, course)?;
+        s.start_attempt(t, view.record.core.id, lesson)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({"attemptId": a.id, "courseId": course, "userId": user})))
+}
+
+/// The finish-attempt body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinishBody {
+    status: Option<i32>,
+    score: Option<f64>,
+    start_date: Option<String>,
+    completion_date: Option<String>,
+}
+
+fn finish_of(b: FinishBody) -> Result<FinishAttempt, AbsorbError> {
+    let code = b
+        .status
+        .ok_or_else(|| AbsorbError::BadRequest("The Status field is required.".into()))?;
+    let status = AttemptStatus::from_code(code).ok_or_else(|| {
+        AbsorbError::BadRequest(format!(
+            "The value {code} is not valid for status; use 1, 3 or 5."
+        ))
+    })?;
+    Ok(FinishAttempt {
+        status,
+        score: b.score,
+        started: b
+            .start_date
+            .as_deref()
+            .map(|d| datetime(d, "startDate"))
+            .transpose()?,
+        completed: b
+            .completion_date
+            .as_deref()
+            .map(|d| datetime(d, "completionDate"))
+            .transpose()?,
+    })
+}
+
+/// `POST /attempts/{attemptId}/finish` (also `PUT /attempts/{attemptId}`) — finish attempt.
+pub async fn finish(
+    caller: Caller,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<FinishBody>,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let id = guid(&path, "attemptId")?;
+    let f = finish_of(body.into_inner())?;
+    let t = caller.tenant_id;
+    let a = run(&store, move |s| s.finish_attempt(t, id, None, &f)).await?;
+    Ok(HttpResponse::Ok().json(json!({"attemptId": a.id})))
+}
+
+/// `POST /users/{userId}/enrollments/{courseId}/lessons/{lessonId}/attempts/{attemptId}/finish`
+/// (also `PUT …/attempts/{attemptId}`) — finish a specific user's lesson attempt.
+pub async fn finish_for_user(
+    caller: Caller,
+    store: web::Data<Store>,
+    path: web::Path<(String, String, String, String)>,
+    body: web::Json<FinishBody>,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let (user, course, lesson) = (
+        guid(&path.0, "userId")?,
+        guid(&path.1, "courseId")?,
+        guid(&path.2, "lessonId")?,
+    );
+    let id = guid(&path.3, "attemptId")?;
+    let f = finish_of(body.into_inner())?;
+    let t = caller.tenant_id;
+    let a = run(&store, move |s| {
+        let (_, _, view) = active(s, t, user, course)?;
+        s.finish_attempt(t, id, Some((view.record.core.id, lesson)), &f)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({"attemptId": a.id})))
+}

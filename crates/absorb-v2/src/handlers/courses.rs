@@ -1,0 +1,79 @@
+//! `GET /courses` and `GET /courses/{courseId}`.
+use super::run;
+use crate::auth::Caller;
+use crate::error::AbsorbError;
+use crate::params::{Params, guid};
+use crate::wire::collection;
+use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::model::{Course, CourseKind};
+use enroll_store::Store;
+use enroll_store::courses::CourseKey;
+use serde_json::{Value, json};
+
+/// Absorb's course resource (the fields integrations read).
+fn course(c: &Course) -> Value {
+    let kind = match c.kind {
+        CourseKind::OnlineCourse => "OnlineCourse",
+        CourseKind::InstructorLed => "InstructorLedCourse",
+        CourseKind::Bundle => "CourseBundle",
+        CourseKind::Curriculum => "Curriculum",
+    };
+    json!({
+        "id": c.ids.absorb.unwrap_or(c.id), "name": c.title, "courseType": kind, "activeStatus": 0,
+        "requiresApproval": c.requires_approval, "capacity": c.capacity,
+    })
+}
+
+/// `GET /courses` — paged.
+pub async fn list(
+    caller: Caller,
+    store: web::Data<Store>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let (limit, page) = Params::from(&req)?.page()?;
+    let t = caller.tenant_id;
+    let (total, courses) = run(&store, move |s| {
+        s.list_courses(t, limit, page.saturating_mul(limit))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(collection(
+        "courses",
+        total,
+        limit,
+        page,
+        courses.iter().map(course).collect(),
+    )))
+}
+
+/// `GET /courses/{courseId}` — with its sessions, chapters and lessons.
+pub async fn get(
+    caller: Caller,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AbsorbError> {
+    caller.require_admin()?;
+    let id = guid(&path, "courseId")?;
+    let t = caller.tenant_id;
+    let d = run(&store, move |s| s.course(t, &CourseKey::Absorb(id))).await?;
+    let mut v = course(&d.course);
+    v["sessions"] = json!(
+        d.sessions
+            .iter()
+            .map(|x| json!({"id": x.id, "name": x.name}))
+            .collect::<Vec<_>>()
+    );
+    v["chapters"] = json!(
+        d.chapters
+            .iter()
+            .map(|x| json!({"id": x.id, "name": x.name}))
+            .collect::<Vec<_>>()
+    );
+    v["lessons"] = json!(
+        d.lessons
+            .iter()
+            .map(|x| json!({"id": x.id, "chapterId": x.chapter_id, "name": x.name, "type": x.kind}))
+            .collect::<Vec<_>>()
+    );
+    Ok(HttpResponse::Ok().json(v))
+}

@@ -1,0 +1,77 @@
+//! One function per Absorb operation, grouped by resource.
+pub mod attempts;
+pub mod authenticate;
+pub mod chapters;
+pub mod courses;
+pub mod enrollments;
+pub mod lessons;
+pub mod my_enrollments;
+pub mod openapi;
+pub mod sessions;
+pub mod users;
+
+use crate::error::AbsorbError;
+use crate::params::Params;
+use enroll_domain::model::Learner;
+use enroll_store::courses::{CourseDetail, CourseKey};
+use enroll_store::learners::LearnerKey;
+use enroll_store::models::EnrollmentView;
+use enroll_store::{Store, StoreError, StoreResult};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Runs a unit of work off the async workers and maps store errors to Absorb errors.
+pub(crate) async fn run<T, F>(store: &Store, f: F) -> Result<T, AbsorbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+{
+    Ok(store.call(f).await?)
+}
+
+/// The learner and course named by Absorb ids, and the learner's active enrollment in it.
+pub(crate) fn active(
+    s: &Store,
+    tenant: Uuid,
+    user: Uuid,
+    course: Uuid,
+) -> StoreResult<(Learner, CourseDetail, EnrollmentView)> {
+    let learner = s.learner(tenant, &LearnerKey::Absorb(user))?;
+    let detail = s.course(tenant, &CourseKey::Absorb(course))?;
+    let view = s
+        .active_enrollment(tenant, learner.id, detail.course.id)?
+        .ok_or_else(|| StoreError::NotFound("enrollment".into()))?;
+    Ok((learner, detail, view))
+}
+
+/// The Absorb id of a learner.
+pub(crate) fn user_id(l: &Learner) -> Uuid {
+    l.ids.absorb.unwrap_or(l.id)
+}
+
+/// The deprecated `status`/`modifiedSince` filters applied to an in-memory list.
+pub(crate) struct ItemFilter {
+    status: Option<i32>,
+    since: Option<OffsetDateTime>,
+}
+
+impl ItemFilter {
+    pub(crate) fn from(p: &Params) -> Result<Self, AbsorbError> {
+        Ok(Self {
+            status: p.status()?,
+            since: p.modified_since()?,
+        })
+    }
+
+    pub(crate) fn keep(
+        &self,
+        state: enroll_domain::EnrollmentState,
+        edited: Option<OffsetDateTime>,
+    ) -> bool {
+        self.status
+            .is_none_or(|s| enroll_domain::vocab::to_absorb(state) == s)
+            && self
+                .since
+                .is_none_or(|since| edited.is_some_and(|e| e > since))
+    }
+}

@@ -1,0 +1,198 @@
+//! Query and path parameters: GUIDs, booleans, paging (`_limit`, `_offset` = a PAGE index,
+//! deprecated `limit`/`offset`), `_filter`, `_sort`, deprecated `status`/`modifiedSince`.
+use crate::error::AbsorbError;
+use actix_web::HttpRequest;
+use enroll_store::enrollments::EnrollmentQuery;
+use enroll_store::filter::{Field, FieldMap, compile_filter, compile_sort};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Default and maximum page sizes (Absorb's documented 20 / 1000 are unverified; we use them).
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 1000;
+
+/// Enrollment fields for `_filter`/`_sort`, by their Absorb names.
+pub const ENROLLMENT_FIELDS: FieldMap = &[
+    ("id", Field::EnrollmentId),
+    ("courseId", Field::CourseAbsorbId),
+    ("courseName", Field::CourseTitle),
+    ("userId", Field::LearnerAbsorbId),
+    ("progress", Field::EnrollmentProgress),
+    ("score", Field::EnrollmentScore),
+    ("status", Field::EnrollmentAbsorbStatus),
+    ("dateCompleted", Field::EnrollmentCompleted),
+    ("dateExpires", Field::EnrollmentExpires),
+    ("dateEdited", Field::EnrollmentEdited),
+    ("dateAdded", Field::EnrollmentAdded),
+    ("dateStarted", Field::EnrollmentStarted),
+    ("dateDue", Field::EnrollmentDue),
+    ("accessDate", Field::EnrollmentAccess),
+    ("isActive", Field::EnrollmentActive),
+    ("credits", Field::EnrollmentCredits),
+    ("jobTitle", Field::LearnerJobTitle),
+    ("firstName", Field::LearnerFirstName),
+    ("lastName", Field::LearnerLastName),
+    ("username", Field::LearnerUsername),
+];
+
+/// User fields for `GET /users?_filter=…`.
+pub const USER_FIELDS: FieldMap = &[
+    ("id", Field::LearnerAbsorbId),
+    ("username", Field::LearnerUsername),
+    ("emailAddress", Field::LearnerEmail),
+    ("email", Field::LearnerEmail),
+    ("firstName", Field::LearnerFirstName),
+    ("lastName", Field::LearnerLastName),
+    ("jobTitle", Field::LearnerJobTitle),
+    ("departmentId", Field::LearnerDepartmentId),
+    ("dateAdded", Field::LearnerAdded),
+    ("dateEdited", Field::LearnerEdited),
+];
+
+/// The raw query string as ordered pairs (repeated keys kept).
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Parses the request's query string.
+    pub fn from(req: &HttpRequest) -> Result<Self, AbsorbError> {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+            .map(Params)
+            .map_err(|e| AbsorbError::BadRequest(format!("The query string is malformed: {e}")))
+    }
+
+    /// The last value of `name` (case-insensitive), if non-empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, also splitting comma lists (`userIds=a,b&userIds=c`).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| {
+                k.eq_ignore_ascii_case(name) || k.eq_ignore_ascii_case(&format!("{name}[]"))
+            })
+            .flat_map(|(_, v)| v.split(',').map(str::trim).filter(|s| !s.is_empty()))
+            .collect()
+    }
+
+    /// A boolean flag (`true`/`false`, default false).
+    pub fn flag(&self, name: &str) -> Result<bool, AbsorbError> {
+        match self.get(name) {
+            None => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(AbsorbError::BadRequest(format!(
+                "The value '{v}' is not valid for {name}."
+            ))),
+        }
+    }
+
+    fn int(&self, names: [&str; 2]) -> Result<Option<i64>, AbsorbError> {
+        let Some((name, v)) = names.iter().find_map(|n| self.get(n).map(|v| (*n, v))) else {
+            return Ok(None);
+        };
+        v.parse::<i64>().map(Some).map_err(|_| {
+            AbsorbError::BadRequest(format!("The value '{v}' is not valid for {name}."))
+        })
+    }
+
+    /// (page size, page index) from `_limit`/`_offset` (or the deprecated `limit`/`offset`).
+    pub fn page(&self) -> Result<(i64, i64), AbsorbError> {
+        let limit = self.int(["_limit", "limit"])?.unwrap_or(DEFAULT_LIMIT);
+        let page = self.int(["_offset", "offset"])?.unwrap_or(0);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(AbsorbError::BadRequest(format!(
+                "_limit must be between 1 and {MAX_LIMIT}."
+            )));
+        }
+        if page < 0 {
+            return Err(AbsorbError::BadRequest(
+                "_offset cannot be negative.".into(),
+            ));
+        }
+        Ok((limit, page))
+    }
+
+    /// `_filter`, `_sort`, paging and the deprecated `status`/`modifiedSince` as a ledger query.
+    pub fn enrollment_query(&self) -> Result<(EnrollmentQuery, i64, i64), AbsorbError> {
+        let (limit, page) = self.page()?;
+        let mut q = EnrollmentQuery {
+            limit,
+            offset: page.saturating_mul(limit),
+            ..Default::default()
+        };
+        if let Some(f) = self.get("_filter") {
+            let expr = odata_filter::parse(f)
+                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?;
+            q.filter = Some(
+                compile_filter(&expr, ENROLLMENT_FIELDS)
+                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?,
+            );
+        }
+        if let Some(s) = self.get("_sort") {
+            let keys = odata_filter::parse_absorb_sort(s)
+                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
+            q.order = Some(
+                compile_sort(&keys, ENROLLMENT_FIELDS)
+                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?,
+            )
+            .filter(|o| !o.is_empty());
+        }
+        if let Some(st) = self.status()? {
+            q.states = Some(
+                enroll_domain::EnrollmentState::ALL
+                    .into_iter()
+                    .filter(|s| enroll_domain::vocab::to_absorb(*s) == st)
+                    .collect(),
+            );
+        }
+        q.modified_since = self.modified_since()?;
+        Ok((q, limit, page))
+    }
+
+    /// The deprecated `status` filter (0–12).
+    pub fn status(&self) -> Result<Option<i32>, AbsorbError> {
+        match self.get("status") {
+            None => Ok(None),
+            Some(v) => match v.parse::<i32>() {
+                Ok(n) if (0..=12).contains(&n) => Ok(Some(n)),
+                _ => Err(AbsorbError::BadRequest(format!(
+                    "The value '{v}' is not valid for status."
+                ))),
+            },
+        }
+    }
+
+    /// The deprecated `modifiedSince` filter.
+    pub fn modified_since(&self) -> Result<Option<OffsetDateTime>, AbsorbError> {
+        self.get("modifiedSince")
+            .map(|v| datetime(v, "modifiedSince"))
+            .transpose()
+    }
+}
+
+/// Parses a path or query GUID.
+pub fn guid(value: &str, name: &str) -> Result<Uuid, AbsorbError> {
+    Uuid::parse_str(value.trim()).map_err(|_| {
+        AbsorbError::BadRequest(format!(
+            "The value '{value}' is not a valid GUID for {name}."
+        ))
+    })
+}
+
+/// Parses an ISO 8601 date-time (no offset = UTC).
+pub fn datetime(value: &str, name: &str) -> Result<OffsetDateTime, AbsorbError> {
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(value, &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(&format!("{value}Z"), &Rfc3339))
+        .map_err(|_| {
+            AbsorbError::BadRequest(format!(
+                "The value '{value}' is not a valid date-time for {name}."
+            ))
+        })
+}
