@@ -1,0 +1,139 @@
+//! Test harness: the Absorb facade on a fresh, seeded database, and request helpers.
+#![allow(dead_code)]
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{App, test, web};
+use enroll_domain::OffsetClock;
+use enroll_store::Store;
+use enroll_store::seed::Seed;
+use enroll_store::testing::TestDb;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub const KEY: &str = "b1f0e3c2-7d4a-4e8b-9c61-2f5a8d7e4b10";
+pub const ALICE: &str = "a0000000-0000-4000-8000-000000000002";
+pub const BOB: &str = "a0000000-0000-4000-8000-000000000003";
+pub const COMPLIANCE: &str = "c0000000-0000-4000-8000-000000000001";
+pub const PRIVACY: &str = "c0000000-0000-4000-8000-000000000002";
+pub const LEADERSHIP: &str = "c0000000-0000-4000-8000-000000000003";
+pub const BERLIN: &str = "c3000000-0000-4000-8000-000000000001";
+pub const ONLINE: &str = "c3000000-0000-4000-8000-000000000002";
+pub const LESSON1: &str = "c2000000-0000-4000-8000-000000000001";
+pub const LESSON2: &str = "c2000000-0000-4000-8000-000000000002";
+pub const LESSON3: &str = "c2000000-0000-4000-8000-000000000003";
+pub const CHAPTER1: &str = "c1000000-0000-4000-8000-000000000001";
+
+pub fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../../fixtures/absorb/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A seeded store per backend (SQLite always, PostgreSQL when configured).
+pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/demo-seed.json"
+    ))
+    .unwrap();
+    TestDb::all()
+        .unwrap()
+        .into_iter()
+        .map(|db| {
+            let clock = Arc::new(OffsetClock::new(0));
+            let store = db.store(clock.clone()).unwrap();
+            store.load_seed(&Seed::from_json(&seed).unwrap()).unwrap();
+            (db, store, clock)
+        })
+        .collect()
+}
+
+pub async fn app(
+    store: &Store,
+) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(store.clone()))
+            .service(web::scope("/absorb").configure(absorb_v2::configure)),
+    )
+    .await
+}
+
+/// Sends a request and returns (status, JSON body or Null).
+pub async fn send<S>(app: &S, req: test::TestRequest) -> (u16, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let body = test::read_body(resp).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// Logs in and returns a request builder factory carrying both headers.
+pub async fn login<S>(app: &S, username: &str, password: &str) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let body = serde_json::json!({"username": username, "password": password, "privateKey": KEY});
+    let (status, token) = send(
+        app,
+        test::TestRequest::post()
+            .uri("/absorb/authenticate")
+            .insert_header(("x-api-key", KEY))
+            .set_json(body),
+    )
+    .await;
+    assert_eq!(status, 200, "{token}");
+    token.as_str().unwrap().to_string()
+}
+
+pub async fn admin<S>(app: &S) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    login(app, "admin@demo.example", "Demo-Admin-1").await
+}
+
+pub fn get(uri: &str, token: &str) -> test::TestRequest {
+    test::TestRequest::get()
+        .uri(uri)
+        .insert_header(("x-api-key", KEY))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+pub fn post(uri: &str, token: &str) -> test::TestRequest {
+    test::TestRequest::post()
+        .uri(uri)
+        .insert_header(("x-api-key", KEY))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+pub fn put(uri: &str, token: &str) -> test::TestRequest {
+    test::TestRequest::put()
+        .uri(uri)
+        .insert_header(("x-api-key", KEY))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+/// Asserts `value` has exactly the fixture's keys, each with a compatible JSON type
+/// (dates, ids and optional numbers may be null).
+pub fn assert_shape(value: &Value, fixture: &Value) {
+    let (v, f) = (value.as_object().unwrap(), fixture.as_object().unwrap());
+    let mut vk: Vec<_> = v.keys().collect();
+    let mut fk: Vec<_> = f.keys().collect();
+    vk.sort();
+    fk.sort();
+    assert_eq!(vk, fk, "keys differ");
+    for (k, fv) in f {
+        let got = &v[k];
+        let ok = got.is_null()
+            || (fv.is_string() && got.is_string())
+            || (fv.is_number() && got.is_number())
+            || (fv.is_boolean() && got.is_boolean())
+            || (fv.is_array() && got.is_array())
+            || (fv.is_object() && got.is_object());
+        assert!(ok, "{k}: expected the type of {fv}, got {got}");
+    }
+}
