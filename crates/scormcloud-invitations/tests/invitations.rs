@@ -17,6 +17,7 @@ fn private(addresses: Vec<String>, option: DuplicateOption) -> NewInvitation {
     }
 }
 
+#[allow(clippy::unwrap_used)]
 fn all_users(store: &enroll_store::Store, id: &str) -> Vec<enroll_store::scorm::UserInvitation> {
     let q = UserInvitationQuery {
         window: ListWindow {

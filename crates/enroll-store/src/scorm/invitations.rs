@@ -694,7 +694,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("course".into()))?;
             let first = (!first_name.trim().is_empty()).then_some(first_name.trim());
             let last = (!last_name.trim().is_empty()).then_some(last_name.trim());
-            let learner = resolve_learner_by_email(c, tenant, &email, first, last, now_ms)?;
+            let (learner, _) = resolve_learner_by_email(c, tenant, &email, first, last, now_ms)?;
             let reg_id = new_id();
             let reg = match create_in(
                 c,

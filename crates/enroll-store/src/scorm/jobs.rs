@@ -111,15 +111,20 @@ fn handle_address(
     }
     out.processed += 1;
     let tenant = uuid(&inv.tenant_id)?;
-    let learner = resolve_learner_by_email(c, tenant, email, None, None, now_ms)?;
-    let existing: Option<RegistrationRow> = sr::table
-        .filter(sr::tenant_id.eq(&inv.tenant_id))
-        .filter(sr::learner_id.eq(&learner.id))
-        .filter(sr::course_id.eq(&course.id))
-        .select(RegistrationRow::as_select())
-        .order((sr::created_at.desc(), sr::id.desc()))
-        .first(c)
-        .optional()?;
+    let (learner, fresh) = resolve_learner_by_email(c, tenant, email, None, None, now_ms)?;
+    let existing: Option<RegistrationRow> = if fresh {
+        None
+    } else {
+        sr::table
+            .filter(sr::tenant_id.eq(&inv.tenant_id))
+            .filter(sr::learner_id.eq(&learner.id))
+            .filter(sr::course_id.eq(&course.id))
+            .select(RegistrationRow::as_select())
+            .order((sr::created_at.desc(), sr::id.desc()))
+            .first(c)
+            .optional()?
+    };
+    let attach = if fresh { Attach::Fresh } else { Attach::Adopt };
     let option = inv
         .duplicate_option
         .as_deref()
@@ -134,7 +139,7 @@ fn handle_address(
             None,
             Some(&inv.id),
             None,
-            Attach::Adopt,
+            attach,
             now,
         )?,
         (Some(r), DuplicateOption::Fail) => {

@@ -155,6 +155,8 @@ pub(crate) enum Attach {
     Adopt,
     /// Archive any active enrollment and enroll afresh.
     Reenroll,
+    /// The learner was created in this transaction: nothing to adopt.
+    Fresh,
 }
 
 pub(crate) fn like_pattern(s: &str) -> String {
@@ -206,14 +208,14 @@ pub(crate) fn resolve_learner_by_email(
     first_name: Option<&str>,
     last_name: Option<&str>,
     now_ms: i64,
-) -> StoreResult<LearnerRow> {
+) -> StoreResult<(LearnerRow, bool)> {
     if let Some(l) = find_learner(conn, tenant_id, &LearnerKey::Scorm(email.to_string()))? {
-        return Ok(l);
+        return Ok((l, false));
     }
     if let Some(l) = find_learner(conn, tenant_id, &LearnerKey::Email(email.to_string()))? {
-        return Ok(l);
+        return Ok((l, false));
     }
-    resolve_learner(
+    let created = resolve_learner(
         conn,
         tenant_id,
         &LearnerInfo {
@@ -223,7 +225,8 @@ pub(crate) fn resolve_learner_by_email(
             last_name: last_name.map(str::to_string),
         },
         now_ms,
-    )
+    )?;
+    Ok((created, true))
 }
 
 fn attach(
@@ -242,7 +245,11 @@ fn attach(
             .filter(enrollments::tenant_id.eq(&course.tenant_id))
             .filter(enrollments::learner_id.eq(&learner.id))
             .filter(enrollments::course_id.eq(&course.id))
-            .filter(enrollments::active.eq(true))
+            // A literal, not a bound `true`: SQLite re-prepares statements whose bound value
+            // meets a partial index's condition.
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "enrollments.active",
+            ))
             .select(enrollments::id)
             .first(conn)
             .optional()?;
@@ -282,14 +289,8 @@ pub(crate) fn create_in(
     now: OffsetDateTime,
 ) -> StoreResult<RegistrationRow> {
     let now_ms = to_millis(now);
-    let taken: i64 = sr::table
-        .filter(sr::tenant_id.eq(&course.tenant_id))
-        .filter(sr::registration_id.eq(registration_id))
-        .count()
-        .get_result(conn)?;
-    if taken > 0 {
-        return Err(duplicate(registration_id));
-    }
+    // No pre-check for a taken id: the unique (tenant, registration_id) index refuses it and
+    // the error is mapped below (the transaction is then rolled back as a whole).
     let enrollment_id = attach(conn, learner, course, how, now)?;
     let row = RegistrationRow {
         id: new_id(),
@@ -573,6 +574,16 @@ impl Store {
         self.write(|c| {
             let course = find_course(c, tenant_id, &CourseKey::Scorm(new.course_id.clone()))?
                 .ok_or_else(|| StoreError::NotFound(format!("courseId '{}'", new.course_id)))?;
+            // A taken id is reported as such before anything else is looked at (the unique
+            // index stays the guarantee under concurrency).
+            let taken: i64 = sr::table
+                .filter(sr::tenant_id.eq(tenant_id.to_string()))
+                .filter(sr::registration_id.eq(&new.registration_id))
+                .count()
+                .get_result(c)?;
+            if taken > 0 {
+                return Err(duplicate(&new.registration_id));
+            }
             let learner = resolve_learner(c, tenant_id, &new.learner, to_millis(now))?;
             let row = create_in(
                 c,

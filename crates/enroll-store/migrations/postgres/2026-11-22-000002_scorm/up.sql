@@ -1,6 +1,11 @@
 -- SCORM Cloud invitations and registrations, and the shared outbox (post-backs, webhooks, mail).
 -- A registration is a caller-chosen id over a chain of enrollment instances; its current
 -- instance is `enrollment_id`. Instants are epoch milliseconds, ids UUID strings.
+-- The ledger's "active enrollment of (tenant, learner, course)" lookup binds `active = ?`, so
+-- SQLite cannot use the partial unique index for it and would scan a whole course's
+-- enrollments per lookup (quadratic when an invitation enrolls thousands of learners).
+CREATE INDEX enrollments_learner_course ON enrollments (tenant_id, learner_id, course_id);
+
 CREATE TABLE scorm_invitations (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -51,7 +56,7 @@ CREATE TABLE scorm_registrations (
     updated_at BIGINT NOT NULL,
     UNIQUE (tenant_id, registration_id)
 );
-CREATE INDEX scorm_registrations_learner_course ON scorm_registrations (tenant_id, learner_id, course_id);
+CREATE INDEX scorm_registrations_learner_course ON scorm_registrations (tenant_id, learner_id, course_id, created_at);
 CREATE INDEX scorm_registrations_created ON scorm_registrations (tenant_id, created_at);
 CREATE INDEX scorm_registrations_enrollment ON scorm_registrations (enrollment_id);
 CREATE INDEX scorm_registrations_invitation ON scorm_registrations (invitation_id);

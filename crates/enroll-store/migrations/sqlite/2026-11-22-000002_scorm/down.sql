@@ -7,3 +7,4 @@ DROP TABLE scorm_user_invitations;
 DROP TABLE scorm_registration_instances;
 DROP TABLE scorm_registrations;
 DROP TABLE scorm_invitations;
+DROP INDEX enrollments_learner_course;
