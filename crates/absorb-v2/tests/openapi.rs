@@ -1,4 +1,5 @@
 //! The OpenAPI document lists every implemented route, and every listed route is routed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use actix_web::test::TestRequest;
 use common::*;

@@ -1,5 +1,6 @@
 //! Every resource carries exactly the fields of Absorb's documented samples
 //! (`fixtures/absorb/`), with the right JSON types; snapshots hold the full wire format.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use common::*;
 use serde_json::{Value, json};

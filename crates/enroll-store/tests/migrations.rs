@@ -1,4 +1,5 @@
 //! Both backends carry the same migrations, and the schema applies cleanly.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! The real binary: quick start, a committed enrollment survives SIGKILL and restart, the clock
 //! persists. Runs on SQLite, and on PostgreSQL when `ENROLL_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 use enroll_store::testing::TestDb;
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};

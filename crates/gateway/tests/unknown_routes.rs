@@ -1,4 +1,5 @@
 //! Unknown routes under every prefix answer in that vendor's error shape, never HTML or empty.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, test, web};
 use clap::Parser;

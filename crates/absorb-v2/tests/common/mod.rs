@@ -1,5 +1,6 @@
 //! Test harness: the Absorb facade on a fresh, seeded database, and request helpers.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared test helpers
+
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, test, web};
 use enroll_domain::OffsetClock;

@@ -1,5 +1,6 @@
 //! Shared helpers for store tests: a seeded store on each backend.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared test helpers
+
 use enroll_domain::OffsetClock;
 use enroll_store::Store;
 use enroll_store::seed::Seed;
