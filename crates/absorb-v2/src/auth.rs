@@ -1,12 +1,14 @@
 //! Absorb authentication: `x-api-key` (the tenant's private key) on every call, and a bearer
 //! token from `POST /authenticate` (`Authorization: Bearer <token>`, or the raw token — some
 //! generated clients send it without the scheme).
+use crate::auth_cache::AuthCache;
 use crate::error::AbsorbError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use enroll_domain::model::{Dialect, Learner, Role};
 use enroll_store::Store;
 use enroll_store::learners::LearnerKey;
+use enroll_store::secrets::hash_secret;
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -54,20 +56,30 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+fn cache(req: &HttpRequest) -> Option<&AuthCache> {
+    req.app_data::<web::Data<AuthCache>>().map(|c| c.get_ref())
+}
+
 /// Verifies `x-api-key`.
 pub async fn api_key(req: &HttpRequest) -> Result<ApiKey, AbsorbError> {
     let key = header(req, "x-api-key")
         .ok_or_else(|| AbsorbError::Unauthorized("The x-api-key header is missing.".into()))?
         .to_string();
+    let hash = hash_secret(&key);
+    if let Some(tenant_id) = cache(req).and_then(|c| c.key(&hash)) {
+        return Ok(ApiKey { tenant_id });
+    }
     let store = store(req)?;
     let principal = store
         .call(move |s| s.verify_credential(Dialect::Absorb, None, &key))
         .await?;
-    principal
-        .map(|p| ApiKey {
-            tenant_id: p.tenant_id,
-        })
-        .ok_or_else(|| AbsorbError::Unauthorized("The API key is invalid.".into()))
+    let tenant_id = principal
+        .map(|p| p.tenant_id)
+        .ok_or_else(|| AbsorbError::Unauthorized("The API key is invalid.".into()))?;
+    if let Some(c) = cache(req) {
+        c.put_key(hash, tenant_id);
+    }
+    Ok(ApiKey { tenant_id })
 }
 
 impl FromRequest for ApiKey {
@@ -99,7 +111,13 @@ impl FromRequest for Caller {
                 .trim_matches('"')
                 .to_string();
             let store = store(&req)?;
-            let user = store
+            let hash = hash_secret(&token);
+            if let Some((tenant_id, user)) = cache(&req).and_then(|c| c.token(&hash, store.now()))
+                && tenant_id == key.tenant_id
+            {
+                return Ok(Caller { tenant_id, user });
+            }
+            let (user, expires_at) = store
                 .call(move |s| {
                     let Some(info) = s.check_token(Dialect::Absorb, &token)? else {
                         return Ok(None);
@@ -109,12 +127,16 @@ impl FromRequest for Caller {
                     }
                     let id = Uuid::parse_str(&info.subject)
                         .map_err(|e| enroll_store::StoreError::Internal(e.to_string()))?;
-                    s.learner(info.tenant_id, &LearnerKey::Id(id)).map(Some)
+                    let user = s.learner(info.tenant_id, &LearnerKey::Id(id))?;
+                    Ok(Some((user, info.expires_at)))
                 })
                 .await?
                 .ok_or_else(|| {
                     AbsorbError::Unauthorized("The token is invalid or has expired.".into())
                 })?;
+            if let Some(c) = cache(&req) {
+                c.put_token(hash, key.tenant_id, user.clone(), expires_at);
+            }
             Ok(Caller {
                 tenant_id: key.tenant_id,
                 user,

@@ -29,6 +29,7 @@
 //! * `GET /courses/{courseId}/sessions/{sessionId}/enrollments` pages with `_limit`/`_offset`
 //!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported yet.
 pub mod auth;
+pub mod auth_cache;
 pub mod error;
 pub mod handlers;
 pub mod params;

@@ -18,6 +18,8 @@ pub struct TokenInfo {
     pub subject: String,
     /// Space-separated scopes.
     pub scopes: String,
+    /// When it stops being valid (by the ledger clock).
+    pub expires_at: time::OffsetDateTime,
 }
 
 impl Store {
@@ -63,20 +65,26 @@ impl Store {
     /// The token's grant if it exists, belongs to `dialect` and has not expired.
     pub fn check_token(&self, dialect: Dialect, token: &str) -> StoreResult<Option<TokenInfo>> {
         let now = to_millis(self.now());
-        let row: Option<(String, String, String)> = self.with_conn(|c| {
+        let row: Option<(String, String, String, i64)> = self.with_conn(|c| {
             Ok(tokens::table
                 .filter(tokens::token_hash.eq(hash_secret(token)))
                 .filter(tokens::dialect.eq(dialect.as_str()))
                 .filter(tokens::expires_at.gt(now))
-                .select((tokens::tenant_id, tokens::subject, tokens::scopes))
+                .select((
+                    tokens::tenant_id,
+                    tokens::subject,
+                    tokens::scopes,
+                    tokens::expires_at,
+                ))
                 .first(c)
                 .optional()?)
         })?;
-        row.map(|(t, subject, scopes)| {
+        row.map(|(t, subject, scopes, exp)| {
             Ok(TokenInfo {
                 tenant_id: uuid(&t)?,
                 subject,
                 scopes,
+                expires_at: enroll_domain::clock::from_millis(exp),
             })
         })
         .transpose()

@@ -1,6 +1,7 @@
 //! `POST /authenticate`: a bare JSON string token, valid 4 hours by the ledger clock.
 use super::run;
 use crate::auth::ApiKey;
+use crate::auth_cache::AuthCache;
 use crate::error::AbsorbError;
 use actix_web::{HttpResponse, web};
 use enroll_domain::model::Dialect;
@@ -23,6 +24,7 @@ pub struct AuthenticateBody {
 pub async fn authenticate(
     key: ApiKey,
     store: web::Data<Store>,
+    cache: Option<web::Data<AuthCache>>,
     body: web::Json<AuthenticateBody>,
 ) -> Result<HttpResponse, AbsorbError> {
     let b = body.into_inner();
@@ -46,7 +48,7 @@ pub async fn authenticate(
         b.password.unwrap_or_default(),
         b.private_key.unwrap_or_default(),
     );
-    let token = run(&store, move |s| {
+    let (user, token) = run(&store, move |s| {
         // The body's private key must be this tenant's key too.
         let same_tenant = s
             .verify_credential(Dialect::Absorb, None, private_key.trim())?
@@ -58,19 +60,23 @@ pub async fn authenticate(
             return Ok(None);
         };
         let ttl = time::Duration::hours(TOKEN_TTL_HOURS);
-        s.issue_token(
+        let token = s.issue_token(
             key.tenant_id,
             Dialect::Absorb,
             &user.id.to_string(),
             "",
             ttl,
             true,
-        )
-        .map(Some)
+        )?;
+        Ok(Some((user.id, token)))
     })
     .await?
     .ok_or_else(|| {
         AbsorbError::Unauthorized("The username, password or private key is incorrect.".into())
     })?;
+    // This process forgets the user's older tokens at once (other processes within the TTL).
+    if let Some(c) = cache {
+        c.evict_user(user);
+    }
     Ok(HttpResponse::Ok().json(token))
 }
