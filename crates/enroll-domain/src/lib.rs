@@ -14,6 +14,7 @@
 pub mod clock;
 pub mod enrollment;
 pub mod error;
+pub mod invitation;
 pub mod ledger;
 pub mod lesson;
 pub mod model;

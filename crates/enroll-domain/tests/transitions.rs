@@ -174,3 +174,29 @@ fn state_names_round_trip() {
     }
     assert!("bogus".parse::<EnrollmentState>().is_err());
 }
+
+#[test]
+fn department_subtrees() {
+    use enroll_domain::model::{Department, in_subtree};
+    let t = Uuid::nil();
+    let d = |id: u128, parent: Option<u128>| Department {
+        id: Uuid::from_u128(id),
+        tenant_id: t,
+        parent_id: parent.map(Uuid::from_u128),
+        name: String::new(),
+    };
+    let tree = vec![
+        d(1, None),
+        d(2, Some(1)),
+        d(3, Some(2)),
+        d(4, Some(1)),
+        d(5, Some(6)),
+        d(6, Some(5)),
+    ];
+    assert!(in_subtree(&tree, Uuid::from_u128(1), Uuid::from_u128(3)));
+    assert!(in_subtree(&tree, Uuid::from_u128(2), Uuid::from_u128(3)));
+    assert!(!in_subtree(&tree, Uuid::from_u128(2), Uuid::from_u128(4)));
+    assert!(!in_subtree(&tree, Uuid::from_u128(3), Uuid::from_u128(2)));
+    // A cycle in bad data ends the walk.
+    assert!(!in_subtree(&tree, Uuid::from_u128(1), Uuid::from_u128(5)));
+}

@@ -130,19 +130,9 @@ pub async fn join_form(
         Ok(i) => i,
         Err(e) => return failure(e),
     };
-    let unavailable = if inv.expired(store.now()) {
-        Some("This invitation has expired.")
-    } else if !inv.allow_launch {
-        Some("This invitation is disabled: its course cannot be launched.")
-    } else if !inv.allow_new_registrations {
-        Some("This invitation is closed to new registrations.")
-    } else if inv.registration_cap > 0 && inv.registration_count >= inv.registration_cap {
-        Some("This invitation has reached its registration limit.")
-    } else {
-        None
-    };
+    let unavailable = inv.admission().admit(store.now(), false).err();
     match unavailable {
-        Some(m) => failure(StoreError::Invalid(m.into())),
+        Some(refusal) => failure(StoreError::Invalid(refusal.to_string())),
         None => form(
             &inv.course_title,
             &Links::of(&req).join(&token),

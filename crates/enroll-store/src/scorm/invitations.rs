@@ -18,6 +18,7 @@ use crate::schema::courses;
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
+use enroll_domain::invitation::{PublicAdmission, Refusal};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -68,9 +69,28 @@ pub struct Invitation {
 }
 
 impl Invitation {
-    /// Whether the expiration date has passed at `now`.
-    pub fn expired(&self, now: OffsetDateTime) -> bool {
-        self.expiration.is_some_and(|e| e <= now)
+    /// The domain rules for admitting a visitor (public invitations).
+    pub fn admission(&self) -> PublicAdmission {
+        PublicAdmission {
+            allow_launch: self.allow_launch,
+            allow_new_registrations: self.allow_new_registrations,
+            registration_cap: self.registration_cap,
+            registration_count: self.registration_count,
+            expires_at: self.expiration,
+        }
+    }
+}
+
+impl InvitationRow {
+    /// The domain rules for admitting a visitor, from the stored row.
+    pub(crate) fn admission(&self) -> PublicAdmission {
+        PublicAdmission {
+            allow_launch: self.allow_launch,
+            allow_new_registrations: self.allow_new_registrations,
+            registration_cap: self.registration_cap,
+            registration_count: self.registration_count,
+            expires_at: self.expires_at.map(from_millis),
+        }
     }
 }
 
@@ -647,14 +667,6 @@ impl Store {
                 .first(c)
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound("invitation".into()))?;
-            if inv.expires_at.is_some_and(|e| e <= now_ms) {
-                return Err(StoreError::Invalid("This invitation has expired.".into()));
-            }
-            if !inv.allow_launch {
-                return Err(StoreError::Invalid(
-                    "This invitation is disabled: its course cannot be launched.".into(),
-                ));
-            }
             let existing: Option<String> = sui::table
                 .filter(sui::invitation_id.eq(&inv.id))
                 .filter(sui::email.eq(&email))
@@ -662,13 +674,11 @@ impl Store {
                 .select(sui::token)
                 .first(c)
                 .optional()?;
+            inv.admission()
+                .admit(now, existing.is_some())
+                .map_err(|r| StoreError::Invalid(r.to_string()))?;
             if let Some(t) = existing {
                 return Ok(t);
-            }
-            if !inv.allow_new_registrations {
-                return Err(StoreError::Invalid(
-                    "This invitation is closed to new registrations.".into(),
-                ));
             }
             // The guarded increment is the cap check: concurrent sign-ups serialise on the row.
             let n = diesel::update(
@@ -681,9 +691,7 @@ impl Store {
             .set(si::registration_count.eq(si::registration_count + 1))
             .execute(c)?;
             if n == 0 {
-                return Err(StoreError::Invalid(
-                    "This invitation has reached its registration limit.".into(),
-                ));
+                return Err(StoreError::Invalid(Refusal::Full.to_string()));
             }
             let tenant = crate::models::uuid(&inv.tenant_id)?;
             let course = find_course(
