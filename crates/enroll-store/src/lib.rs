@@ -8,6 +8,7 @@
 //!
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
 
+pub mod bulk;
 pub mod conn;
 pub mod courses;
 pub mod enrollments;

@@ -316,3 +316,55 @@ fn unenroll_is_all_or_nothing() {
             .unwrap();
     }
 }
+
+#[test]
+fn bulk_enroll_creates_missing_pairs_in_one_call() {
+    for (_db, store, _) in stores() {
+        store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::Id(COMPLIANCE),
+                &opts(),
+            )
+            .unwrap();
+        let privacy = uuid::Uuid::from_u128(0xc0000000_0000_4000_8000_000000000002);
+        let out = store
+            .enroll_many(
+                TENANT,
+                &[ALICE, BOB],
+                &[COMPLIANCE, privacy, ONBOARDING],
+                &opts(),
+            )
+            .unwrap();
+        assert_eq!((out.created, out.already_enrolled), (5, 1));
+        let q = EnrollmentQuery {
+            active_only: true,
+            limit: 100,
+            ..Default::default()
+        };
+        let (total, rows) = store.list_enrollments(TENANT, &q).unwrap();
+        assert_eq!(total, 6);
+        // Approval courses start pending, also in bulk.
+        assert!(
+            rows.iter()
+                .filter(|v| v.record.core.course_id == ONBOARDING)
+                .all(|v| v.record.core.state == EnrollmentState::PendingApproval)
+        );
+        // Unknown ids fail the whole call; nothing is written.
+        let err = store
+            .enroll_many(TENANT, &[ALICE, uuid::Uuid::new_v4()], &[privacy], &opts())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)));
+        // Idempotent on retry.
+        let again = store
+            .enroll_many(
+                TENANT,
+                &[ALICE, BOB],
+                &[COMPLIANCE, privacy, ONBOARDING],
+                &opts(),
+            )
+            .unwrap();
+        assert_eq!((again.created, again.already_enrolled), (0, 6));
+    }
+}
