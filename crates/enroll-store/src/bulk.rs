@@ -119,32 +119,15 @@ impl Store {
                     }
                     let state: EnrollmentState =
                         initial_state(opts.invited, course.requires_approval, false, false);
-                    rows.push(EnrollmentRow {
-                        id: Uuid::new_v4().to_string(),
-                        tenant_id: t.clone(),
-                        learner_id: l.id.clone(),
-                        course_id: co.id.clone(),
-                        state: state.as_str().into(),
-                        active: true,
-                        progress: 0.0,
-                        score: None,
-                        time_spent_ms: 0,
-                        lock_after_due: opts.lock_after_due,
-                        added_at: now_ms,
-                        started_at: None,
-                        completed_at: None,
-                        due_at: opts.due.map(to_millis),
-                        expires_at: opts.expires.map(to_millis),
-                        access_at: opts.access.map(to_millis),
-                        updated_at: now_ms,
-                        course_version_id: None,
-                        accepted_terms: false,
-                        enrollment_key_id: None,
-                        certificate_id: None,
-                        credits: None,
-                        collection_id: None,
-                        source: opts.source.into(),
-                    });
+                    rows.push(EnrollmentRow::new_active(
+                        Uuid::new_v4(),
+                        &t,
+                        &l.id,
+                        &co.id,
+                        state,
+                        opts,
+                        now_ms,
+                    ));
                 }
             }
             // A concurrent enroll of one of the pairs makes the unique index refuse the chunk;

@@ -131,32 +131,15 @@ pub fn enroll_in(
         && opts.session_id.is_none();
     let state = initial_state(opts.invited, course.requires_approval, full, needs_session);
     let id = Uuid::new_v4();
-    let row = EnrollmentRow {
-        id: id.to_string(),
-        tenant_id: course.tenant_id.clone(),
-        learner_id: learner.id.clone(),
-        course_id: course.id.clone(),
-        state: state.as_str().into(),
-        active: true,
-        progress: 0.0,
-        score: None,
-        time_spent_ms: 0,
-        lock_after_due: opts.lock_after_due,
-        added_at: now_ms,
-        started_at: None,
-        completed_at: None,
-        due_at: opts.due.map(to_millis),
-        expires_at: opts.expires.map(to_millis),
-        access_at: opts.access.map(to_millis),
-        updated_at: now_ms,
-        course_version_id: None,
-        accepted_terms: false,
-        enrollment_key_id: None,
-        certificate_id: None,
-        credits: None,
-        collection_id: None,
-        source: opts.source.into(),
-    };
+    let row = EnrollmentRow::new_active(
+        id,
+        &course.tenant_id,
+        &learner.id,
+        &course.id,
+        state,
+        opts,
+        now_ms,
+    );
     diesel::insert_into(enrollments::table)
         .values(&row)
         .execute(conn)
@@ -608,5 +591,45 @@ impl Store {
             patch_in(c, &mut row, patch, now)?;
             row.to_record()
         })
+    }
+}
+
+impl EnrollmentRow {
+    /// A fresh active enrollment row created at `now_ms` with `opts`' dates and source.
+    pub fn new_active(
+        id: Uuid,
+        tenant_id: &str,
+        learner_id: &str,
+        course_id: &str,
+        state: EnrollmentState,
+        opts: &EnrollOptions,
+        now_ms: i64,
+    ) -> Self {
+        Self {
+            id: id.to_string(),
+            tenant_id: tenant_id.into(),
+            learner_id: learner_id.into(),
+            course_id: course_id.into(),
+            state: state.as_str().into(),
+            active: true,
+            progress: 0.0,
+            score: None,
+            time_spent_ms: 0,
+            lock_after_due: opts.lock_after_due,
+            added_at: now_ms,
+            started_at: None,
+            completed_at: None,
+            due_at: opts.due.map(to_millis),
+            expires_at: opts.expires.map(to_millis),
+            access_at: opts.access.map(to_millis),
+            updated_at: now_ms,
+            course_version_id: None,
+            accepted_terms: false,
+            enrollment_key_id: None,
+            certificate_id: None,
+            credits: None,
+            collection_id: None,
+            source: opts.source.into(),
+        }
     }
 }
