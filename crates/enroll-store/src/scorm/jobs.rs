@@ -2,6 +2,7 @@
 //! invitation mail, in batches, each batch one transaction together with the job's counters.
 //! Rows go `pending → sent` (or `failed`) through a guarded update, so concurrent runners or a
 //! runner resuming after a crash never handle an address twice.
+use super::batch::{self, PendingRow};
 use super::invitations::{InvitationRow, find_row};
 use super::registrations::{
     Attach, RegistrationRow, create_in, renew_in, resolve_learner_by_email,
@@ -81,17 +82,21 @@ pub struct RenderedMail {
 /// Renders an invitation mail (the facade knows the vendor's wording and link format).
 pub type MailRenderer<'r> = &'r (dyn Fn(&MailContext<'_>) -> RenderedMail + Sync);
 
-struct Batch {
-    processed: i32,
-    linked: i32,
-    errors: Vec<String>,
+/// What a batch did (added to the job's counters by `finish_batch`).
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    pub processed: i32,
+    pub linked: i32,
+    pub errors: Vec<String>,
 }
 
-fn handle_address(
+/// Handles one address with its own guarded claim and live lookups (the reference the
+/// set-based batch decides like; used for order-dependent cases and for retries).
+pub(crate) fn handle_address(
     c: &mut DbConn,
     inv: &InvitationRow,
     course: &crate::models::CourseRow,
-    row: &(String, String, String),
+    row: &PendingRow,
     now: OffsetDateTime,
     render: MailRenderer<'_>,
     out: &mut Batch,
@@ -200,7 +205,12 @@ fn handle_address(
     Ok(())
 }
 
-fn finish_batch(c: &mut DbConn, inv_id: &str, b: &Batch, lease_until: i64) -> StoreResult<()> {
+pub(super) fn finish_batch(
+    c: &mut DbConn,
+    inv_id: &str,
+    b: &Batch,
+    lease_until: i64,
+) -> StoreResult<()> {
     let (errors,): (String,) = si::table
         .filter(si::id.eq(inv_id))
         .select((si::job_errors,))
@@ -221,7 +231,7 @@ fn finish_batch(c: &mut DbConn, inv_id: &str, b: &Batch, lease_until: i64) -> St
     Ok(())
 }
 
-fn pending(c: &mut DbConn, inv_id: &str, limit: i64) -> StoreResult<Vec<(String, String, String)>> {
+pub(super) fn pending(c: &mut DbConn, inv_id: &str, limit: i64) -> StoreResult<Vec<PendingRow>> {
     Ok(sui::table
         .filter(sui::invitation_id.eq(inv_id))
         .filter(sui::status.eq("pending"))
@@ -231,7 +241,7 @@ fn pending(c: &mut DbConn, inv_id: &str, limit: i64) -> StoreResult<Vec<(String,
         .load(c)?)
 }
 
-fn load_job(
+pub(super) fn load_job(
     c: &mut DbConn,
     inv_id: &str,
 ) -> StoreResult<(InvitationRow, crate::models::CourseRow)> {
@@ -341,13 +351,13 @@ impl Store {
                     .execute(c)?;
                 return status_in(c, invitation_id);
             }
-            let mut b = Batch {
-                processed: 0,
-                linked: 0,
-                errors: vec![],
-            };
-            for row in &rows {
-                handle_address(c, &inv, &course, row, now, render, &mut b)?;
+            let mut b = Batch::default();
+            if batch::order_free(&course)? {
+                batch::run(c, &inv, &course, &rows, now, render, &mut b)?;
+            } else {
+                for row in &rows {
+                    handle_address(c, &inv, &course, row, now, render, &mut b)?;
+                }
             }
             finish_batch(c, invitation_id, &b, lease_until)?;
             status_in(c, invitation_id)
@@ -376,11 +386,7 @@ impl Store {
         for row in rows {
             let one = self.write(|c| {
                 let (inv, course) = load_job(c, invitation_id)?;
-                let mut b = Batch {
-                    processed: 0,
-                    linked: 0,
-                    errors: vec![],
-                };
+                let mut b = Batch::default();
                 handle_address(c, &inv, &course, &row, now, render, &mut b)?;
                 finish_batch(c, invitation_id, &b, lease_until)
             });

@@ -9,6 +9,7 @@
 //! job's durable work list); the job turns each pending row into a registration and a mail in
 //! the same transaction as the row's `pending → sent` step, so a job interrupted by a restart
 //! resumes where it stopped and never creates a second registration for an address.
+mod batch;
 pub mod invitations;
 pub mod jobs;
 pub mod postbacks;
