@@ -533,6 +533,48 @@ fn insert_registrations(c: &mut DbConn, rows: &[RegistrationRow]) -> StoreResult
     Ok(())
 }
 
+/// Writes a private invitation's addresses as its job's work list (`pending`, in order).
+pub(crate) fn insert_work_list(
+    c: &mut DbConn,
+    invitation_id: &str,
+    addresses: &[String],
+    now_ms: i64,
+) -> StoreResult<()> {
+    use super::new_token;
+    use super::schema::scorm_user_invitations as sui;
+    let rows: Vec<(String, i32, String)> = addresses
+        .iter()
+        .enumerate()
+        .map(|(pos, _)| {
+            (
+                new_id(),
+                i32::try_from(pos).unwrap_or(i32::MAX),
+                new_token(),
+            )
+        })
+        .collect();
+    for (chunk, emails) in rows.chunks(CHUNK).zip(addresses.chunks(CHUNK)) {
+        let values: Vec<_> = chunk
+            .iter()
+            .zip(emails)
+            .map(|((id, pos, token), email)| {
+                (
+                    sui::id.eq(id),
+                    sui::invitation_id.eq(invitation_id),
+                    sui::email.eq(email),
+                    sui::position.eq(*pos),
+                    sui::status.eq("pending"),
+                    sui::token.eq(token),
+                    sui::created_at.eq(now_ms),
+                    sui::updated_at.eq(now_ms),
+                )
+            })
+            .collect();
+        on_backend!(c, c => diesel::insert_into(sui::table).values(&values).execute(c))?;
+    }
+    Ok(())
+}
+
 /// A rendered invitation mail to store (as `enqueue_in` stores mail: delivered at once).
 struct Mail {
     id: String,

@@ -364,20 +364,7 @@ impl Store {
                     si::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            for (pos, a) in addresses.iter().enumerate() {
-                diesel::insert_into(sui::table)
-                    .values((
-                        sui::id.eq(new_id()),
-                        sui::invitation_id.eq(&id),
-                        sui::email.eq(a),
-                        sui::position.eq(i32::try_from(pos).unwrap_or(i32::MAX)),
-                        sui::status.eq("pending"),
-                        sui::token.eq(new_token()),
-                        sui::created_at.eq(now),
-                        sui::updated_at.eq(now),
-                    ))
-                    .execute(c)?;
-            }
+            super::batch::insert_work_list(c, &id, &addresses, now)?;
             add_in(c, tenant_id, INVITATION, &id, &new.tags)?;
             get_in(c, tenant_id, &id, None)
         })
