@@ -3,7 +3,7 @@ use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, enum_name, ts, uuid};
 use crate::schema::{chapters, course_members, courses, lessons, sessions};
-use crate::store::Store;
+use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::{
@@ -209,7 +209,7 @@ pub fn find_course(
         CourseKey::Lms365(n) => q.filter(courses::lms365_id.eq(*n)),
         CourseKey::TrainerCentral(n) => q.filter(courses::tc_course_id.eq(*n)),
     };
-    Ok(q.select(CourseRow::as_select()).first(conn).optional()?)
+    Ok(q.select(CourseRow::as_select()).first_row(conn)?)
 }
 
 /// Sessions, chapters, lessons and members of one course.

@@ -6,7 +6,7 @@ use crate::filter::DynFilter;
 use crate::learners::{LearnerKey, find_learner};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView, LearnerRow};
 use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
-use crate::store::Store;
+use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::enrollment::initial_state;
@@ -78,8 +78,7 @@ pub fn enroll_in(
         .filter(enrollments::course_id.eq(&course.id))
         .filter(enrollments::active.eq(true))
         .select(EnrollmentRow::as_select())
-        .first(conn)
-        .optional()?;
+        .first_row(conn)?;
     let mut archived = None;
     if let Some(old) = existing {
         if !opts.reenroll {
@@ -204,8 +203,7 @@ pub fn find_enrollment(conn: &mut DbConn, tenant_id: Uuid, id: Uuid) -> StoreRes
         .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
         .filter(enrollments::id.eq(id.to_string()))
         .select(EnrollmentRow::as_select())
-        .first(conn)
-        .optional()?
+        .first_row(conn)?
         .ok_or_else(|| StoreError::NotFound("enrollment".into()))
 }
 
@@ -293,8 +291,7 @@ impl Store {
                     LearnerRow::as_select(),
                     CourseRow::as_select(),
                 ))
-                .first(c)
-                .optional()?;
+                .first_row(c)?;
             view(
                 now,
                 row.ok_or_else(|| StoreError::NotFound("enrollment".into()))?,
@@ -313,10 +310,19 @@ impl Store {
             learner_id: Some(learner_id),
             course_id: Some(course_id),
             active_only: true,
-            limit: 1,
             ..Default::default()
         };
-        Ok(self.list_enrollments(tenant_id, &q)?.1.into_iter().next())
+        let now = self.now();
+        self.with_conn(|c| {
+            let row: Option<Joined> = joined(tenant_id, &q)
+                .select((
+                    EnrollmentRow::as_select(),
+                    LearnerRow::as_select(),
+                    CourseRow::as_select(),
+                ))
+                .first_row(c)?;
+            row.map(|r| view(now, r)).transpose()
+        })
     }
 
     /// A page of enrollments and the total matching count.
@@ -579,8 +585,7 @@ impl Store {
                 .filter(enrollments::course_id.eq(&co.id))
                 .filter(enrollments::active.eq(true))
                 .select(EnrollmentRow::as_select())
-                .first(c)
-                .optional()?;
+                .first_row(c)?;
             let mut row = match existing {
                 Some(row) if !opts.reenroll => row,
                 _ => {

@@ -4,7 +4,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::{LearnerRow, enum_name, uuid};
 use crate::schema::{departments, learners};
 use crate::secrets::{hash_password, verify_password};
-use crate::store::Store;
+use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::{Department, Learner, LearnerIds, Role};
@@ -144,7 +144,12 @@ pub fn find_learner(
             .filter(learners::email.eq(s.clone()))
             .order(learners::created_at),
     };
-    Ok(q.select(LearnerRow::as_select()).first(conn).optional()?)
+    let q = q.select(LearnerRow::as_select());
+    // E-mails are not unique: take the oldest; every other key is unique.
+    match key {
+        LearnerKey::Email(_) => Ok(q.first(conn).optional()?),
+        _ => Ok(q.first_row(conn)?),
+    }
 }
 
 impl Store {

@@ -4,7 +4,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::uuid;
 use crate::schema::{credentials, settings, tenants};
 use crate::secrets::hash_secret;
-use crate::store::Store;
+use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::{Dialect, Tenant};
@@ -126,8 +126,7 @@ impl Store {
             let id: String = tenants::table
                 .filter(tenants::tc_org_id.eq(org_id))
                 .select(tenants::id)
-                .first(c)
-                .optional()?
+                .first_row(c)?
                 .ok_or_else(|| StoreError::NotFound("organization".into()))?;
             uuid(&id)
         })
@@ -187,8 +186,7 @@ impl Store {
                     credentials::secret_hash,
                     credentials::scopes,
                 ))
-                .first(c)
-                .optional()?)
+                .first_row(c)?)
         })?;
         let Some((id, tenant, stored, scopes)) = row else {
             return Ok(None);
@@ -209,8 +207,7 @@ impl Store {
             Ok(settings::table
                 .filter(settings::key.eq(key))
                 .select(settings::value)
-                .first(c)
-                .optional()?)
+                .first_row(c)?)
         })
     }
 

@@ -3,7 +3,7 @@ use crate::error::StoreResult;
 use crate::models::uuid;
 use crate::schema::tokens;
 use crate::secrets::{hash_secret, new_token};
-use crate::store::Store;
+use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::Dialect;
@@ -76,8 +76,7 @@ impl Store {
                     tokens::scopes,
                     tokens::expires_at,
                 ))
-                .first(c)
-                .optional()?)
+                .first_row(c)?)
         })?;
         row.map(|(t, subject, scopes, exp)| {
             Ok(TokenInfo {
