@@ -6,12 +6,14 @@ use actix_web::web;
 use scormcloud_invitations::{Links, render};
 use std::time::Duration;
 
-/// Addresses per transaction.
-pub const BATCH: i64 = 500;
+/// Addresses per transaction. A batch is a fixed number of set-based statements, so larger
+/// batches mostly save commits (on SQLite each commit rewrites the indexes' touched pages);
+/// 2,000 holds the SQLite write lock for about 0.2 s and invites 10,000 addresses in ~1 s.
+pub const BATCH: i64 = 2000;
 /// How long a claim lasts without progress.
 pub const LEASE_MS: i64 = 5_000;
 /// How often to look for work when idle.
-pub const POLL: Duration = Duration::from_millis(100);
+pub const POLL: Duration = Duration::from_millis(50);
 
 /// The mount URL the mails' links point to.
 pub fn links(state: &AppState) -> Links {

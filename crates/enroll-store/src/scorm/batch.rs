@@ -105,9 +105,15 @@ fn existing_learners(
     Ok(found)
 }
 
+/// `n` random (v4) ids in ascending order.
+fn ascending_ids(n: usize) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = (0..n).map(|_| Uuid::new_v4()).collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// The learner `resolve_learner` creates for an address (as `insert_learner` builds it).
-fn new_learner(tenant: &str, email: &str, now_ms: i64) -> LearnerRow {
-    let id = Uuid::new_v4();
+fn new_learner(id: Uuid, tenant: &str, email: &str, now_ms: i64) -> LearnerRow {
     LearnerRow {
         id: id.to_string(),
         tenant_id: tenant.to_string(),
@@ -233,6 +239,20 @@ pub(crate) fn run(
         .collect();
     let active = adoptable(c, course, &unregistered)?;
 
+    // New ids are random, but handed out in ascending order along the addresses' order: each
+    // index then takes the batch's keys in order (a page is visited once, not once per key).
+    let mut fresh_emails: Vec<&str> = emails
+        .iter()
+        .copied()
+        .filter(|e| !found.contains_key(*e))
+        .collect();
+    fresh_emails.sort_unstable();
+    let fresh_ids: HashMap<&str, Uuid> = fresh_emails
+        .iter()
+        .copied()
+        .zip(ascending_ids(fresh_emails.len()))
+        .collect();
+
     let mut errors: Vec<(usize, String)> = Vec::new();
     let mut fresh: Vec<LearnerRow> = Vec::new();
     // (row index, learner, plan)
@@ -243,7 +263,7 @@ pub(crate) fn run(
             continue;
         }
         let Some(l) = found.get(email) else {
-            let l = new_learner(tenant, email, now_ms);
+            let l = new_learner(fresh_ids[email], tenant, email, now_ms);
             fresh.push(l.clone());
             plans.push((i, l, Plan::Enroll));
             continue;
@@ -278,7 +298,16 @@ pub(crate) fn run(
     }
 
     // New learners, enrollments, registrations and their first instances.
+    fresh.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     insert_learners(c, &fresh)?;
+    plans.sort_by(|a, b| rows[a.0].1.cmp(&rows[b.0].1));
+    let creating = plans
+        .iter()
+        .filter(|p| matches!(p.2, Plan::Enroll | Plan::Adopt(_)))
+        .count();
+    let mut enrollment_ids = ascending_ids(creating).into_iter();
+    let mut reg_pks = ascending_ids(creating).into_iter();
+    let mut reg_ids = ascending_ids(creating).into_iter();
     let opts = EnrollOptions::new(Dialect::ScormCloud);
     let state = initial_state(opts.invited, course.requires_approval, false, false);
     let mut new_enrollments: Vec<EnrollmentRow> = Vec::new();
@@ -287,7 +316,7 @@ pub(crate) fn run(
         let eid = match plan {
             Plan::Enroll => {
                 let e = EnrollmentRow::new_active(
-                    Uuid::new_v4(),
+                    enrollment_ids.next().unwrap_or_else(Uuid::new_v4),
                     &course.tenant_id,
                     &l.id,
                     &course.id,
@@ -303,9 +332,9 @@ pub(crate) fn run(
             Plan::Send(_) | Plan::Fail(_) => continue,
         };
         let reg = RegistrationRow {
-            id: new_id(),
+            id: reg_pks.next().unwrap_or_else(Uuid::new_v4).to_string(),
             tenant_id: course.tenant_id.clone(),
-            registration_id: new_id(),
+            registration_id: reg_ids.next().unwrap_or_else(Uuid::new_v4).to_string(),
             learner_id: l.id.clone(),
             course_id: course.id.clone(),
             enrollment_id: eid,
@@ -328,6 +357,7 @@ pub(crate) fn run(
     // The work list's rows, and a mail for each linked address.
     let mut marks: Vec<Mark<'_>> = Vec::with_capacity(plans.len());
     let mut mails: Vec<Mail> = Vec::new();
+    let mut mail_ids = ascending_ids(plans.len()).into_iter();
     for (i, _, plan) in &plans {
         let (id, email, token) = &rows[*i];
         match plan {
@@ -342,7 +372,7 @@ pub(crate) fn run(
                     registration_id: &reg.registration_id,
                 });
                 mails.push(Mail {
-                    id: Uuid::new_v4().to_string(),
+                    id: mail_ids.next().unwrap_or_else(Uuid::new_v4).to_string(),
                     target: email.clone(),
                     content_type: m.content_type,
                     subject: Some(m.subject),
@@ -370,6 +400,7 @@ pub(crate) fn run(
             }
         }
     }
+    marks.sort_unstable_by(|a, b| a.id.cmp(b.id));
     let marked = mark_rows(c, &marks, now_ms)?;
     if marked != marks.len() {
         return Err(StoreError::Conflict(
@@ -542,12 +573,12 @@ pub(crate) fn insert_work_list(
 ) -> StoreResult<()> {
     use super::new_token;
     use super::schema::scorm_user_invitations as sui;
-    let rows: Vec<(String, i32, String)> = addresses
-        .iter()
+    let rows: Vec<(String, i32, String)> = ascending_ids(addresses.len())
+        .into_iter()
         .enumerate()
-        .map(|(pos, _)| {
+        .map(|(pos, id)| {
             (
-                new_id(),
+                id.to_string(),
                 i32::try_from(pos).unwrap_or(i32::MAX),
                 new_token(),
             )
