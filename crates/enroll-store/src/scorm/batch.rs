@@ -135,7 +135,8 @@ fn new_learner(id: Uuid, tenant: &str, email: &str, now_ms: i64) -> LearnerRow {
     }
 }
 
-/// Each learner's latest registration for the course (as the one-address path orders them).
+/// Each learner's latest registration for the course (latest `created_at`, then greatest id,
+/// as the one-address path orders them).
 fn latest_registrations(
     c: &mut DbConn,
     course: &CourseRow,
@@ -148,10 +149,16 @@ fn latest_registrations(
             .filter(sr::course_id.eq(&course.id))
             .filter(sr::learner_id.eq_any(chunk))
             .select(RegistrationRow::as_select())
-            .order((sr::created_at.desc(), sr::id.desc()))
+            // Ordered here, not in SQL: with an ORDER BY, SQLite walks the tenant's
+            // registrations by date instead of looking the learners up.
             .load(c)?;
         for r in rows {
-            out.entry(r.learner_id.clone()).or_insert(r);
+            match out.get(&r.learner_id) {
+                Some(o) if (&o.created_at, &o.id) >= (&r.created_at, &r.id) => {}
+                _ => {
+                    out.insert(r.learner_id.clone(), r);
+                }
+            }
         }
     }
     Ok(out)
