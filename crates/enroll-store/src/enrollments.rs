@@ -333,7 +333,15 @@ impl Store {
     ) -> StoreResult<(i64, Vec<EnrollmentView>)> {
         let now = self.now();
         self.read(|c| {
-            let total: i64 = joined(tenant_id, q).count().get_result(c)?;
+            let needs_join = q
+                .filter
+                .as_ref()
+                .is_some_and(|f| f.mentions("learners.") || f.mentions("courses."));
+            let total: i64 = if needs_join {
+                joined(tenant_id, q).count().get_result(c)?
+            } else {
+                unjoined(tenant_id, q).count().get_result(c)?
+            };
             let mut sel = joined(tenant_id, q).select((
                 EnrollmentRow::as_select(),
                 LearnerRow::as_select(),
@@ -435,48 +443,67 @@ impl Store {
     }
 }
 
+/// Applies the query's conditions to a boxed query over `enrollments` (joined or not).
+macro_rules! apply_conditions {
+    ($b:ident, $q:ident) => {{
+        if let Some(l) = $q.learner_id {
+            $b = $b.filter(enrollments::learner_id.eq(l.to_string()));
+        }
+        if let Some(co) = $q.course_id {
+            $b = $b.filter(enrollments::course_id.eq(co.to_string()));
+        }
+        if let Some(ls) = &$q.learner_ids {
+            $b = $b.filter(
+                enrollments::learner_id.eq_any(ls.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+            );
+        }
+        if let Some(cs) = &$q.course_ids {
+            $b = $b.filter(
+                enrollments::course_id.eq_any(cs.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+            );
+        }
+        if $q.active_only {
+            $b = $b.filter(enrollments::active.eq(true));
+        }
+        if let Some(states) = &$q.states {
+            $b = $b.filter(
+                enrollments::state.eq_any(
+                    states
+                        .iter()
+                        .map(|s| s.as_str().to_string())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        if let Some(since) = $q.modified_since {
+            $b = $b.filter(enrollments::updated_at.gt(to_millis(since)));
+        }
+        if let Some(f) = &$q.filter {
+            $b = $b.filter(f.clone());
+        }
+        $b
+    }};
+}
+
 fn joined(tenant_id: Uuid, q: &EnrollmentQuery) -> enrollments_joined::BoxedQuery<'static> {
     let mut b = enrollments::table
         .inner_join(learners::table)
         .inner_join(courses::table)
         .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
         .into_boxed();
-    if let Some(l) = q.learner_id {
-        b = b.filter(enrollments::learner_id.eq(l.to_string()));
-    }
-    if let Some(co) = q.course_id {
-        b = b.filter(enrollments::course_id.eq(co.to_string()));
-    }
-    if let Some(ls) = &q.learner_ids {
-        b = b.filter(
-            enrollments::learner_id.eq_any(ls.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
-    if let Some(cs) = &q.course_ids {
-        b = b.filter(
-            enrollments::course_id.eq_any(cs.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-        );
-    }
-    if q.active_only {
-        b = b.filter(enrollments::active.eq(true));
-    }
-    if let Some(states) = &q.states {
-        b = b.filter(
-            enrollments::state.eq_any(
-                states
-                    .iter()
-                    .map(|s| s.as_str().to_string())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-    }
-    if let Some(since) = q.modified_since {
-        b = b.filter(enrollments::updated_at.gt(to_millis(since)));
-    }
-    if let Some(f) = &q.filter {
-        b = b.filter(f.clone());
-    }
-    b
+    apply_conditions!(b, q)
+}
+
+/// The same conditions without the joins: counts need no learner or course columns unless the
+/// filter names them, and foreign keys guarantee every enrollment has both.
+fn unjoined(
+    tenant_id: Uuid,
+    q: &EnrollmentQuery,
+) -> enrollments::BoxedQuery<'static, crate::conn::MultiBackend> {
+    let mut b = enrollments::table
+        .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
+        .into_boxed();
+    apply_conditions!(b, q)
 }
 
 mod enrollments_joined {

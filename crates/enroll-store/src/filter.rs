@@ -131,6 +131,14 @@ pub fn compile_sort(keys: &[SortKey], fields: FieldMap) -> Result<String, Filter
 pub struct DynFilter(pub SqlFilter);
 
 impl DynFilter {
+    /// Whether the SQL text names `prefix` (e.g. `learners.`), i.e. needs that table joined.
+    pub fn mentions(&self, prefix: &str) -> bool {
+        self.0
+            .parts
+            .iter()
+            .any(|p| matches!(p, SqlPart::Raw(s) if s.contains(prefix)))
+    }
+
     /// Builds a filter from parts (used by tests and simple equality filters).
     pub fn from_parts(parts: Vec<SqlPart>) -> Self {
         Self(SqlFilter { parts })

@@ -14,6 +14,10 @@ pub struct Store {
     pool: DbPool,
     clock: Arc<dyn Clock>,
     backend: &'static str,
+    // SQLite has one writer at a time. Queueing writers here, in FIFO-ish order on a mutex,
+    // keeps them out of SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
+    // and turned lock contention into second-long tail latencies under load.
+    sqlite_writer: Arc<std::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -33,6 +37,7 @@ impl Store {
             pool,
             clock,
             backend: target.backend_name(),
+            sqlite_writer: Arc::new(std::sync::Mutex::new(())),
         };
         store.with_conn(run_migrations)?;
         Ok(store)
@@ -62,6 +67,10 @@ impl Store {
     /// Runs `f` as one write transaction. On SQLite it is `BEGIN IMMEDIATE`, so concurrent
     /// writers queue on the write lock instead of failing with a busy snapshot mid-transaction.
     pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        // Taken before a pooled connection, so queued writers do not hold connections readers
+        // need. A poisoned lock only means another writer panicked; SQLite rolled it back.
+        let _writer = (self.backend == "sqlite")
+            .then(|| self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner()));
         let mut pooled = self.pool.get()?;
         let conn: &mut DbConn = &mut pooled;
         match conn {
