@@ -56,7 +56,6 @@ pub fn course_progress(completed_lessons: usize, total_lessons: usize) -> f64 {
 
 const LESSON_NS: Uuid = Uuid::from_u128(0x6c65_7373_6f6e_0000_0000_0000_0000_0001);
 const CHAPTER_NS: Uuid = Uuid::from_u128(0x6368_6170_7465_7200_0000_0000_0000_0002);
-const SESSION_NS: Uuid = Uuid::from_u128(0x7365_7373_696f_6e00_0000_0000_0000_0003);
 
 fn derived(ns: Uuid, enrollment_id: Uuid, item_id: Uuid) -> Uuid {
     let mut name = [0u8; 32];
@@ -74,9 +73,4 @@ pub fn lesson_enrollment_id(enrollment_id: Uuid, lesson_id: Uuid) -> Uuid {
 /// The stable id of the chapter enrollment for (course enrollment, chapter).
 pub fn chapter_enrollment_id(enrollment_id: Uuid, chapter_id: Uuid) -> Uuid {
     derived(CHAPTER_NS, enrollment_id, chapter_id)
-}
-
-/// The stable id of a session enrollment for (course enrollment, session).
-pub fn session_enrollment_id(enrollment_id: Uuid, session_id: Uuid) -> Uuid {
-    derived(SESSION_NS, enrollment_id, session_id)
 }

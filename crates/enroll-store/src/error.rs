@@ -27,16 +27,6 @@ pub enum StoreError {
     Internal(String),
 }
 
-impl StoreError {
-    /// Whether this is a unique-constraint violation turned conflict.
-    pub fn is_conflict(&self) -> bool {
-        matches!(
-            self,
-            Self::Conflict(_) | Self::Domain(DomainError::AlreadyEnrolled)
-        )
-    }
-}
-
 impl From<diesel::result::Error> for StoreError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

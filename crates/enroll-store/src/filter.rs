@@ -138,11 +138,6 @@ impl DynFilter {
             .iter()
             .any(|p| matches!(p, SqlPart::Raw(s) if s.contains(prefix)))
     }
-
-    /// Builds a filter from parts (used by tests and simple equality filters).
-    pub fn from_parts(parts: Vec<SqlPart>) -> Self {
-        Self(SqlFilter { parts })
-    }
 }
 
 impl Expression for DynFilter {
