@@ -9,6 +9,7 @@
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
 
 pub mod bulk;
+mod checkpoint;
 pub mod conn;
 pub mod courses;
 pub mod enrollments;
@@ -28,6 +29,7 @@ pub mod store;
 pub mod tenants;
 pub mod testing;
 pub mod tokens;
+mod writer;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

@@ -1,9 +1,9 @@
 //! The `Store` handle: pool + clock, transactions, and the bridge from async handlers.
-use crate::conn::{DbConn, DbPool, Target, build_pool};
+use crate::conn::{DbConn, DbPool, Manager, Target, build_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
+use crate::writer::Writer;
 use diesel::Connection;
-use diesel::connection::SimpleConnection;
 use enroll_domain::Clock;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -14,10 +14,10 @@ pub struct Store {
     pool: DbPool,
     clock: Arc<dyn Clock>,
     backend: &'static str,
-    // SQLite has one writer at a time. Queueing writers here, in FIFO-ish order on a mutex,
-    // keeps them out of SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
-    // and turned lock contention into second-long tail latencies under load.
-    sqlite_writer: Arc<std::sync::Mutex<()>>,
+    // SQLite has one writer at a time: all writes go through one connection with group
+    // commit (writer.rs), which also keeps them out of SQLite's busy handler (it sleeps in
+    // growing steps and turned lock contention into second-long tail latencies).
+    sqlite_writer: Option<Arc<Writer>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -33,13 +33,18 @@ impl Store {
     pub fn open(url: &str, clock: Arc<dyn Clock>, pool_size: Option<u32>) -> StoreResult<Self> {
         let target = Target::from_url(url)?;
         let pool = build_pool(&target, pool_size)?;
+        let sqlite_writer = matches!(target, Target::Sqlite(_))
+            .then(|| Arc::new(Writer::new(Manager::new(target.clone()).for_writer())));
         let store = Self {
             pool,
             clock,
             backend: target.backend_name(),
-            sqlite_writer: Arc::new(std::sync::Mutex::new(())),
+            sqlite_writer,
         };
         store.with_conn(run_migrations)?;
+        if let Some(w) = &store.sqlite_writer {
+            crate::checkpoint::spawn(Manager::new(target), w);
+        }
         Ok(store)
     }
 
@@ -64,34 +69,16 @@ impl Store {
         f(&mut conn)
     }
 
-    /// Runs `f` as one write transaction. On SQLite it is `BEGIN IMMEDIATE`, so concurrent
-    /// writers queue on the write lock instead of failing with a busy snapshot mid-transaction.
+    /// Runs `f` as one write transaction, and returns once it is committed. On SQLite it
+    /// joins the writer's current batch (group commit, see writer.rs) inside a savepoint of a
+    /// `BEGIN IMMEDIATE` transaction; `f` must not open transactions of its own there.
     pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
-        // Taken before a pooled connection, so queued writers do not hold connections readers
-        // need. A poisoned lock only means another writer panicked; SQLite rolled it back.
-        let _writer = (self.backend == "sqlite")
-            .then(|| self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut pooled = self.pool.get()?;
-        let conn: &mut DbConn = &mut pooled;
-        match conn {
-            DbConn::Pg(_) => conn.transaction(f),
-            DbConn::Sqlite(_) => {
-                conn.batch_execute("BEGIN IMMEDIATE")?;
-                match f(conn) {
-                    Ok(v) => match conn.batch_execute("COMMIT") {
-                        Ok(()) => Ok(v),
-                        Err(e) => {
-                            let _ = conn.batch_execute("ROLLBACK");
-                            Err(e.into())
-                        }
-                    },
-                    Err(e) => {
-                        if let Err(re) = conn.batch_execute("ROLLBACK") {
-                            log::warn!("rollback failed: {re}");
-                        }
-                        Err(e)
-                    }
-                }
+        match &self.sqlite_writer {
+            Some(w) => w.write(f),
+            None => {
+                let mut pooled = self.pool.get()?;
+                let conn: &mut DbConn = &mut pooled;
+                conn.transaction(f)
             }
         }
     }

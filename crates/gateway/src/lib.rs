@@ -6,9 +6,10 @@ pub mod config;
 pub mod delivery;
 pub mod health;
 pub mod jobs;
+pub mod slashes;
 pub mod workers;
 
-use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use enroll_domain::OffsetClock;
@@ -113,7 +114,7 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let st = state.clone();
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .wrap(from_fn(slashes::merge_slashes))
             .configure(|c| mount(c, &st))
     })
     .shutdown_timeout(30);

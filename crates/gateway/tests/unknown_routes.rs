@@ -1,6 +1,6 @@
 //! Unknown routes under every prefix answer in that vendor's error shape, never HTML or empty.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
-use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::middleware::from_fn;
 use actix_web::{App, test, web};
 use clap::Parser;
 use gateway::config::Config;
@@ -22,7 +22,7 @@ async fn call(path: &str, method: test::TestRequest) -> (u16, String, String) {
     let state = web::Data::new(AppState::open(&config).unwrap());
     let app = test::init_service(
         App::new()
-            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .wrap(from_fn(gateway::slashes::merge_slashes))
             .configure(|c| mount(c, &state)),
     )
     .await;
@@ -119,4 +119,19 @@ async fn health_and_readiness() {
     let (status, _, body) = call("/readyz", test::TestRequest::get()).await;
     assert_eq!(status, 200);
     assert!(body.contains("sqlite"));
+}
+
+#[actix_web::test]
+async fn repeated_slashes_are_merged_before_routing() {
+    // The SCORM Cloud Python SDK sends `…/v2//…`: the route must still be found (here it
+    // answers the admin API's 401, not a 404), and the query string must survive the rewrite.
+    let (status, _, body) = call("/admin//v1///tenants?x=1", test::TestRequest::get()).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, _, body) = call(
+        "//admin/v1/tenants?limit=5",
+        test::TestRequest::get().insert_header(("Authorization", "Bearer t")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Demo Academy"));
 }
