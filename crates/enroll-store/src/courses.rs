@@ -3,7 +3,7 @@ use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, enum_name, ts, uuid};
 use crate::schema::{chapters, course_members, courses, lessons, sessions};
-use crate::store::{FirstRow, Store};
+use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::{
@@ -198,18 +198,25 @@ pub fn find_course(
     tenant_id: Uuid,
     key: &CourseKey,
 ) -> StoreResult<Option<CourseRow>> {
-    let q = courses::table
-        .filter(courses::tenant_id.eq(tenant_id.to_string()))
-        .into_boxed();
-    let q = match key {
-        CourseKey::Id(id) => q.filter(courses::id.eq(id.to_string())),
-        CourseKey::Absorb(id) => q.filter(courses::absorb_id.eq(id.to_string())),
-        CourseKey::Ispring(id) => q.filter(courses::ispring_id.eq(id.to_string())),
-        CourseKey::Scorm(s) => q.filter(courses::scorm_id.eq(s.clone())),
-        CourseKey::Lms365(n) => q.filter(courses::lms365_id.eq(*n)),
-        CourseKey::TrainerCentral(n) => q.filter(courses::tc_course_id.eq(*n)),
-    };
-    Ok(q.select(CourseRow::as_select()).first_row(conn)?)
+    let t = tenant_id.to_string();
+    // One static query per key (see `on_backend!`): lookups by id run on every request.
+    macro_rules! by {
+        ($col:expr, $v:expr) => {{
+            on_backend!(conn, c => courses::table
+                .filter(courses::tenant_id.eq(&t))
+                .filter($col.eq($v))
+                .select(CourseRow::as_select())
+                .first_row(c))?
+        }};
+    }
+    Ok(match key {
+        CourseKey::Id(id) => by!(courses::id, id.to_string()),
+        CourseKey::Absorb(id) => by!(courses::absorb_id, id.to_string()),
+        CourseKey::Ispring(id) => by!(courses::ispring_id, id.to_string()),
+        CourseKey::Scorm(s) => by!(courses::scorm_id, s),
+        CourseKey::Lms365(n) => by!(courses::lms365_id, *n),
+        CourseKey::TrainerCentral(n) => by!(courses::tc_course_id, *n),
+    })
 }
 
 /// Sessions, chapters, lessons and members of one course.

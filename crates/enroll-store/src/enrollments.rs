@@ -6,7 +6,7 @@ use crate::filter::DynFilter;
 use crate::learners::{LearnerKey, find_learner};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView, LearnerRow};
 use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
-use crate::store::{FirstRow, Store};
+use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::enrollment::initial_state;
@@ -72,13 +72,7 @@ pub fn enroll_in(
     now: OffsetDateTime,
 ) -> StoreResult<EnrollOutcome> {
     let now_ms = to_millis(now);
-    let existing: Option<EnrollmentRow> = enrollments::table
-        .filter(enrollments::tenant_id.eq(&course.tenant_id))
-        .filter(enrollments::learner_id.eq(&learner.id))
-        .filter(enrollments::course_id.eq(&course.id))
-        .filter(enrollments::active.eq(true))
-        .select(EnrollmentRow::as_select())
-        .first_row(conn)?;
+    let existing = active_row(conn, &course.tenant_id, &learner.id, &course.id)?;
     let mut archived = None;
     if let Some(old) = existing {
         if !opts.reenroll {
@@ -139,9 +133,7 @@ pub fn enroll_in(
         opts,
         now_ms,
     );
-    diesel::insert_into(enrollments::table)
-        .values(&row)
-        .execute(conn)
+    on_backend!(conn, c => diesel::insert_into(enrollments::table).values(&row).execute(c))
         .map_err(|e| match StoreError::from(e) {
             // A concurrent enroll won the race for the one active slot.
             StoreError::Conflict(_) => StoreError::Domain(DomainError::AlreadyEnrolled),
@@ -197,14 +189,30 @@ pub fn insert_session_enrollment(
     Ok(id)
 }
 
+/// The active enrollment row of (learner, course), if any.
+pub fn active_row(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    learner_id: &str,
+    course_id: &str,
+) -> StoreResult<Option<EnrollmentRow>> {
+    Ok(on_backend!(conn, c => enrollments::table
+        .filter(enrollments::tenant_id.eq(tenant_id))
+        .filter(enrollments::learner_id.eq(learner_id))
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::active.eq(true))
+        .select(EnrollmentRow::as_select())
+        .first_row(c))?)
+}
+
 /// Loads one enrollment row of a tenant.
 pub fn find_enrollment(conn: &mut DbConn, tenant_id: Uuid, id: Uuid) -> StoreResult<EnrollmentRow> {
-    enrollments::table
+    on_backend!(conn, c => enrollments::table
         .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
         .filter(enrollments::id.eq(id.to_string()))
         .select(EnrollmentRow::as_select())
-        .first_row(conn)?
-        .ok_or_else(|| StoreError::NotFound("enrollment".into()))
+        .first_row(c))?
+    .ok_or_else(|| StoreError::NotFound("enrollment".into()))
 }
 
 /// Applies a domain command to a stored enrollment (expiry first) and saves it.
@@ -278,20 +286,20 @@ impl Store {
 
     /// One enrollment with its learner and course.
     pub fn enrollment(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<EnrollmentView> {
-        let q = EnrollmentQuery {
-            limit: 1,
-            ..Default::default()
-        };
         let now = self.now();
-        self.read(|c| {
-            let row: Option<Joined> = joined(tenant_id, &q)
+        // One statement: no transaction needed for a consistent row.
+        self.with_conn(|c| {
+            let row: Option<Joined> = on_backend!(c, c => enrollments::table
+                .inner_join(learners::table)
+                .inner_join(courses::table)
+                .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
                 .filter(enrollments::id.eq(id.to_string()))
                 .select((
                     EnrollmentRow::as_select(),
                     LearnerRow::as_select(),
                     CourseRow::as_select(),
                 ))
-                .first_row(c)?;
+                .first_row(c))?;
             view(
                 now,
                 row.ok_or_else(|| StoreError::NotFound("enrollment".into()))?,
@@ -606,13 +614,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("user".into()))?;
             let co = find_course(c, tenant_id, course)?
                 .ok_or_else(|| StoreError::NotFound("course".into()))?;
-            let existing: Option<EnrollmentRow> = enrollments::table
-                .filter(enrollments::tenant_id.eq(&co.tenant_id))
-                .filter(enrollments::learner_id.eq(&l.id))
-                .filter(enrollments::course_id.eq(&co.id))
-                .filter(enrollments::active.eq(true))
-                .select(EnrollmentRow::as_select())
-                .first_row(c)?;
+            let existing = active_row(c, &co.tenant_id, &l.id, &co.id)?;
             let mut row = match existing {
                 Some(row) if !opts.reenroll => row,
                 _ => {

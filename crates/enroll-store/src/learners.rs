@@ -4,7 +4,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::{LearnerRow, enum_name, uuid};
 use crate::schema::{departments, learners};
 use crate::secrets::{hash_password, verify_password};
-use crate::store::{FirstRow, Store};
+use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::{Department, Learner, LearnerIds, Role};
@@ -129,27 +129,34 @@ pub fn find_learner(
     tenant_id: Uuid,
     key: &LearnerKey,
 ) -> StoreResult<Option<LearnerRow>> {
-    let q = learners::table
-        .filter(learners::tenant_id.eq(tenant_id.to_string()))
-        .into_boxed();
-    let q = match key {
-        LearnerKey::Id(id) => q.filter(learners::id.eq(id.to_string())),
-        LearnerKey::Absorb(id) => q.filter(learners::absorb_id.eq(id.to_string())),
-        LearnerKey::Ispring(id) => q.filter(learners::ispring_id.eq(id.to_string())),
-        LearnerKey::Scorm(s) => q.filter(learners::scorm_id.eq(s.clone())),
-        LearnerKey::Lms365Login(s) => q.filter(learners::lms365_login.eq(s.clone())),
-        LearnerKey::TrainerCentral(n) => q.filter(learners::tc_member_id.eq(*n)),
-        LearnerKey::Username(s) => q.filter(learners::username.eq(s.clone())),
-        LearnerKey::Email(s) => q
-            .filter(learners::email.eq(s.clone()))
-            .order(learners::created_at),
-    };
-    let q = q.select(LearnerRow::as_select());
-    // E-mails are not unique: take the oldest; every other key is unique.
-    match key {
-        LearnerKey::Email(_) => Ok(q.first(conn).optional()?),
-        _ => Ok(q.first_row(conn)?),
+    let t = tenant_id.to_string();
+    // One static query per key (see `on_backend!`): lookups by id run on every request.
+    macro_rules! by {
+        ($col:expr, $v:expr) => {{
+            on_backend!(conn, c => learners::table
+                .filter(learners::tenant_id.eq(&t))
+                .filter($col.eq($v))
+                .select(LearnerRow::as_select())
+                .first_row(c))?
+        }};
     }
+    Ok(match key {
+        LearnerKey::Id(id) => by!(learners::id, id.to_string()),
+        LearnerKey::Absorb(id) => by!(learners::absorb_id, id.to_string()),
+        LearnerKey::Ispring(id) => by!(learners::ispring_id, id.to_string()),
+        LearnerKey::Scorm(s) => by!(learners::scorm_id, s),
+        LearnerKey::Lms365Login(s) => by!(learners::lms365_login, s),
+        LearnerKey::TrainerCentral(n) => by!(learners::tc_member_id, *n),
+        LearnerKey::Username(s) => by!(learners::username, s),
+        // E-mails are not unique: take the oldest; every other key is unique.
+        LearnerKey::Email(s) => learners::table
+            .filter(learners::tenant_id.eq(&t))
+            .filter(learners::email.eq(s))
+            .order(learners::created_at)
+            .select(LearnerRow::as_select())
+            .first(conn)
+            .optional()?,
+    })
 }
 
 impl Store {
