@@ -120,7 +120,7 @@ impl Store {
                     let state: EnrollmentState =
                         initial_state(opts.invited, course.requires_approval, false, false);
                     rows.push(EnrollmentRow::new_active(
-                        Uuid::new_v4(),
+                        Uuid::now_v7(), // time-ordered, as in enrollments::enroll_in
                         &t,
                         &l.id,
                         &co.id,

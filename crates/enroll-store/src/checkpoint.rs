@@ -5,9 +5,15 @@
 //! it) waits while pages are copied back and the files are synced, which showed as
 //! second-long p99s under sustained writes. Instead one background thread per store runs a
 //! PASSIVE checkpoint every [`INTERVAL`]: it copies what it can without taking the write lock
-//! and never blocks readers or writers. Should the WAL still outgrow [`MAX_WAL_PAGES`] (a
-//! passive checkpoint cannot finish while readers hold old snapshots), a TRUNCATE checkpoint
-//! runs with writers held off, which bounds the file.
+//! and never blocks readers or writers.
+//!
+//! A passive checkpoint alone never lets the WAL shrink under steady writes: SQLite rewinds
+//! the WAL only when a write transaction starts with every frame already copied back, and new
+//! frames keep arriving while the copy runs. So once the WAL passes [`REWIND_PAGES`], a last
+//! passive checkpoint runs in turn with the writers, between two batches; it has only the few
+//! frames written since the previous pass to copy, and the next batch starts the WAL over.
+//! That pass syncs both files and holds writers off for tens of milliseconds under load, so it
+//! waits for a moment without queued writers, unless the WAL has reached [`MAX_WAL_PAGES`].
 use crate::conn::{DbConn, Manager};
 use crate::writer::Writer;
 use diesel::RunQueryDsl;
@@ -18,8 +24,10 @@ use std::time::Duration;
 
 /// How often the checkpointer looks at the WAL.
 const INTERVAL: Duration = Duration::from_millis(100);
-/// WAL size (in pages of 4 KiB) past which writers are held off for a full checkpoint.
-const MAX_WAL_PAGES: i32 = 64 * 1024;
+/// WAL size (in pages of 4 KiB) past which the WAL is rewound when writers are idle (64 MiB).
+const REWIND_PAGES: i32 = 16 * 1024;
+/// … and past which it is rewound even with writers queued (1 GiB).
+const MAX_WAL_PAGES: i32 = 256 * 1024;
 
 #[derive(diesel::QueryableByName)]
 struct CheckpointRow {
@@ -54,16 +62,23 @@ fn run(manager: &Manager, writer: &Weak<Writer>) {
         let row: Result<Vec<CheckpointRow>, _> =
             diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").load(c);
         match row.as_deref() {
-            Ok([r, ..]) if r.log >= MAX_WAL_PAGES => {
-                log::info!(
-                    "WAL at {} pages ({} checkpointed): truncating it with writers held off",
+            Ok([r, ..]) if r.log >= MAX_WAL_PAGES || (r.log >= REWIND_PAGES && w.idle()) => {
+                log::debug!(
+                    "WAL at {} pages ({} copied back): rewinding it",
                     r.log,
                     r.checkpointed
                 );
-                if let Err(e) =
-                    w.exclusive(|wc| Ok(wc.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?))
-                {
-                    log::warn!("WAL truncate failed: {e}");
+                // Two more passes without the lock first: each copies only what arrived during
+                // the previous one, so the pass under the lock has little to copy and sync.
+                for _ in 0..2 {
+                    if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                        log::warn!("WAL checkpoint failed: {e}");
+                    }
+                }
+                let tail =
+                    w.exclusive(|wc| Ok(wc.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?));
+                if let Err(e) = tail {
+                    log::warn!("WAL checkpoint failed: {e}");
                 }
             }
             Ok(_) => {}

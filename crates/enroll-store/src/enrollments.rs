@@ -123,7 +123,9 @@ pub fn enroll_in(
         && session_type == Some(SessionEnrollmentType::SingleSession)
         && opts.session_id.is_none();
     let state = initial_state(opts.invited, course.requires_approval, full, needs_session);
-    let id = Uuid::new_v4();
+    // Time-ordered (v7): new ids land at the end of the primary-key index instead of on a
+    // random page of it, one page write less per enrollment on a large table.
+    let id = Uuid::now_v7();
     let row = EnrollmentRow::new_active(
         id,
         &course.tenant_id,
@@ -420,11 +422,16 @@ impl Store {
     }
 
     /// Persists time-based expiry for every enrollment that is due; returns how many changed.
+    ///
+    /// The candidates are found on a read connection (indexed by date, see migration
+    /// 000005), so the write transaction only re-reads and updates the rows that change.
     pub fn expire_due(&self) -> StoreResult<usize> {
         let now = self.now();
         let now_ms = to_millis(now);
-        self.write(|c| {
-            let mut rows: Vec<EnrollmentRow> = enrollments::table
+        // Rows already expired (or finished) stay in the date range but would not change:
+        // only the ones that do change go to the write.
+        let rows: Vec<EnrollmentRow> = self.with_conn(|c| {
+            Ok(enrollments::table
                 .filter(enrollments::active.eq(true))
                 .filter(
                     enrollments::expires_at
@@ -434,14 +441,27 @@ impl Store {
                             .and(enrollments::due_at.le(now_ms))),
                 )
                 .select(EnrollmentRow::as_select())
-                .load(c)?;
+                .load(c)?)
+        })?;
+        let mut candidates = Vec::new();
+        for row in rows {
+            if row.to_record()?.core.refresh(now) {
+                candidates.push((row.tenant_id, row.id));
+            }
+        }
+        if candidates.is_empty() {
+            return Ok(0);
+        }
+        self.write(|c| {
             let mut changed = 0;
-            for row in &mut rows {
+            for (tenant, id) in &candidates {
+                let (tenant, id) = (crate::models::uuid(tenant)?, crate::models::uuid(id)?);
+                let mut row = find_enrollment(c, tenant, id)?;
                 let mut e = row.to_record()?.core;
-                if e.refresh(now) {
+                if row.active && e.refresh(now) {
                     row.absorb_core(&e);
                     diesel::update(enrollments::table.find(row.id.clone()))
-                        .set(&*row)
+                        .set(&row)
                         .execute(c)?;
                     changed += 1;
                 }

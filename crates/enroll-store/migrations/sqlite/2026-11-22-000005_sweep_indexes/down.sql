@@ -1,0 +1,2 @@
+DROP INDEX enrollments_due;
+DROP INDEX enrollments_expires;
