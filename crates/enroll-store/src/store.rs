@@ -103,6 +103,22 @@ impl Store {
             .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Like [`Store::call`], for a read of a few rows by key (tens of microseconds on
+    /// SQLite): with a SQLite connection idle in the pool it runs right here on the async
+    /// worker, skipping the hand-off to a blocking thread and back, which cost more than the
+    /// read itself. Otherwise (PostgreSQL: a network round trip; or every connection busy)
+    /// it is [`Store::call`].
+    pub async fn call_read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+    {
+        if self.sqlite_writer.is_some() && self.pool.state().idle_connections > 0 {
+            return f(self);
+        }
+        self.call(f).await
+    }
+
     /// Readiness: the database answers and every migration is applied.
     pub fn ready(&self) -> StoreResult<bool> {
         self.with_conn(migrations_applied)

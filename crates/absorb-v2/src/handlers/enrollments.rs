@@ -1,5 +1,5 @@
 //! Course enrollments: create, create-or-update, get, lists, bulk list, un-enroll.
-use super::{active, run, user_id};
+use super::{active, run, run_read, user_id};
 use crate::auth::Caller;
 use crate::error::AbsorbError;
 use crate::params::{Params, datetime, guid};
@@ -204,7 +204,7 @@ pub async fn get_by_id(
     caller.require_admin()?;
     let id = guid(&path, "id")?;
     let t = caller.tenant_id;
-    let view = run(&store, move |s| s.enrollment(t, id)).await?;
+    let view = run_read(&store, move |s| s.enrollment(t, id)).await?;
     Ok(HttpResponse::Ok().json(wire::enrollment(&view, true)))
 }
 

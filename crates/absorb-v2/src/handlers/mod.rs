@@ -29,6 +29,15 @@ where
     Ok(store.call(f).await?)
 }
 
+/// [`run`] for a read of one row by key ([`Store::call_read`]).
+pub(crate) async fn run_read<T, F>(store: &Store, f: F) -> Result<T, AbsorbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+{
+    Ok(store.call_read(f).await?)
+}
+
 /// The learner and course named by Absorb ids, and the learner's active enrollment in it.
 pub(crate) fn active(
     s: &Store,
