@@ -22,6 +22,8 @@ use diesel::sql_types::Integer;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+/// A passive pass this short leaves little for the pass under the writers' turn.
+const QUICK_PASS: Duration = Duration::from_millis(5);
 /// How often the checkpointer looks at the WAL.
 const INTERVAL: Duration = Duration::from_millis(100);
 /// WAL size (in pages of 4 KiB) past which the WAL is rewound when writers are idle (64 MiB).
@@ -68,15 +70,23 @@ fn run(manager: &Manager, writer: &Weak<Writer>) {
                     r.log,
                     r.checkpointed
                 );
-                // Two more passes without the lock first: each copies only what arrived during
-                // the previous one, so the pass under the lock has little to copy and sync.
-                for _ in 0..2 {
+                // More passes without the lock first, until one is quick: each copies (and
+                // syncs) only what arrived during the previous one, so the pass under the lock
+                // has little to copy and, above all, little unsynced WAL to wait for.
+                for _ in 0..8 {
+                    let t = std::time::Instant::now();
                     if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
                         log::warn!("WAL checkpoint failed: {e}");
+                        break;
+                    }
+                    if t.elapsed() < QUICK_PASS {
+                        break;
                     }
                 }
+                let t = std::time::Instant::now();
                 let tail =
                     w.exclusive(|wc| Ok(wc.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?));
+                log::debug!("WAL rewind held writers off for {:?}", t.elapsed());
                 if let Err(e) = tail {
                     log::warn!("WAL checkpoint failed: {e}");
                 }

@@ -100,12 +100,13 @@ impl Manager {
             Target::Sqlite(path) => {
                 let mut c = SqliteConnection::establish(path)?;
                 // mmap: reads take pages straight from the OS cache, without a copy per
-                // page; wal_autocheckpoint = 0: see checkpoint.rs.
+                // page; wal_autocheckpoint = 0: see checkpoint.rs; temp_store = MEMORY keeps
+                // savepoint journals (one per unit of work, writer.rs) off temporary files.
                 let pragmas = format!(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
                      PRAGMA cache_size = -{}; PRAGMA mmap_size = 2147418112; \
-                     PRAGMA wal_autocheckpoint = 0;",
+                     PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
                     self.sqlite_synchronous, self.sqlite_cache_kib
                 );
                 c.batch_execute(&pragmas)
