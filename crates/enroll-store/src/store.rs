@@ -113,6 +113,8 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
     {
+        // The idle count is a hint: should another task take that connection first, this
+        // read waits on the pool (for a read's duration: long lists run on blocking threads).
         if self.sqlite_writer.is_some() && self.pool.state().idle_connections > 0 {
             return f(self);
         }

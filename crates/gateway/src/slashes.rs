@@ -30,14 +30,12 @@ pub async fn merge_slashes(
         let mut parts = uri.clone().into_parts();
         // The merged path is a subset of a valid path; should it still not parse, route the
         // request unchanged (it then gets the mount's not-found answer).
-        if let Ok(pq) = rebuilt.parse()
-            && let Ok(new) = Uri::from_parts({
-                parts.path_and_query = Some(pq);
-                parts
-            })
-        {
-            req.match_info_mut().get_mut().update(&new);
-            req.head_mut().uri = new;
+        if let Ok(pq) = rebuilt.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(new) = Uri::from_parts(parts) {
+                req.match_info_mut().get_mut().update(&new);
+                req.head_mut().uri = new;
+            }
         }
     }
     next.call(req).await
