@@ -139,6 +139,8 @@ pub fn enroll_in(
         .map_err(|e| match StoreError::from(e) {
             // A concurrent enroll won the race for the one active slot.
             StoreError::Conflict(_) => StoreError::Domain(DomainError::AlreadyEnrolled),
+            // The learner or course was deleted after the caller resolved it.
+            StoreError::Invalid(_) => StoreError::NotFound("user or course".into()),
             other => other,
         })?;
     let mut session_enrollment_id = None;
@@ -256,6 +258,22 @@ pub struct EnrollmentQuery {
 
 type Joined = (EnrollmentRow, LearnerRow, CourseRow);
 
+/// The learner and course an enroll names. Resolved before the write: on SQLite writes take
+/// turns on one connection, and these two lookups were a quarter of an enroll's turn. The
+/// foreign keys still guard the insert should either be deleted in between.
+fn resolve_pair(
+    c: &mut DbConn,
+    tenant_id: Uuid,
+    learner: &LearnerKey,
+    course: &CourseKey,
+) -> StoreResult<(LearnerRow, CourseRow)> {
+    let l =
+        find_learner(c, tenant_id, learner)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let co =
+        find_course(c, tenant_id, course)?.ok_or_else(|| StoreError::NotFound("course".into()))?;
+    Ok((l, co))
+}
+
 fn view(now: OffsetDateTime, (e, l, c): Joined) -> StoreResult<EnrollmentView> {
     let mut record = e.to_record()?;
     // Reads show time-based expiry at once; the sweep persists it.
@@ -277,13 +295,24 @@ impl Store {
         opts: &EnrollOptions,
     ) -> StoreResult<EnrollOutcome> {
         let now = self.now();
-        self.write(|c| {
-            let l = find_learner(c, tenant_id, learner)?
-                .ok_or_else(|| StoreError::NotFound("user".into()))?;
-            let co = find_course(c, tenant_id, course)?
-                .ok_or_else(|| StoreError::NotFound("course".into()))?;
-            enroll_in(c, &l, &co, opts, now)
-        })
+        let (l, co) = self.with_conn(|c| resolve_pair(c, tenant_id, learner, course))?;
+        self.write(|c| enroll_in(c, &l, &co, opts, now))
+    }
+
+    /// [`Store::enroll`] for async callers (see [`Store::write_async`]).
+    pub async fn enroll_async(
+        &self,
+        tenant_id: Uuid,
+        learner: LearnerKey,
+        course: CourseKey,
+        opts: EnrollOptions,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
+        let (l, co) = self
+            .call_read(move |s| s.with_conn(|c| resolve_pair(c, tenant_id, &learner, &course)))
+            .await?;
+        self.write_async(move |c| enroll_in(c, &l, &co, &opts, now))
+            .await
     }
 
     /// One enrollment with its learner and course.

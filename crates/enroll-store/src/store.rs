@@ -44,6 +44,7 @@ impl Store {
         store.with_conn(run_migrations)?;
         if let Some(w) = &store.sqlite_writer {
             crate::checkpoint::spawn(Manager::new(target), w);
+            crate::writer::spawn_drainer(w);
         }
         Ok(store)
     }
@@ -80,6 +81,28 @@ impl Store {
                 let conn: &mut DbConn = &mut pooled;
                 conn.transaction(f)
             }
+        }
+    }
+
+    /// [`Store::write`] for async callers, with a unit that owns its data. On SQLite it is
+    /// queued for the writer's drain thread (no blocking thread, no hand-off of the writer's
+    /// turn between units, see writer/jobs.rs); elsewhere it is `write` on a blocking thread.
+    pub async fn write_async<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+    {
+        match &self.sqlite_writer {
+            Some(w) if w.drains() => {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                w.submit(f, move |r| {
+                    // The caller may be gone (client disconnected): the write stands anyway.
+                    let _ = tx.send(r);
+                });
+                rx.await
+                    .unwrap_or_else(|_| Err(StoreError::Unavailable("the writer stopped".into())))
+            }
+            _ => self.call(move |s| s.write(f)).await,
         }
     }
 

@@ -12,14 +12,19 @@
 //!
 //! Writers take turns in arrival order (a FIFO of parked threads): with a plain mutex, some
 //! threads lost the race for the lock again and again, and the unluckiest of 64 concurrent
-//! writers waited hundreds of milliseconds.
+//! writers waited hundreds of milliseconds. The units of a committed batch are woken only
+//! after the turn has moved on: waking 64 parked threads takes a while, and the next unit need
+//! not wait for it. Hot writes that own their data skip the hand-offs altogether (jobs.rs).
 use crate::conn::{DbConn, Manager};
 use crate::error::{StoreError, StoreResult};
 use diesel::connection::SimpleConnection;
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread::Thread;
+
+mod jobs;
+pub(crate) use jobs::spawn as spawn_drainer;
 
 /// Units in one transaction at most: bounds how long the first unit of a batch waits.
 const MAX_BATCH: usize = 64;
@@ -43,6 +48,9 @@ struct State {
     failed: VecDeque<u64>,
     /// Units waiting for the open transaction to end.
     committers: Vec<Thread>,
+    /// Owned units queued for the drain thread, and whether it has been told to run them.
+    jobs: VecDeque<jobs::Job>,
+    draining: bool,
 }
 
 /// The group-commit writer (see the module docs). One per SQLite store.
@@ -50,6 +58,8 @@ pub(crate) struct Writer {
     manager: Manager,
     state: Mutex<State>,
     conn: Mutex<Option<DbConn>>,
+    /// The thread that runs queued jobs, once started.
+    drainer: OnceLock<Thread>,
 }
 
 impl Writer {
@@ -58,6 +68,7 @@ impl Writer {
             manager,
             state: Mutex::new(State::default()),
             conn: Mutex::new(None),
+            drainer: OnceLock::new(),
         }
     }
 
@@ -102,8 +113,9 @@ impl Writer {
         }
     }
 
-    /// Ends the open transaction (committed or not) and wakes its units.
-    fn finish(st: &mut State, failed: bool) {
+    /// Ends the open transaction (committed or not); returns its units, to be woken.
+    #[must_use]
+    fn finish(st: &mut State, failed: bool) -> Vec<Thread> {
         if failed {
             st.failed.push_back(st.epoch);
             if st.failed.len() > 256 {
@@ -113,7 +125,7 @@ impl Writer {
         st.open = false;
         st.units = 0;
         st.epoch += 1;
-        st.committers.drain(..).for_each(|t| t.unpark());
+        std::mem::take(&mut st.committers)
     }
 
     /// Runs `f` as one unit of work and returns once its transaction has committed.
@@ -126,8 +138,9 @@ impl Writer {
         let unit = self.run_unit(&mut conn, open, f);
         let mut st = self.lock();
         let mut wait = false;
+        let mut wake = Vec::new();
         match unit.batch {
-            Batch::Aborted => Self::finish(&mut st, true),
+            Batch::Aborted => wake = Self::finish(&mut st, true),
             Batch::Closed => {}
             Batch::Open => {
                 st.open = true;
@@ -137,7 +150,7 @@ impl Writer {
                     drop(st);
                     let ok = commit(&mut conn);
                     st = self.lock();
-                    Self::finish(&mut st, !ok);
+                    wake = Self::finish(&mut st, !ok);
                 } else {
                     // Writers are queued: the last of them commits this transaction for us too.
                     wait = true;
@@ -147,6 +160,12 @@ impl Writer {
         }
         drop(conn);
         Self::release(&mut st);
+        if !wake.is_empty() {
+            // The next unit is already running: these wake-ups are off its path.
+            drop(st);
+            wake.into_iter().for_each(|t| t.unpark());
+            st = self.lock();
+        }
         while wait && st.epoch == epoch {
             drop(st);
             std::thread::park();
@@ -166,7 +185,12 @@ impl Writer {
     /// No writer is running or waiting (a hint: one may arrive right after).
     pub(crate) fn idle(&self) -> bool {
         let st = self.lock();
-        !st.busy && st.queue.is_empty()
+        !st.busy && st.queue.is_empty() && st.jobs.is_empty()
+    }
+
+    /// Whether queued jobs run (the drain thread started).
+    pub(crate) fn drains(&self) -> bool {
+        self.drainer.get().is_some()
     }
 
     /// Runs `f` on the writer connection outside any transaction, in turn with the writers
@@ -177,9 +201,10 @@ impl Writer {
     ) -> StoreResult<T> {
         let mut st = self.acquire();
         let mut conn = self.conn();
+        let mut wake = Vec::new();
         if st.open {
             let ok = commit(&mut conn);
-            Self::finish(&mut st, !ok);
+            wake = Self::finish(&mut st, !ok);
         }
         let out = match conn.as_mut() {
             Some(c) => f(c),
@@ -187,6 +212,8 @@ impl Writer {
         };
         drop(conn);
         Self::release(&mut st);
+        drop(st);
+        wake.into_iter().for_each(|t| t.unpark());
         out
     }
 

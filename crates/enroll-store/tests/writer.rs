@@ -75,3 +75,72 @@ fn a_panicking_unit_does_not_lose_the_others() {
         assert!(store.learner(TENANT, &key(1000)).is_err());
     }
 }
+
+/// Runs `f` to completion on a fresh single-threaded runtime (one per test thread).
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+#[test]
+fn queued_and_borrowed_units_share_batches_and_fail_alone() {
+    for (_db, store, _) in stores() {
+        const N: usize = 48;
+        let barrier = Arc::new(Barrier::new(N));
+        let handles: Vec<_> = (0..N)
+            .map(|n| {
+                let (store, barrier) = (store.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let unit = move |c: &mut _| {
+                        let l = insert_learner(c, TENANT, &new_learner(2000 + n), 0)?;
+                        if n % 3 == 0 {
+                            return Err(StoreError::Invalid(format!("unit {n} refused")));
+                        }
+                        Ok(l.id)
+                    };
+                    barrier.wait();
+                    // Even units are queued for the drain thread, odd ones run on this thread.
+                    if n % 2 == 0 {
+                        block_on(store.write_async(unit))
+                    } else {
+                        store.write(unit)
+                    }
+                })
+            })
+            .collect();
+        for (n, h) in handles.into_iter().enumerate() {
+            let r = h.join().unwrap();
+            let found = store.learner(
+                TENANT,
+                &LearnerKey::Email(format!("writer{}@example.test", 2000 + n)),
+            );
+            match r {
+                Ok(id) => assert_eq!(found.unwrap().id, id, "unit {n} acknowledged but missing"),
+                Err(e) => {
+                    assert_eq!(n % 3, 0, "unit {n} failed unexpectedly: {e}");
+                    assert!(found.is_err(), "unit {n} failed but its row survived");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_panicking_queued_unit_fails_alone() {
+    for (_db, store, _) in stores() {
+        let r = block_on(store.write_async(|c| -> Result<(), StoreError> {
+            insert_learner(c, TENANT, &new_learner(3000), 0)?;
+            panic!("a bug in a queued unit of work");
+        }));
+        assert!(matches!(r, Err(StoreError::Internal(_))), "{r:?}");
+        let id = block_on(
+            store.write_async(|c| Ok(insert_learner(c, TENANT, &new_learner(3001), 0)?.id)),
+        )
+        .unwrap();
+        let key = |n: usize| LearnerKey::Email(format!("writer{n}@example.test"));
+        assert_eq!(store.learner(TENANT, &key(3001)).unwrap().id, id);
+        assert!(store.learner(TENANT, &key(3000)).is_err());
+    }
+}

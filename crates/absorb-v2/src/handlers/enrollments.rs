@@ -29,15 +29,9 @@ pub async fn create(
         reenroll,
         ..EnrollOptions::new(Dialect::Absorb)
     };
-    let out = run(&store, move |s| {
-        s.enroll(
-            t,
-            &LearnerKey::Absorb(user),
-            &CourseKey::Absorb(course),
-            &opts,
-        )
-    })
-    .await?;
+    let out = store
+        .enroll_async(t, LearnerKey::Absorb(user), CourseKey::Absorb(course), opts)
+        .await?;
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,
         course_id: course,
