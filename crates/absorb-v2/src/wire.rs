@@ -4,7 +4,7 @@ use enroll_store::lessons::{Attempt, ChapterEnrollment, LessonEnrollment};
 use enroll_store::models::EnrollmentView;
 use enroll_store::sessions::SessionEnrollment;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -49,47 +49,95 @@ fn absorb_course_id(v: &EnrollmentView) -> Uuid {
     v.course.ids.absorb.unwrap_or(v.course.id)
 }
 
-/// `UserCourseEnrollmentResource` (`full`) or the course list's `CourseEnrollmentResource`.
-pub fn enrollment(v: &EnrollmentView, full: bool) -> Value {
+/// `UserCourseEnrollmentResource` (`full`) or the course list's `CourseEnrollmentResource`,
+/// in the seed's field order. A typed struct, not a `Value`: the single GET and pages of 100
+/// render it on every request, and a map of owned keys cost more than the database read.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrollment<'a> {
+    id: Uuid,
+    course_id: Uuid,
+    course_name: &'a str,
+    progress: f64,
+    score: f64,
+    status: i32,
+    date_completed: Option<Date>,
+    date_expires: Option<Date>,
+    date_edited: Option<Date>,
+    date_added: Option<Date>,
+    full_name: String,
+    course_version_id: Option<Uuid>,
+    user_id: Uuid,
+    accepted_terms_and_conditions: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_spent_ticks: Option<i64>,
+    time_spent: String,
+    date_started: Option<Date>,
+    enrollment_key_id: Option<Uuid>,
+    certificate_id: Option<Uuid>,
+    credits: Option<f64>,
+    is_active: bool,
+    date_due: Option<Date>,
+    // `Some(None)` renders `null`; `None` leaves the field out (the list resource).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_date: Option<Option<Date>>,
+    job_title: Option<&'a str>,
+    course_collection_id: Option<Uuid>,
+    // `Some(())` renders `null` (full resource only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    avatar: Option<()>,
+}
+
+/// A date-time rendered as [`date`] does, without building a `Value`.
+#[derive(Debug)]
+pub struct Date(OffsetDateTime);
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.format(&Rfc3339) {
+            Ok(text) => s.serialize_str(&text),
+            Err(_) => s.serialize_none(),
+        }
+    }
+}
+
+fn opt_date(t: Option<OffsetDateTime>) -> Option<Date> {
+    t.map(Date)
+}
+
+/// Renders an enrollment view (`full`: the user-course resource, with ticks, access date and
+/// avatar).
+pub fn enrollment(v: &EnrollmentView, full: bool) -> Enrollment<'_> {
     let e = &v.record.core;
     let r = &v.record;
-    let mut m = Map::new();
-    let mut put = |k: &str, val: Value| {
-        m.insert(k.to_string(), val);
-    };
-    put("id", json!(e.id));
-    put("courseId", json!(absorb_course_id(v)));
-    put("courseName", json!(v.course.title));
-    put("progress", json!(e.progress));
-    put("score", json!(e.score.unwrap_or(0.0)));
-    put("status", json!(to_absorb(e.state)));
-    put("dateCompleted", date(e.dates.completed));
-    put("dateExpires", date(e.dates.expires));
-    put("dateEdited", date(e.dates.edited));
-    put("dateAdded", date(e.dates.added));
-    put("fullName", json!(v.learner.full_name()));
-    put("courseVersionId", json!(r.course_version_id));
-    put("userId", json!(absorb_user_id(v)));
-    put("acceptedTermsAndConditions", json!(r.accepted_terms));
-    if full {
-        put("timeSpentTicks", json!(ticks(e.time_spent_ms)));
+    Enrollment {
+        id: e.id,
+        course_id: absorb_course_id(v),
+        course_name: &v.course.title,
+        progress: e.progress,
+        score: e.score.unwrap_or(0.0),
+        status: to_absorb(e.state),
+        date_completed: opt_date(e.dates.completed),
+        date_expires: opt_date(e.dates.expires),
+        date_edited: opt_date(e.dates.edited),
+        date_added: opt_date(e.dates.added),
+        full_name: v.learner.full_name(),
+        course_version_id: r.course_version_id,
+        user_id: absorb_user_id(v),
+        accepted_terms_and_conditions: r.accepted_terms,
+        time_spent_ticks: full.then(|| ticks(e.time_spent_ms)),
+        time_spent: time_span(e.time_spent_ms),
+        date_started: opt_date(e.dates.started),
+        enrollment_key_id: r.enrollment_key_id,
+        certificate_id: r.certificate_id,
+        credits: r.credits,
+        is_active: e.active,
+        date_due: opt_date(e.dates.due),
+        access_date: full.then(|| opt_date(e.dates.access)),
+        job_title: v.learner.job_title.as_deref(),
+        course_collection_id: r.collection_id,
+        avatar: full.then_some(()),
     }
-    put("timeSpent", json!(time_span(e.time_spent_ms)));
-    put("dateStarted", date(e.dates.started));
-    put("enrollmentKeyId", json!(r.enrollment_key_id));
-    put("certificateId", json!(r.certificate_id));
-    put("credits", json!(r.credits));
-    put("isActive", json!(e.active));
-    put("dateDue", date(e.dates.due));
-    if full {
-        put("accessDate", date(e.dates.access));
-    }
-    put("jobTitle", json!(v.learner.job_title));
-    put("courseCollectionId", json!(r.collection_id));
-    if full {
-        put("avatar", Value::Null);
-    }
-    Value::Object(m)
 }
 
 /// `SessionEnrollmentResource`.
@@ -133,14 +181,43 @@ pub fn attempt(a: &Attempt) -> Value {
 }
 
 /// The paged collection envelope `{totalItems, returnedItems, limit, offset, <name>: [...]}`.
-pub fn collection(name: &str, total: i64, limit: i64, page: i64, items: Vec<Value>) -> Value {
-    let mut m = Map::new();
-    m.insert("totalItems".into(), json!(total));
-    m.insert("returnedItems".into(), json!(items.len()));
-    m.insert("limit".into(), json!(limit));
-    m.insert("offset".into(), json!(page));
-    m.insert(name.into(), Value::Array(items));
-    Value::Object(m)
+pub fn collection<T: Serialize>(
+    name: &'static str,
+    total: i64,
+    limit: i64,
+    page: i64,
+    items: Vec<T>,
+) -> Collection<T> {
+    Collection {
+        name,
+        total,
+        limit,
+        page,
+        items,
+    }
+}
+
+/// See [`collection`]; the items' key is the resource's plural name.
+#[derive(Debug)]
+pub struct Collection<T> {
+    name: &'static str,
+    total: i64,
+    limit: i64,
+    page: i64,
+    items: Vec<T>,
+}
+
+impl<T: Serialize> Serialize for Collection<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("totalItems", &self.total)?;
+        m.serialize_entry("returnedItems", &self.items.len())?;
+        m.serialize_entry("limit", &self.limit)?;
+        m.serialize_entry("offset", &self.page)?;
+        m.serialize_entry(self.name, &self.items)?;
+        m.end()
+    }
 }
 
 /// `{enrollmentId, courseId, userId}` (create responses).
