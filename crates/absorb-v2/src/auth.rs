@@ -11,6 +11,7 @@ use enroll_store::learners::LearnerKey;
 use enroll_store::secrets::hash_secret;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The tenant whose private key came in `x-api-key`.
@@ -23,7 +24,8 @@ pub struct ApiKey {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub tenant_id: Uuid,
-    pub user: Learner,
+    // Shared with the auth cache: every request of a cached token gets this user.
+    pub user: Arc<Learner>,
 }
 
 impl Caller {
@@ -134,8 +136,9 @@ impl FromRequest for Caller {
                 .ok_or_else(|| {
                     AbsorbError::Unauthorized("The token is invalid or has expired.".into())
                 })?;
+            let user = Arc::new(user);
             if let Some(c) = cache(&req) {
-                c.put_token(hash, key.tenant_id, user.clone(), expires_at);
+                c.put_token(hash, key.tenant_id, Arc::clone(&user), expires_at);
             }
             Ok(Caller {
                 tenant_id: key.tenant_id,

@@ -6,6 +6,7 @@
 //! revokes the old one immediately; other gateways on the same database notice within [`TTL`].
 use enroll_domain::model::Learner;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -19,7 +20,7 @@ const MAX_ENTRIES: usize = 10_000;
 #[derive(Default)]
 pub struct AuthCache {
     keys: Mutex<HashMap<String, (Uuid, Instant)>>,
-    tokens: Mutex<HashMap<String, (Uuid, Learner, OffsetDateTime, Instant)>>,
+    tokens: Mutex<HashMap<String, (Uuid, Arc<Learner>, OffsetDateTime, Instant)>>,
 }
 
 impl AuthCache {
@@ -42,15 +43,21 @@ impl AuthCache {
     }
 
     /// The tenant and user of a recently verified token, if still valid at `now`.
-    pub fn token(&self, hash: &str, now: OffsetDateTime) -> Option<(Uuid, Learner)> {
+    pub fn token(&self, hash: &str, now: OffsetDateTime) -> Option<(Uuid, Arc<Learner>)> {
         let map = self.tokens.lock().ok()?;
         map.get(hash)
             .filter(|(_, _, exp, at)| at.elapsed() < TTL && now < *exp)
-            .map(|(t, l, _, _)| (*t, l.clone()))
+            .map(|(t, l, _, _)| (*t, Arc::clone(l)))
     }
 
     /// Remembers a verified token.
-    pub fn put_token(&self, hash: String, tenant: Uuid, user: Learner, expires_at: OffsetDateTime) {
+    pub fn put_token(
+        &self,
+        hash: String,
+        tenant: Uuid,
+        user: Arc<Learner>,
+        expires_at: OffsetDateTime,
+    ) {
         if let Ok(mut map) = self.tokens.lock() {
             if map.len() >= MAX_ENTRIES {
                 map.clear();

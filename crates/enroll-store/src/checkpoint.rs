@@ -13,7 +13,8 @@
 //! passive checkpoint runs in turn with the writers, between two batches; it has only the few
 //! frames written since the previous pass to copy, and the next batch starts the WAL over.
 //! That pass syncs both files and holds writers off for tens of milliseconds under load, so it
-//! waits for a moment without queued writers, unless the WAL has reached [`MAX_WAL_PAGES`].
+//! waits until writers have left the connection alone for a moment (`Writer::idle`), unless
+//! the WAL has reached [`MAX_WAL_PAGES`].
 use crate::conn::{DbConn, Manager};
 use crate::writer::Writer;
 use diesel::RunQueryDsl;

@@ -22,12 +22,17 @@ use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread::Thread;
+use std::time::{Duration, Instant};
 
 mod jobs;
 pub(crate) use jobs::spawn as spawn_drainer;
 
 /// Units in one transaction at most: bounds how long the first unit of a batch waits.
 const MAX_BATCH: usize = 64;
+
+/// How long writers must have left the connection alone for [`Writer::idle`]: the drain
+/// thread lets go of the turn between batches even under load, for a moment only.
+const QUIET: Duration = Duration::from_millis(250);
 
 /// Turns and the open batch (the connection itself is used only by the turn's holder).
 #[derive(Default)]
@@ -51,6 +56,8 @@ struct State {
     /// Owned units queued for the drain thread, and whether it has been told to run them.
     jobs: VecDeque<jobs::Job>,
     draining: bool,
+    /// When the turn was last let go with nobody waiting.
+    quiet_since: Option<Instant>,
 }
 
 /// The group-commit writer (see the module docs). One per SQLite store.
@@ -109,7 +116,10 @@ impl Writer {
                 st.turn = ticket;
                 thread.unpark();
             }
-            None => st.busy = false,
+            None => {
+                st.busy = false;
+                st.quiet_since = Some(Instant::now());
+            }
         }
     }
 
@@ -182,10 +192,13 @@ impl Writer {
         }
     }
 
-    /// No writer is running or waiting (a hint: one may arrive right after).
+    /// No writer has run or waited for [`QUIET`] (a hint: one may arrive right after).
     pub(crate) fn idle(&self) -> bool {
         let st = self.lock();
-        !st.busy && st.queue.is_empty() && st.jobs.is_empty()
+        !st.busy
+            && st.queue.is_empty()
+            && st.jobs.is_empty()
+            && st.quiet_since.is_none_or(|t| t.elapsed() >= QUIET)
     }
 
     /// Whether queued jobs run (the drain thread started).
