@@ -97,7 +97,7 @@ impl Store {
                 .filter(enrollments::tenant_id.eq(&t))
                 .filter(enrollments::learner_id.eq_any(&lids))
                 .filter(enrollments::course_id.eq_any(&cids))
-                .filter(enrollments::active.eq(true))
+                .filter(enrollments::active)
                 .select((enrollments::learner_id, enrollments::course_id))
                 .load::<(String, String)>(c)?
                 .into_iter()
@@ -114,7 +114,7 @@ impl Store {
                     }
                     out.created += 1;
                     if !simple {
-                        enroll_in(c, l, co, opts, now)?;
+                        enroll_in(c, &l.id, co, opts, now)?;
                         continue;
                     }
                     let state: EnrollmentState =

@@ -3,7 +3,7 @@ use crate::conn::DbConn;
 use crate::courses::{CourseKey, find_course};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::DynFilter;
-use crate::learners::{LearnerKey, find_learner};
+use crate::learners::{LearnerKey, find_learner, find_learner_id};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView, LearnerRow};
 use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
 use crate::store::{FirstRow, Store, on_backend};
@@ -66,13 +66,13 @@ pub struct EnrollOutcome {
 /// Enrolls inside a caller's transaction (learner and course already resolved).
 pub fn enroll_in(
     conn: &mut DbConn,
-    learner: &LearnerRow,
+    learner_id: &str,
     course: &CourseRow,
     opts: &EnrollOptions,
     now: OffsetDateTime,
 ) -> StoreResult<EnrollOutcome> {
     let now_ms = to_millis(now);
-    let existing = active_row(conn, &course.tenant_id, &learner.id, &course.id)?;
+    let existing = active_row(conn, &course.tenant_id, learner_id, &course.id)?;
     let mut archived = None;
     if let Some(old) = existing {
         if !opts.reenroll {
@@ -112,7 +112,7 @@ pub fn enroll_in(
         Some(cap) => {
             let taken: i64 = enrollments::table
                 .filter(enrollments::course_id.eq(&course.id))
-                .filter(enrollments::active.eq(true))
+                .filter(enrollments::active)
                 .count()
                 .get_result(conn)?;
             taken >= i64::from(cap)
@@ -129,7 +129,7 @@ pub fn enroll_in(
     let row = EnrollmentRow::new_active(
         id,
         &course.tenant_id,
-        &learner.id,
+        learner_id,
         &course.id,
         state,
         opts,
@@ -194,6 +194,8 @@ pub fn insert_session_enrollment(
 }
 
 /// The active enrollment row of (learner, course), if any.
+// `active` itself, not `active = ?`: only a literal condition lets the planner use the partial
+// unique index (`WHERE active`); a bound `true` sent it scanning the learner's enrollments.
 pub fn active_row(
     conn: &mut DbConn,
     tenant_id: &str,
@@ -204,7 +206,7 @@ pub fn active_row(
         .filter(enrollments::tenant_id.eq(tenant_id))
         .filter(enrollments::learner_id.eq(learner_id))
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::active.eq(true))
+        .filter(enrollments::active)
         .select(EnrollmentRow::as_select())
         .first_row(c))?)
 }
@@ -266,9 +268,9 @@ fn resolve_pair(
     tenant_id: Uuid,
     learner: &LearnerKey,
     course: &CourseKey,
-) -> StoreResult<(LearnerRow, CourseRow)> {
-    let l =
-        find_learner(c, tenant_id, learner)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+) -> StoreResult<(String, CourseRow)> {
+    let l = find_learner_id(c, tenant_id, learner)?
+        .ok_or_else(|| StoreError::NotFound("user".into()))?;
     let co =
         find_course(c, tenant_id, course)?.ok_or_else(|| StoreError::NotFound("course".into()))?;
     Ok((l, co))
@@ -461,7 +463,7 @@ impl Store {
         // only the ones that do change go to the write.
         let rows: Vec<EnrollmentRow> = self.with_conn(|c| {
             Ok(enrollments::table
-                .filter(enrollments::active.eq(true))
+                .filter(enrollments::active)
                 .filter(
                     enrollments::expires_at
                         .le(now_ms)
@@ -520,7 +522,7 @@ macro_rules! apply_conditions {
             );
         }
         if $q.active_only {
-            $b = $b.filter(enrollments::active.eq(true));
+            $b = $b.filter(enrollments::active);
         }
         if let Some(states) = &$q.states {
             $b = $b.filter(
@@ -667,7 +669,7 @@ impl Store {
             let mut row = match existing {
                 Some(row) if !opts.reenroll => row,
                 _ => {
-                    let out = enroll_in(c, &l, &co, opts, now)?;
+                    let out = enroll_in(c, &l.id, &co, opts, now)?;
                     find_enrollment(c, tenant_id, out.enrollment.core.id)?
                 }
             };

@@ -123,40 +123,61 @@ pub fn insert_department(conn: &mut DbConn, d: &Department) -> StoreResult<()> {
     Ok(())
 }
 
+/// Loads `$sel` of the learner of `$tenant` that `$key` names. One static query per key (see
+/// `on_backend!`): lookups by key run on every request.
+macro_rules! learner_by_key {
+    ($conn:expr, $tenant:expr, $key:expr, $sel:expr) => {{
+        let t = $tenant.to_string();
+        macro_rules! by {
+                ($col:expr, $v:expr) => {{
+                    on_backend!($conn, c => learners::table
+                        .filter(learners::tenant_id.eq(&t))
+                        .filter($col.eq($v))
+                        .select($sel)
+                        .first_row(c))?
+                }};
+            }
+        match $key {
+            LearnerKey::Id(id) => by!(learners::id, id.to_string()),
+            LearnerKey::Absorb(id) => by!(learners::absorb_id, id.to_string()),
+            LearnerKey::Ispring(id) => by!(learners::ispring_id, id.to_string()),
+            LearnerKey::Scorm(s) => by!(learners::scorm_id, s),
+            LearnerKey::Lms365Login(s) => by!(learners::lms365_login, s),
+            LearnerKey::TrainerCentral(n) => by!(learners::tc_member_id, *n),
+            LearnerKey::Username(s) => by!(learners::username, s),
+            // E-mails are not unique: take the oldest; every other key is unique.
+            LearnerKey::Email(s) => learners::table
+                .filter(learners::tenant_id.eq(&t))
+                .filter(learners::email.eq(s))
+                .order(learners::created_at)
+                .select($sel)
+                .first($conn)
+                .optional()?,
+        }
+    }};
+}
+
 /// Finds a learner of `tenant_id` by any dialect's key (inside any connection).
 pub fn find_learner(
     conn: &mut DbConn,
     tenant_id: Uuid,
     key: &LearnerKey,
 ) -> StoreResult<Option<LearnerRow>> {
-    let t = tenant_id.to_string();
-    // One static query per key (see `on_backend!`): lookups by id run on every request.
-    macro_rules! by {
-        ($col:expr, $v:expr) => {{
-            on_backend!(conn, c => learners::table
-                .filter(learners::tenant_id.eq(&t))
-                .filter($col.eq($v))
-                .select(LearnerRow::as_select())
-                .first_row(c))?
-        }};
-    }
-    Ok(match key {
-        LearnerKey::Id(id) => by!(learners::id, id.to_string()),
-        LearnerKey::Absorb(id) => by!(learners::absorb_id, id.to_string()),
-        LearnerKey::Ispring(id) => by!(learners::ispring_id, id.to_string()),
-        LearnerKey::Scorm(s) => by!(learners::scorm_id, s),
-        LearnerKey::Lms365Login(s) => by!(learners::lms365_login, s),
-        LearnerKey::TrainerCentral(n) => by!(learners::tc_member_id, *n),
-        LearnerKey::Username(s) => by!(learners::username, s),
-        // E-mails are not unique: take the oldest; every other key is unique.
-        LearnerKey::Email(s) => learners::table
-            .filter(learners::tenant_id.eq(&t))
-            .filter(learners::email.eq(s))
-            .order(learners::created_at)
-            .select(LearnerRow::as_select())
-            .first(conn)
-            .optional()?,
-    })
+    Ok(learner_by_key!(
+        conn,
+        tenant_id,
+        key,
+        LearnerRow::as_select()
+    ))
+}
+
+/// Only the id of [`find_learner`]'s learner (what an enroll needs of it).
+pub fn find_learner_id(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    key: &LearnerKey,
+) -> StoreResult<Option<String>> {
+    Ok(learner_by_key!(conn, tenant_id, key, learners::id))
 }
 
 impl Store {

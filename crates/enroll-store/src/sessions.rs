@@ -117,7 +117,7 @@ fn cancel_active_sessions(
     Ok(diesel::update(
         session_enrollments::table
             .filter(session_enrollments::enrollment_id.eq(enrollment_id))
-            .filter(session_enrollments::active.eq(true)),
+            .filter(session_enrollments::active),
     )
     .set((
         session_enrollments::active.eq(false),
@@ -205,16 +205,16 @@ impl Store {
                 .filter(enrollments::tenant_id.eq(&co.tenant_id))
                 .filter(enrollments::learner_id.eq(&l.id))
                 .filter(enrollments::course_id.eq(&co.id))
-                .filter(enrollments::active.eq(true))
+                .filter(enrollments::active)
                 .select(EnrollmentRow::as_select())
                 .first(c)
                 .optional()?;
             let Some(mut row) = existing.filter(|_| !opts.reenroll) else {
-                return enroll_in(c, &l, &co, &opts, now);
+                return enroll_in(c, &l.id, &co, &opts, now);
             };
             let in_session: i64 = session_enrollments::table
                 .filter(session_enrollments::enrollment_id.eq(&row.id))
-                .filter(session_enrollments::active.eq(true))
+                .filter(session_enrollments::active)
                 .count()
                 .get_result(c)?;
             if in_session > 0 {

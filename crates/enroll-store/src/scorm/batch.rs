@@ -874,7 +874,7 @@ mod tests {
                     learners::table.count().get_result(c)?,
                     enrollments::table.count().get_result(c)?,
                     enrollments::table
-                        .filter(enrollments::active.eq(true))
+                        .filter(enrollments::active)
                         .count()
                         .get_result(c)?,
                     sr::table.count().get_result(c)?,

@@ -268,7 +268,7 @@ fn attach(
             };
         }
     }
-    Ok(enroll_in(conn, learner, course, &opts, now)?
+    Ok(enroll_in(conn, &learner.id, course, &opts, now)?
         .enrollment
         .core
         .id
