@@ -123,28 +123,36 @@ pub fn insert_department(conn: &mut DbConn, d: &Department) -> StoreResult<()> {
     Ok(())
 }
 
-/// Loads `$sel` of the learner of `$tenant` that `$key` names. One static query per key (see
-/// `on_backend!`): lookups by key run on every request.
+/// Loads `$sel` of the learner of tenant `$t` whose `$col` is `$v`: a static query on the
+/// concrete backend (see `on_backend!`), as lookups by key run on every request.
+macro_rules! learner_by {
+    ($conn:expr, $t:expr, $sel:expr, $col:expr, $v:expr) => {
+        on_backend!($conn, c => learners::table
+            .filter(learners::tenant_id.eq($t))
+            .filter($col.eq($v))
+            .select($sel)
+            .first_row(c))?
+    };
+}
+
+/// Loads `$sel` of the learner of `$tenant` that `$key` names.
 macro_rules! learner_by_key {
     ($conn:expr, $tenant:expr, $key:expr, $sel:expr) => {{
         let t = $tenant.to_string();
-        macro_rules! by {
-                ($col:expr, $v:expr) => {{
-                    on_backend!($conn, c => learners::table
-                        .filter(learners::tenant_id.eq(&t))
-                        .filter($col.eq($v))
-                        .select($sel)
-                        .first_row(c))?
-                }};
-            }
         match $key {
-            LearnerKey::Id(id) => by!(learners::id, id.to_string()),
-            LearnerKey::Absorb(id) => by!(learners::absorb_id, id.to_string()),
-            LearnerKey::Ispring(id) => by!(learners::ispring_id, id.to_string()),
-            LearnerKey::Scorm(s) => by!(learners::scorm_id, s),
-            LearnerKey::Lms365Login(s) => by!(learners::lms365_login, s),
-            LearnerKey::TrainerCentral(n) => by!(learners::tc_member_id, *n),
-            LearnerKey::Username(s) => by!(learners::username, s),
+            LearnerKey::Id(id) => learner_by!($conn, &t, $sel, learners::id, id.to_string()),
+            LearnerKey::Absorb(id) => {
+                learner_by!($conn, &t, $sel, learners::absorb_id, id.to_string())
+            }
+            LearnerKey::Ispring(id) => {
+                learner_by!($conn, &t, $sel, learners::ispring_id, id.to_string())
+            }
+            LearnerKey::Scorm(s) => learner_by!($conn, &t, $sel, learners::scorm_id, s),
+            LearnerKey::Lms365Login(s) => learner_by!($conn, &t, $sel, learners::lms365_login, s),
+            LearnerKey::TrainerCentral(n) => {
+                learner_by!($conn, &t, $sel, learners::tc_member_id, *n)
+            }
+            LearnerKey::Username(s) => learner_by!($conn, &t, $sel, learners::username, s),
             // E-mails are not unique: take the oldest; every other key is unique.
             LearnerKey::Email(s) => learners::table
                 .filter(learners::tenant_id.eq(&t))
