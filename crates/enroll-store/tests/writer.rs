@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use common::*;
-use enroll_store::StoreError;
+use enroll_store::conn::DbConn;
 use enroll_store::learners::{LearnerKey, NewLearner, insert_learner};
+use enroll_store::{Store, StoreError};
+use std::ops::Range;
 use std::sync::{Arc, Barrier};
 use uuid::Uuid;
 
@@ -17,40 +19,59 @@ fn new_learner(n: usize) -> NewLearner {
     .unwrap()
 }
 
+/// Unit `n` of a concurrent run: inserts learner `n`, and every third unit then fails, so
+/// its row must not survive.
+fn unit(n: usize) -> impl FnOnce(&mut DbConn) -> Result<Uuid, StoreError> + Send + 'static {
+    move |c| {
+        let l = insert_learner(c, TENANT, &new_learner(n), 0)?;
+        if n.is_multiple_of(3) {
+            return Err(StoreError::Invalid(format!("unit {n} refused")));
+        }
+        Ok(l.id)
+    }
+}
+
+/// Runs `run(store, n)` for every `n` in `units`, each on its own thread, all released at
+/// once; returns the results in order.
+fn concurrently(
+    store: &Store,
+    units: Range<usize>,
+    run: fn(&Store, usize) -> Result<Uuid, StoreError>,
+) -> Vec<Result<Uuid, StoreError>> {
+    let barrier = Arc::new(Barrier::new(units.len()));
+    let handles: Vec<_> = units
+        .map(|n| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                run(&store, n)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+/// Every acknowledged unit's row is there; only refused units failed, and left nothing.
+fn assert_outcomes(store: &Store, units: Range<usize>, results: &[Result<Uuid, StoreError>]) {
+    for (n, r) in units.zip(results) {
+        let email = format!("writer{n}@example.test");
+        let found = store.learner(TENANT, &LearnerKey::Email(email));
+        match r {
+            Ok(id) => assert_eq!(found.unwrap().id, *id, "unit {n} acknowledged but missing"),
+            Err(e) => {
+                assert_eq!(n % 3, 0, "unit {n} failed unexpectedly: {e}");
+                assert!(found.is_err(), "unit {n} failed but its row survived");
+            }
+        }
+    }
+}
+
 #[test]
 fn failed_units_roll_back_alone_and_acknowledged_ones_are_committed() {
     for (_db, store, _) in stores() {
         const N: usize = 48;
-        let barrier = Arc::new(Barrier::new(N));
-        let handles: Vec<_> = (0..N)
-            .map(|n| {
-                let (store, barrier) = (store.clone(), barrier.clone());
-                std::thread::spawn(move || {
-                    barrier.wait();
-                    store.write(|c| {
-                        let l = insert_learner(c, TENANT, &new_learner(n), 0)?;
-                        // Every third unit fails after writing: its row must not survive.
-                        if n % 3 == 0 {
-                            return Err(StoreError::Invalid(format!("unit {n} refused")));
-                        }
-                        Ok(l.id)
-                    })
-                })
-            })
-            .collect();
-        let results: Vec<Result<Uuid, StoreError>> =
-            handles.into_iter().map(|h| h.join().unwrap()).collect();
-        for (n, r) in results.iter().enumerate() {
-            let email = format!("writer{n}@example.test");
-            let found = store.learner(TENANT, &LearnerKey::Email(email));
-            match r {
-                Ok(id) => assert_eq!(found.unwrap().id, *id, "unit {n} acknowledged but missing"),
-                Err(e) => {
-                    assert_eq!(n % 3, 0, "unit {n} failed unexpectedly: {e}");
-                    assert!(found.is_err(), "unit {n} failed but its row survived");
-                }
-            }
-        }
+        let results = concurrently(&store, 0..N, |s, n| s.write(unit(n)));
+        assert_outcomes(&store, 0..N, &results);
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), N - N / 3);
     }
 }
@@ -87,43 +108,16 @@ fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
 #[test]
 fn queued_and_borrowed_units_share_batches_and_fail_alone() {
     for (_db, store, _) in stores() {
-        const N: usize = 48;
-        let barrier = Arc::new(Barrier::new(N));
-        let handles: Vec<_> = (0..N)
-            .map(|n| {
-                let (store, barrier) = (store.clone(), barrier.clone());
-                std::thread::spawn(move || {
-                    let unit = move |c: &mut _| {
-                        let l = insert_learner(c, TENANT, &new_learner(2000 + n), 0)?;
-                        if n % 3 == 0 {
-                            return Err(StoreError::Invalid(format!("unit {n} refused")));
-                        }
-                        Ok(l.id)
-                    };
-                    barrier.wait();
-                    // Even units are queued for the drain thread, odd ones run on this thread.
-                    if n % 2 == 0 {
-                        block_on(store.write_async(unit))
-                    } else {
-                        store.write(unit)
-                    }
-                })
-            })
-            .collect();
-        for (n, h) in handles.into_iter().enumerate() {
-            let r = h.join().unwrap();
-            let found = store.learner(
-                TENANT,
-                &LearnerKey::Email(format!("writer{}@example.test", 2000 + n)),
-            );
-            match r {
-                Ok(id) => assert_eq!(found.unwrap().id, id, "unit {n} acknowledged but missing"),
-                Err(e) => {
-                    assert_eq!(n % 3, 0, "unit {n} failed unexpectedly: {e}");
-                    assert!(found.is_err(), "unit {n} failed but its row survived");
-                }
+        // Even units are queued for the drain thread, odd ones run on their own thread.
+        let results = concurrently(&store, 2000..2048, |s, n| {
+            if n.is_multiple_of(2) {
+                block_on(s.write_async(unit(n)))
+            } else {
+                s.write(unit(n))
             }
-        }
+        });
+        assert_outcomes(&store, 2000..2048, &results);
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 48 - 16);
     }
 }
 
