@@ -3,7 +3,7 @@ use crate::conn::DbConn;
 use crate::courses::{CourseKey, find_course};
 use crate::error::{StoreError, StoreResult};
 use crate::filter::DynFilter;
-use crate::learners::{LearnerKey, find_learner, find_learner_id};
+use crate::learners::{LearnerKey, find_learner_id};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView, LearnerRow};
 use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
 use crate::store::{FirstRow, Store, on_backend};
@@ -260,10 +260,8 @@ pub struct EnrollmentQuery {
 
 type Joined = (EnrollmentRow, LearnerRow, CourseRow);
 
-/// The learner and course an enroll names. Resolved before the write: on SQLite writes take
-/// turns on one connection, and these two lookups were a quarter of an enroll's turn. The
-/// foreign keys still guard the insert should either be deleted in between.
-fn resolve_pair(
+/// The learner (its id: all an enroll needs of it) and the course an enroll names, or 404s.
+pub(crate) fn resolve_pair(
     c: &mut DbConn,
     tenant_id: Uuid,
     learner: &LearnerKey,
@@ -297,6 +295,9 @@ impl Store {
         opts: &EnrollOptions,
     ) -> StoreResult<EnrollOutcome> {
         let now = self.now();
+        // Resolved before the write: on SQLite writes take turns on one connection, and these
+        // two lookups were a quarter of an enroll's turn. The foreign keys still guard the
+        // insert should either be deleted in between.
         let (l, co) = self.with_conn(|c| resolve_pair(c, tenant_id, learner, course))?;
         self.write(|c| enroll_in(c, &l, &co, opts, now))
     }
@@ -661,15 +662,12 @@ impl Store {
     ) -> StoreResult<EnrollmentRecord> {
         let now = self.now();
         self.write(|c| {
-            let l = find_learner(c, tenant_id, learner)?
-                .ok_or_else(|| StoreError::NotFound("user".into()))?;
-            let co = find_course(c, tenant_id, course)?
-                .ok_or_else(|| StoreError::NotFound("course".into()))?;
-            let existing = active_row(c, &co.tenant_id, &l.id, &co.id)?;
+            let (l, co) = resolve_pair(c, tenant_id, learner, course)?;
+            let existing = active_row(c, &co.tenant_id, &l, &co.id)?;
             let mut row = match existing {
                 Some(row) if !opts.reenroll => row,
                 _ => {
-                    let out = enroll_in(c, &l.id, &co, opts, now)?;
+                    let out = enroll_in(c, &l, &co, opts, now)?;
                     find_enrollment(c, tenant_id, out.enrollment.core.id)?
                 }
             };

@@ -1,12 +1,13 @@
 //! Session enrollments of instructor-led courses.
 use crate::conn::DbConn;
-use crate::courses::{CourseKey, find_course};
+use crate::courses::CourseKey;
 use crate::enrollments::{
-    EnrollOptions, EnrollOutcome, apply_in, enroll_in, insert_session_enrollment,
+    EnrollOptions, EnrollOutcome, active_row, apply_in, enroll_in, insert_session_enrollment,
+    resolve_pair,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::learners::{LearnerKey, find_learner};
-use crate::models::{EnrollmentRow, ts, uuid};
+use crate::learners::LearnerKey;
+use crate::models::{ts, uuid};
 use crate::schema::{enrollments, session_enrollments, sessions};
 use crate::store::Store;
 use diesel::prelude::*;
@@ -193,24 +194,14 @@ impl Store {
         let now = self.now();
         let now_ms = to_millis(now);
         self.write(|c| {
-            let l = find_learner(c, tenant_id, learner)?
-                .ok_or_else(|| StoreError::NotFound("user".into()))?;
-            let co = find_course(c, tenant_id, course)?
-                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+            let (l, co) = resolve_pair(c, tenant_id, learner, course)?;
             let opts = EnrollOptions {
                 session_id: Some(session_id),
                 ..opts.clone()
             };
-            let existing: Option<EnrollmentRow> = enrollments::table
-                .filter(enrollments::tenant_id.eq(&co.tenant_id))
-                .filter(enrollments::learner_id.eq(&l.id))
-                .filter(enrollments::course_id.eq(&co.id))
-                .filter(enrollments::active)
-                .select(EnrollmentRow::as_select())
-                .first(c)
-                .optional()?;
+            let existing = active_row(c, &co.tenant_id, &l, &co.id)?;
             let Some(mut row) = existing.filter(|_| !opts.reenroll) else {
-                return enroll_in(c, &l.id, &co, &opts, now);
+                return enroll_in(c, &l, &co, &opts, now);
             };
             let in_session: i64 = session_enrollments::table
                 .filter(session_enrollments::enrollment_id.eq(&row.id))

@@ -1,7 +1,6 @@
 //! The authenticated user's own enrollments (`/my-enrollments`): the only routes a learner's
 //! token reaches.
 use super::enrollments::{caller_user, one, page};
-use super::run;
 use crate::auth::Caller;
 use crate::error::AbsorbError;
 use crate::params::{Params, guid};
@@ -34,15 +33,9 @@ pub async fn create(
     let course = guid(&path, "courseId")?;
     let (t, learner) = (caller.tenant_id, caller.user.id);
     let opts = EnrollOptions::new(Dialect::Absorb);
-    let out = run(&store, move |s| {
-        s.enroll(
-            t,
-            &LearnerKey::Id(learner),
-            &CourseKey::Absorb(course),
-            &opts,
-        )
-    })
-    .await?;
+    let out = store
+        .enroll_async(t, LearnerKey::Id(learner), CourseKey::Absorb(course), opts)
+        .await?;
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,
         course_id: course,
