@@ -10,6 +10,15 @@
 //! can lose the last commits before a checkpoint. `synchronous=FULL` would fsync every commit
 //! (about 3× fewer writes per second here) to cover power loss too: set
 //! `ENROLL_SQLITE_SYNCHRONOUS=FULL` for that.
+//!
+//! SQLite locking: the gateway is the only process that uses its database file (its writer
+//! batches commits in-process, see writer.rs), so connections open it through SQLite's
+//! `unix-excl` VFS: the process takes one exclusive lock on the file when it first touches it,
+//! and from then on connections coordinate in memory, with the WAL index on the heap instead
+//! of a memory-mapped `-shm` file. Every read transaction used to take and drop `fcntl` locks
+//! on the file and the `-shm` file, about a fifth of a read by id. Another program (the
+//! `sqlite3` shell, a second gateway) cannot open the file while the gateway runs; set
+//! `ENROLL_SQLITE_LOCKING=shared` to allow that, at the old cost.
 use crate::error::StoreError;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -70,44 +79,53 @@ impl Target {
 pub struct Manager {
     target: Target,
     sqlite_synchronous: &'static str,
-    /// SQLite page cache per connection, in KiB.
-    sqlite_cache_kib: u32,
+    /// What SQLite opens: the path itself, or a `file:` URI naming the `unix-excl` VFS.
+    sqlite_open: String,
 }
 
 impl Manager {
     /// A manager for `target`.
     pub fn new(target: Target) -> Self {
-        let full = std::env::var("ENROLL_SQLITE_SYNCHRONOUS")
-            .is_ok_and(|v| v.eq_ignore_ascii_case("full"));
+        let env_is = |name: &str, value: &str| {
+            std::env::var(name).is_ok_and(|v| v.eq_ignore_ascii_case(value))
+        };
+        let sqlite_open = match &target {
+            Target::Sqlite(path) if !env_is("ENROLL_SQLITE_LOCKING", "shared") => {
+                exclusive_uri(path)
+            }
+            Target::Sqlite(path) => path.clone(),
+            Target::Postgres(_) => String::new(),
+        };
         Self {
             target,
-            sqlite_synchronous: if full { "FULL" } else { "NORMAL" },
-            sqlite_cache_kib: 8 * 1024,
+            sqlite_synchronous: if env_is("ENROLL_SQLITE_SYNCHRONOUS", "full") {
+                "FULL"
+            } else {
+                "NORMAL"
+            },
+            sqlite_open,
         }
-    }
-
-    /// The same manager with a larger page cache, for SQLite's one writer connection: the
-    /// index pages its inserts touch then stay in memory between transactions.
-    pub fn for_writer(mut self) -> Self {
-        self.sqlite_cache_kib = 256 * 1024;
-        self
     }
 
     /// Opens one connection.
     pub fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.target {
             Target::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
-            Target::Sqlite(path) => {
-                let mut c = SqliteConnection::establish(path)?;
+            Target::Sqlite(_) => {
+                let mut c = SqliteConnection::establish(&self.sqlite_open)?;
                 // mmap: reads take pages straight from the OS cache, without a copy per
                 // page; wal_autocheckpoint = 0: see checkpoint.rs; temp_store = MEMORY keeps
                 // savepoint journals (one per unit of work, writer.rs) off temporary files.
+                // The page cache stays small, the writer's too: a B-tree split parks a page
+                // at a far page number for a moment, and on a database under 1 GiB that made
+                // every later COMMIT scan the whole cache's hash table (with 256 MiB, an
+                // eighth of the writer's time); pages the cache misses come from mmap.
                 let pragmas = format!(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -{}; PRAGMA mmap_size = 2147418112; \
+                     PRAGMA cache_size = -8192; PRAGMA mmap_size = 2147418112; \
                      PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
-                    self.sqlite_synchronous, self.sqlite_cache_kib
+                    self.sqlite_synchronous
                 );
                 c.batch_execute(&pragmas)
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
@@ -115,6 +133,26 @@ impl Manager {
             }
         }
     }
+}
+
+/// The `file:` URI that opens `path` through the `unix-excl` VFS (see the module docs).
+/// `%`, `?` and `#` are the characters a URI path cannot carry as they are.
+fn exclusive_uri(path: &str) -> String {
+    if path == ":memory:" {
+        return path.to_string();
+    }
+    let mut uri = String::with_capacity(path.len() + 24);
+    uri.push_str("file:");
+    for ch in path.chars() {
+        match ch {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?vfs=unix-excl");
+    uri
 }
 
 impl ManageConnection for Manager {
@@ -156,6 +194,20 @@ pub fn build_pool(target: &Target, max_size: Option<u32>) -> Result<DbPool, Stor
         Target::Postgres(_) => 16,
         Target::Sqlite(_) => 8,
     });
+    let manager = Manager::new(target.clone());
+    // One connection first, for its error: the pool only reports that it timed out.
+    manager.open().map_err(|e| {
+        let hint = if e.to_string().contains("locked") {
+            " (another process has the file open: the gateway keeps its SQLite database to \
+             itself while it runs; stop the other process, or set ENROLL_SQLITE_LOCKING=shared)"
+        } else {
+            ""
+        };
+        StoreError::Config(format!(
+            "cannot open the {} database: {e}{hint}",
+            target.backend_name()
+        ))
+    })?;
     Pool::builder()
         .max_size(size)
         // A SQLite connection is a file handle that does not go stale: checking it with a
@@ -163,7 +215,7 @@ pub fn build_pool(target: &Target, max_size: Option<u32>) -> Result<DbPool, Stor
         // (server restart), so they are still checked.
         .test_on_check_out(matches!(target, Target::Postgres(_)))
         .connection_timeout(std::time::Duration::from_secs(10))
-        .build(Manager::new(target.clone()))
+        .build(manager)
         .map_err(|e| {
             StoreError::Config(format!(
                 "cannot open the {} database: {e}",

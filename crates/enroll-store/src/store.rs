@@ -34,7 +34,7 @@ impl Store {
         let target = Target::from_url(url)?;
         let pool = build_pool(&target, pool_size)?;
         let sqlite_writer = matches!(target, Target::Sqlite(_))
-            .then(|| Arc::new(Writer::new(Manager::new(target.clone()).for_writer())));
+            .then(|| Arc::new(Writer::new(Manager::new(target.clone()))));
         let store = Self {
             pool,
             clock,

@@ -49,3 +49,32 @@ fn fresh_databases_are_ready_after_open() {
         assert!(store.ready().unwrap());
     }
 }
+
+#[test]
+fn sqlite_paths_with_uri_characters_open_the_file_they_name() {
+    // Connections open SQLite through a `file:` URI (the unix-excl VFS), where `?`, `#` and
+    // `%` mean something: the database must still be the file the path names.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd ?#% name.db");
+    let url = format!("sqlite://{}", path.display());
+    let clock: std::sync::Arc<dyn enroll_domain::Clock> =
+        std::sync::Arc::new(enroll_domain::SystemClock);
+    let store = enroll_store::Store::open(&url, clock.clone(), None).unwrap();
+    store.create_tenant("Odd path", None).unwrap();
+    drop(store);
+    assert!(path.exists(), "no file at {}", path.display());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("odd ?#% name.db")),
+        "{names:?}"
+    );
+    let reopened = enroll_store::Store::open(&url, clock, None).unwrap();
+    let tenants = reopened.list_tenants().unwrap();
+    assert!(
+        tenants.iter().any(|(t, _)| t.name == "Odd path"),
+        "{tenants:?}"
+    );
+}

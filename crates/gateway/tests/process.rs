@@ -147,3 +147,22 @@ fn unknown_database_scheme_is_a_startup_error() {
         "{err}"
     );
 }
+
+#[test]
+fn second_gateway_on_the_same_sqlite_file_is_refused() {
+    let db = TestDb::sqlite().unwrap();
+    let (gw, _) = start(&db.url, free_port());
+    // The first gateway holds the file exclusively (unix-excl VFS): a second process sharing
+    // it would write behind the first one's in-process writer.
+    let out = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .args(["--bind", &format!("127.0.0.1:{}", free_port())])
+        .args(["--database-url", &db.url, "--seed-file", ""])
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another process has the file open"), "{err}");
+    let ready = reqwest::blocking::get(format!("{}/readyz", gw.base)).unwrap();
+    assert_eq!(ready.status(), 200, "the first gateway stopped answering");
+}
