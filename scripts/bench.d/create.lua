@@ -1,7 +1,8 @@
 -- wrk script: Absorb POST /absorb/users/{u}/enrollments/{c}, each request a (learner, course)
 -- pair never used before in the run. Thread t of n sends pair numbers t, t+n, t+2n, …; pair k is
 -- learner floor(k / #courses), course k mod #courses, so no pair repeats across threads.
--- Arguments after `--`: learners file, courses file, thread count (one UUID per line).
+-- Arguments after `--`: learners file, courses file (one UUID per line), thread count, and the
+-- path prefix the users route sits under (default /absorb; "" for the raw reference stack).
 -- Environment: BENCH_TOKEN (Absorb bearer token), BENCH_API_KEY (x-api-key).
 
 local threads = {}
@@ -23,6 +24,7 @@ function init(args)
    learners = lines(args[1])
    courses = lines(args[2])
    nthreads = tonumber(args[3])
+   prefix = args[4] or "/absorb"
    k = tid
    statuses = {}
    first_error = nil
@@ -38,7 +40,7 @@ function request()
    k = k + nthreads
    -- Past the last pair (a much faster server): reuse pairs; they then answer 4xx, visibly.
    li = ((li - 1) % #learners) + 1
-   return wrk.format(nil, "/absorb/users/" .. learners[li] .. "/enrollments/" .. courses[ci])
+   return wrk.format(nil, prefix .. "/users/" .. learners[li] .. "/enrollments/" .. courses[ci])
 end
 
 function response(status, headers, body)
