@@ -87,3 +87,16 @@ pub fn from_millis(ms: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
+
+/// The instant as the store keeps it (epoch milliseconds), if the ledger can hold it: a UTC
+/// year from 1 to 9999, which every vendor's date format can also write back.
+pub fn storable(t: OffsetDateTime) -> Result<i64, crate::DomainError> {
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    if (1..=9999).contains(&utc.year()) {
+        Ok(to_millis(utc))
+    } else {
+        Err(crate::DomainError::Invalid(format!(
+            "the date {t} is outside the years 1 to 9999 (UTC)"
+        )))
+    }
+}

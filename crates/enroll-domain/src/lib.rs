@@ -7,11 +7,12 @@
 //! * [`transition`]: the explicit transition table ([`Command`] × state → state).
 //! * [`enrollment`]: an enrollment's data and the guards (access date, due date, expiry).
 //! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
-//! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons),
-//!   invitations and the per-dialect identifier crosswalk.
+//! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons).
+//! * [`crosswalk`]: the one rule that names a ledger record in every dialect.
 //! * [`ledger`]: an in-memory reference ledger used to state the invariants (and to test them).
 
 pub mod clock;
+pub mod crosswalk;
 pub mod enrollment;
 pub mod error;
 pub mod invitation;

@@ -1,11 +1,12 @@
 //! Tenants, learners, departments, courses and invitations, with the identifier crosswalk.
+use crate::crosswalk::{ExternalIds, Kind};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The vendor dialects the gateway speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     Absorb,
@@ -64,21 +65,6 @@ pub enum Role {
     DepartmentAdmin,
 }
 
-/// The identifiers each dialect uses for one learner (the crosswalk).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct LearnerIds {
-    /// Absorb user GUID.
-    pub absorb: Option<Uuid>,
-    /// iSpring Learn user UUID.
-    pub ispring: Option<Uuid>,
-    /// SCORM Cloud learner id (free text chosen by the caller).
-    pub scorm: Option<String>,
-    /// LMS365 login name (e.g. `i:0#.f|membership|kay@contoso.com`).
-    pub lms365_login: Option<String>,
-    /// TrainerCentral portal member id (numeric).
-    pub trainercentral: Option<i64>,
-}
-
 /// A person who can be enrolled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Learner {
@@ -91,10 +77,16 @@ pub struct Learner {
     pub job_title: Option<String>,
     pub department_id: Option<Uuid>,
     pub role: Role,
-    pub ids: LearnerIds,
+    /// Explicit ids in the dialects (see [`crate::crosswalk`]).
+    pub ids: ExternalIds,
 }
 
 impl Learner {
+    /// The learner's id in `dialect`, by the crosswalk rule.
+    pub fn id_in(&self, dialect: Dialect) -> String {
+        self.ids.id_in(dialect, Kind::Learner, self.id)
+    }
+
     /// "First Last", as vendors print it.
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
@@ -131,6 +123,16 @@ pub fn in_subtree(departments: &[Department], root: Uuid, candidate: Uuid) -> bo
     false
 }
 
+/// `root` and every department below it (a department admin's scope). Cycles in bad data
+/// end the walk instead of looping.
+pub fn subtree(departments: &[Department], root: Uuid) -> Vec<Uuid> {
+    departments
+        .iter()
+        .filter(|d| in_subtree(departments, root, d.id))
+        .map(|d| d.id)
+        .collect()
+}
+
 /// What kind of learning object a course is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,16 +157,6 @@ pub enum SessionEnrollmentType {
     AllSessions,
 }
 
-/// The identifiers each dialect uses for one course.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct CourseIds {
-    pub absorb: Option<Uuid>,
-    pub ispring: Option<Uuid>,
-    pub scorm: Option<String>,
-    pub lms365: Option<i64>,
-    pub trainercentral: Option<i64>,
-}
-
 /// A course of any kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Course {
@@ -176,7 +168,17 @@ pub struct Course {
     pub requires_approval: bool,
     /// Seats; `None` = unlimited.
     pub capacity: Option<i32>,
-    pub ids: CourseIds,
+    /// The version learners enrolling now get (bumped when a new version is published).
+    pub version: i32,
+    /// Explicit ids in the dialects (see [`crate::crosswalk`]).
+    pub ids: ExternalIds,
+}
+
+impl Course {
+    /// The course's id in `dialect`, by the crosswalk rule.
+    pub fn id_in(&self, dialect: Dialect) -> String {
+        self.ids.id_in(dialect, Kind::Course, self.id)
+    }
 }
 
 /// A scheduled session of an instructor-led course.

@@ -70,6 +70,16 @@ pub fn to_scorm(state: EnrollmentState) -> (&'static str, &'static str) {
     }
 }
 
+/// SCORM Cloud's `registrationCompletionAmount` (0–1): 1 once the registration is COMPLETED
+/// (passed or failed), the recorded progress while INCOMPLETE, 0 while UNKNOWN.
+pub fn to_scorm_completion_amount(state: EnrollmentState, progress: f64) -> f64 {
+    match to_scorm(state).0 {
+        "COMPLETED" => 1.0,
+        "INCOMPLETE" => (progress / 100.0).clamp(0.0, 1.0),
+        _ => 0.0,
+    }
+}
+
 /// The canonical state for a SCORM Cloud completion × success pair (case-insensitive).
 pub fn from_scorm(completion: &str, success: &str) -> Option<EnrollmentState> {
     let c = completion.to_ascii_uppercase();
