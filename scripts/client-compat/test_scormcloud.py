@@ -303,7 +303,7 @@ def test_registration_progress_launch_link_and_history():
 def test_cross_dialect_progress_shows_in_registration_report():
     # The invitation's registration for alice is the same ledger enrollment the other dialects
     # (and the admin API) drive.
-    x = admin("GET", f"/tenants/{TENANT}/scormcloud/registrations/{STATE['alice_reg']}")
+    x = admin("GET", f"/tenants/{TENANT}/series/scormcloud/{STATE['alice_reg']}")
     assert x["learnerId"] == "a0000000-0000-4000-8000-000000000002"
     admin("POST", f"/tenants/{TENANT}/enrollments/{x['enrollmentId']}/commands",
           {"command": "complete", "score": 87.5})
@@ -376,7 +376,7 @@ def test_postbacks_are_delivered():
             post_back=sc.PostBackSchema(url=url + "/pb", auth_type="HTTPBASIC", user_name="hook",
                                         password="s3cret"),
         ))
-        x = admin("GET", f"/tenants/{TENANT}/scormcloud/registrations/sdk-reg-pb")
+        x = admin("GET", f"/tenants/{TENANT}/series/scormcloud/sdk-reg-pb")
         admin("POST", f"/tenants/{TENANT}/enrollments/{x['enrollmentId']}/commands",
               {"command": "fail", "score": 20})
         deadline = time.time() + 15

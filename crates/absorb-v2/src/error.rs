@@ -96,6 +96,7 @@ impl From<StoreError> for AbsorbError {
                     .into(),
             ),
             StoreError::Domain(d) => Self::Unprocessable(d.to_string()),
+            StoreError::Series(c) => Self::Unprocessable(c.to_string()),
             StoreError::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");
                 Self::Unavailable

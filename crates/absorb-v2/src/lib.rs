@@ -32,6 +32,7 @@ pub mod auth;
 pub mod auth_cache;
 pub mod error;
 pub mod handlers;
+pub mod ids;
 pub mod params;
 mod routes;
 pub mod wire;

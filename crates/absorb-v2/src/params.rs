@@ -2,8 +2,9 @@
 //! deprecated `limit`/`offset`), `_filter`, `_sort`, deprecated `status`/`modifiedSince`.
 use crate::error::AbsorbError;
 use actix_web::HttpRequest;
+use enroll_domain::model::Dialect;
 use enroll_store::enrollments::EnrollmentQuery;
-use enroll_store::filter::{Field, FieldMap, compile_filter, compile_sort};
+use enroll_store::filter::{DynFilter, Field, FieldMap, StateCodes, compile_filter, compile_sort};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -11,15 +12,18 @@ use uuid::Uuid;
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 1000;
 
+/// Absorb's 0–12 enrollment status of each canonical state (`vocab.rs`).
+pub static ABSORB_STATUS: StateCodes = StateCodes::new(enroll_domain::vocab::to_absorb);
+
 /// Enrollment fields for `_filter`/`_sort`, by their Absorb names.
 pub const ENROLLMENT_FIELDS: FieldMap = &[
     ("id", Field::EnrollmentId),
-    ("courseId", Field::CourseAbsorbId),
+    ("courseId", Field::CourseId(Dialect::Absorb)),
     ("courseName", Field::CourseTitle),
-    ("userId", Field::LearnerAbsorbId),
+    ("userId", Field::LearnerId(Dialect::Absorb)),
     ("progress", Field::EnrollmentProgress),
     ("score", Field::EnrollmentScore),
-    ("status", Field::EnrollmentAbsorbStatus),
+    ("status", Field::EnrollmentStateCode(&ABSORB_STATUS)),
     ("dateCompleted", Field::EnrollmentCompleted),
     ("dateExpires", Field::EnrollmentExpires),
     ("dateEdited", Field::EnrollmentEdited),
@@ -37,7 +41,7 @@ pub const ENROLLMENT_FIELDS: FieldMap = &[
 
 /// User fields for `GET /users?_filter=…`.
 pub const USER_FIELDS: FieldMap = &[
-    ("id", Field::LearnerAbsorbId),
+    ("id", Field::LearnerId(Dialect::Absorb)),
     ("username", Field::LearnerUsername),
     ("emailAddress", Field::LearnerEmail),
     ("email", Field::LearnerEmail),
@@ -47,6 +51,16 @@ pub const USER_FIELDS: FieldMap = &[
     ("departmentId", Field::LearnerDepartmentId),
     ("dateAdded", Field::LearnerAdded),
     ("dateEdited", Field::LearnerEdited),
+];
+
+/// Course fields for `GET /courses?_filter=…`.
+pub const COURSE_FIELDS: FieldMap = &[
+    ("id", Field::CourseId(Dialect::Absorb)),
+    ("name", Field::CourseTitle),
+    ("requiresApproval", Field::CourseRequiresApproval),
+    ("capacity", Field::CourseCapacity),
+    ("dateAdded", Field::CourseAdded),
+    ("dateEdited", Field::CourseEdited),
 ];
 
 /// The raw query string as ordered pairs (repeated keys kept).
@@ -118,6 +132,31 @@ impl Params {
         Ok((limit, page))
     }
 
+    /// `_filter` compiled against `fields` (400 in Absorb's shape when it does not parse or
+    /// names an unknown field).
+    pub fn filter(&self, fields: FieldMap) -> Result<Option<DynFilter>, AbsorbError> {
+        let Some(f) = self.get("_filter") else {
+            return Ok(None);
+        };
+        let expr = odata_filter::parse(f)
+            .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?;
+        compile_filter(&expr, fields)
+            .map(Some)
+            .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))
+    }
+
+    /// `_sort` compiled against `fields`.
+    pub fn sort(&self, fields: FieldMap) -> Result<Option<String>, AbsorbError> {
+        let Some(s) = self.get("_sort") else {
+            return Ok(None);
+        };
+        let keys = odata_filter::parse_absorb_sort(s)
+            .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
+        let order = compile_sort(&keys, fields)
+            .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
+        Ok(Some(order).filter(|o| !o.is_empty()))
+    }
+
     /// `_filter`, `_sort`, paging and the deprecated `status`/`modifiedSince` as a ledger query.
     pub fn enrollment_query(&self) -> Result<(EnrollmentQuery, i64, i64), AbsorbError> {
         let (limit, page) = self.page()?;
@@ -126,23 +165,8 @@ impl Params {
             offset: page.saturating_mul(limit),
             ..Default::default()
         };
-        if let Some(f) = self.get("_filter") {
-            let expr = odata_filter::parse(f)
-                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?;
-            q.filter = Some(
-                compile_filter(&expr, ENROLLMENT_FIELDS)
-                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?,
-            );
-        }
-        if let Some(s) = self.get("_sort") {
-            let keys = odata_filter::parse_absorb_sort(s)
-                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
-            q.order = Some(
-                compile_sort(&keys, ENROLLMENT_FIELDS)
-                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?,
-            )
-            .filter(|o| !o.is_empty());
-        }
+        q.filter = self.filter(ENROLLMENT_FIELDS)?;
+        q.order = self.sort(ENROLLMENT_FIELDS)?;
         if let Some(st) = self.status()? {
             q.states = Some(
                 enroll_domain::EnrollmentState::ALL

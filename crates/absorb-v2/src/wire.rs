@@ -42,11 +42,11 @@ pub fn ticks(ms: i64) -> i64 {
 }
 
 fn absorb_user_id(v: &EnrollmentView) -> Uuid {
-    v.learner.ids.absorb.unwrap_or(v.learner.id)
+    crate::ids::user_id(&v.learner)
 }
 
 fn absorb_course_id(v: &EnrollmentView) -> Uuid {
-    v.course.ids.absorb.unwrap_or(v.course.id)
+    crate::ids::course_id(&v.course)
 }
 
 /// `UserCourseEnrollmentResource` (`full`) or the course list's `CourseEnrollmentResource`,

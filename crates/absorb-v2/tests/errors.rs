@@ -139,7 +139,7 @@ async fn unknown_and_foreign_ids_are_404_without_leaks() {
         .await;
         assert_eq!((s, e["message"].as_str()), (404, Some("Course not found.")));
         // Another tenant's enrollment is invisible.
-        let other = store.create_tenant("Other", None).unwrap();
+        let other = store.create_tenant("Other", &Default::default()).unwrap();
         let learner = store
             .create_learner(
                 other.id,

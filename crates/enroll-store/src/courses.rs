@@ -1,27 +1,27 @@
 //! Courses with their sessions, chapters and lessons, and bundle/curriculum membership.
 use crate::conn::DbConn;
+use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, enum_name, ts, uuid};
 use crate::schema::{chapters, course_members, courses, lessons, sessions};
 use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
+use enroll_domain::crosswalk::{ExternalIds, Kind};
 use enroll_domain::model::{
-    Chapter, Course, CourseIds, CourseKind, Lesson, Session, SessionEnrollmentType,
+    Chapter, Course, CourseKind, Dialect, Lesson, Session, SessionEnrollmentType,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// How a dialect names a course.
+/// How a caller names a course.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CourseKey {
+    /// Ledger id.
     Id(Uuid),
-    Absorb(Uuid),
-    Ispring(Uuid),
-    Scorm(String),
-    Lms365(i64),
-    TrainerCentral(i64),
+    /// A dialect's id, by the crosswalk rule (see `enroll_domain::crosswalk`).
+    External(Dialect, String),
 }
 
 /// A session to create.
@@ -74,8 +74,9 @@ pub struct NewCourse {
     #[serde(default)]
     pub requires_approval: bool,
     pub capacity: Option<i32>,
+    /// Explicit dialect ids (see `enroll_domain::crosswalk`).
     #[serde(default)]
-    pub ids: CourseIds,
+    pub ids: ExternalIds,
     #[serde(default)]
     pub sessions: Vec<NewSession>,
     #[serde(default)]
@@ -120,19 +121,7 @@ pub fn insert_course(
         session_type: new.session_type.as_ref().map(enum_name),
         requires_approval: new.requires_approval,
         capacity: new.capacity,
-        absorb_id: Some(new.ids.absorb.unwrap_or(id).to_string()),
-        ispring_id: Some(new.ids.ispring.unwrap_or(id).to_string()),
-        scorm_id: Some(new.ids.scorm.clone().unwrap_or_else(|| id.to_string())),
-        lms365_id: Some(
-            new.ids
-                .lms365
-                .unwrap_or_else(|| crate::learners::random_numeric_id(id) % 1_000_000_000),
-        ),
-        tc_course_id: Some(
-            new.ids
-                .trainercentral
-                .unwrap_or_else(|| crate::learners::random_numeric_id(id)),
-        ),
+        version: 0,
         created_at: now,
         updated_at: now,
     };
@@ -140,11 +129,12 @@ pub fn insert_course(
         .values(&row)
         .execute(conn)
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "a course with id {id} or one of the same dialect ids already exists"
-            )),
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("a course with id {id} already exists"))
+            }
             other => other,
         })?;
+    crosswalk::record_new(conn, &row.tenant_id, Kind::Course, id, &new.ids)?;
     for s in &new.sessions {
         diesel::insert_into(sessions::table)
             .values((
@@ -192,36 +182,36 @@ pub fn insert_course(
     Ok(id)
 }
 
-/// Finds a course row by any dialect's key.
+/// Finds a course row by any key.
 pub fn find_course(
     conn: &mut DbConn,
     tenant_id: Uuid,
     key: &CourseKey,
 ) -> StoreResult<Option<CourseRow>> {
     let t = tenant_id.to_string();
-    // One static query per key (see `on_backend!`): lookups by id run on every request.
-    macro_rules! by {
-        ($col:expr, $v:expr) => {{
-            on_backend!(conn, c => courses::table
-                .filter(courses::tenant_id.eq(&t))
-                .filter($col.eq($v))
-                .select(CourseRow::as_select())
-                .first_row(c))?
-        }};
-    }
-    Ok(match key {
-        CourseKey::Id(id) => by!(courses::id, id.to_string()),
-        CourseKey::Absorb(id) => by!(courses::absorb_id, id.to_string()),
-        CourseKey::Ispring(id) => by!(courses::ispring_id, id.to_string()),
-        CourseKey::Scorm(s) => by!(courses::scorm_id, s),
-        CourseKey::Lms365(n) => by!(courses::lms365_id, *n),
-        CourseKey::TrainerCentral(n) => by!(courses::tc_course_id, *n),
-    })
+    let id = match key {
+        CourseKey::Id(id) => id.to_string(),
+        CourseKey::External(d, s) => match crosswalk::ledger_id(conn, &t, *d, Kind::Course, s)? {
+            Some(id) => id,
+            None => return Ok(None),
+        },
+    };
+    // A static query (see `on_backend!`): lookups by id run on every request.
+    Ok(on_backend!(conn, c => courses::table
+        .filter(courses::tenant_id.eq(&t))
+        .filter(courses::id.eq(&id))
+        .select(CourseRow::as_select())
+        .first_row(c))?)
+}
+
+/// The domain course of a row, with its crosswalk entries.
+pub fn course_of(conn: &mut DbConn, row: &CourseRow) -> StoreResult<Course> {
+    row.to_domain(crosswalk::ids_for(conn, Kind::Course, &row.id)?)
 }
 
 /// Sessions, chapters, lessons and members of one course.
 pub fn load_detail(conn: &mut DbConn, row: &CourseRow) -> StoreResult<CourseDetail> {
-    let course = row.to_domain()?;
+    let course = course_of(conn, row)?;
     let cid = row.id.clone();
     let srows: Vec<(String, String, Option<i64>, Option<i64>, Option<i32>)> = sessions::table
         .filter(sessions::course_id.eq(&cid))
@@ -315,32 +305,76 @@ impl Store {
         })
     }
 
-    /// A page of a tenant's courses, by title.
+    /// A page of a tenant's courses (by title unless ordered otherwise) and the total count.
     pub fn list_courses(
         &self,
         tenant_id: Uuid,
-        limit: i64,
-        offset: i64,
+        cq: &CourseQuery,
     ) -> StoreResult<(i64, Vec<Course>)> {
         self.read(|c| {
             let t = tenant_id.to_string();
-            let total: i64 = courses::table
-                .filter(courses::tenant_id.eq(&t))
-                .count()
-                .get_result(c)?;
-            let rows: Vec<CourseRow> = courses::table
-                .filter(courses::tenant_id.eq(&t))
-                .select(CourseRow::as_select())
-                .order((courses::title, courses::id))
-                .limit(limit)
-                .offset(offset)
-                .load(c)?;
+            let base = || {
+                let mut q = courses::table
+                    .filter(courses::tenant_id.eq(t.clone()))
+                    .into_boxed();
+                if let Some(f) = &cq.filter {
+                    q = q.filter(f.clone());
+                }
+                q
+            };
+            let total: i64 = base().count().get_result(c)?;
+            let mut q = base().select(CourseRow::as_select());
+            q = match &cq.order {
+                Some(o) => q
+                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(o))
+                    .then_order_by(courses::id),
+                None => q.order((courses::title, courses::id)),
+            };
+            let rows: Vec<CourseRow> = q.limit(cq.limit).offset(cq.offset).load(c)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let book = crosswalk::ids_of(c, &ids)?;
             Ok((
                 total,
                 rows.iter()
-                    .map(CourseRow::to_domain)
+                    .map(|r| r.to_domain(book.get(Kind::Course, &r.id)))
                     .collect::<StoreResult<_>>()?,
             ))
         })
     }
+
+    /// Publishes a new version of a course: learners enrolling from now on get it (enrollments
+    /// made before keep theirs). Returns the new version number.
+    pub fn publish_course_version(&self, tenant_id: Uuid, course_id: Uuid) -> StoreResult<i32> {
+        let now = to_millis(self.now());
+        self.write(|c| {
+            let n = diesel::update(
+                courses::table
+                    .filter(courses::tenant_id.eq(tenant_id.to_string()))
+                    .filter(courses::id.eq(course_id.to_string())),
+            )
+            .set((
+                courses::version.eq(courses::version + 1),
+                courses::updated_at.eq(now),
+            ))
+            .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::NotFound("course".into()));
+            }
+            Ok(courses::table
+                .find(course_id.to_string())
+                .select(courses::version)
+                .first(c)?)
+        })
+    }
+}
+
+/// What [`Store::list_courses`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct CourseQuery {
+    /// A compiled filter over the course fields (see [`crate::filter`]).
+    pub filter: Option<crate::filter::DynFilter>,
+    /// A compiled ORDER BY list.
+    pub order: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
 }

@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The ledger's rules refused the command.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A series could not be started under a name.
+    #[error(transparent)]
+    Series(#[from] crate::enrollments::SeriesConflict),
     /// The request's values are not acceptable.
     #[error("{0}")]
     Invalid(String),

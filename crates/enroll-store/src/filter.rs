@@ -9,14 +9,17 @@ use diesel::expression::{
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Double, Text};
+use enroll_domain::EnrollmentState;
+use enroll_domain::crosswalk::{IdStyle, Kind};
+use enroll_domain::model::Dialect;
 use odata_filter::{
     BindValue, Column, Expr, FieldResolver, FilterError, SortKey, SqlFilter, SqlPart, ValueKind,
 };
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
-/// A canonical, filterable/sortable field of the enrollment (joined with learner and course)
-/// or learner listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A canonical, filterable/sortable field of the enrollment (joined with learner and course),
+/// learner or course listings.
+#[derive(Debug, Clone, Copy)]
 pub enum Field {
     EnrollmentId,
     EnrollmentActive,
@@ -31,13 +34,19 @@ pub enum Field {
     EnrollmentEdited,
     EnrollmentTimeSpentMs,
     EnrollmentCredits,
-    /// Absorb's 0–12 status, computed from the canonical state.
-    EnrollmentAbsorbStatus,
+    /// A vendor's integer code of the state (e.g. Absorb's 0–12), from the canonical state.
+    EnrollmentStateCode(&'static StateCodes),
     /// The canonical state name.
     EnrollmentState,
-    CourseAbsorbId,
+    /// The course's id in a dialect (the crosswalk rule).
+    CourseId(Dialect),
     CourseTitle,
-    LearnerAbsorbId,
+    CourseRequiresApproval,
+    CourseCapacity,
+    CourseAdded,
+    CourseEdited,
+    /// The learner's id in a dialect (the crosswalk rule).
+    LearnerId(Dialect),
     LearnerUsername,
     LearnerEmail,
     LearnerFirstName,
@@ -48,27 +57,75 @@ pub enum Field {
     LearnerEdited,
 }
 
-static ABSORB_STATUS_SQL: LazyLock<String> = LazyLock::new(|| {
-    use enroll_domain::EnrollmentState::{Completed, InProgress, NotStarted};
-    // SQLite tries the arms in order for every row a filter or count visits (a course's
-    // whole index range): the common states first make that a third cheaper.
-    let common = [NotStarted, InProgress, Completed];
-    let rest = enroll_domain::EnrollmentState::ALL
-        .into_iter()
-        .filter(|s| !common.contains(s));
-    let arms: String = common
-        .into_iter()
-        .chain(rest)
-        .map(|s| {
-            format!(
-                " WHEN '{}' THEN {}",
-                s.as_str(),
-                enroll_domain::vocab::to_absorb(s)
-            )
+/// A vendor's integer code for each canonical state, given by a function of the domain's
+/// vocabulary (e.g. `enroll_domain::vocab::to_absorb`); declare one as a `static`.
+pub struct StateCodes {
+    code: fn(EnrollmentState) -> i32,
+    sql: OnceLock<String>,
+}
+
+impl std::fmt::Debug for StateCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StateCodes")
+    }
+}
+
+impl StateCodes {
+    /// Codes given by `code`.
+    pub const fn new(code: fn(EnrollmentState) -> i32) -> Self {
+        Self {
+            code,
+            sql: OnceLock::new(),
+        }
+    }
+
+    fn sql(&'static self) -> &'static str {
+        self.sql.get_or_init(|| {
+            use EnrollmentState::{Completed, InProgress, NotStarted};
+            // SQLite tries the arms in order for every row a filter or count visits (a
+            // course's whole index range): the common states first make that a third cheaper.
+            let common = [NotStarted, InProgress, Completed];
+            let rest = EnrollmentState::ALL
+                .into_iter()
+                .filter(|s| !common.contains(s));
+            let arms: String = common
+                .into_iter()
+                .chain(rest)
+                .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), (self.code)(s)))
+                .collect();
+            format!("(CASE enrollments.state{arms} END)")
         })
-        .collect();
-    format!("(CASE enrollments.state{arms} END)")
-});
+    }
+}
+
+/// `COALESCE(<explicit id in the dialect>, <ledger id>)` for the records of `kind` whose ledger
+/// id is `ledger_col`: the crosswalk rule in SQL, once per dialect.
+fn external_id_sql(kind: Kind, ledger_col: &str, dialect: Dialect) -> &'static str {
+    static SQL: OnceLock<std::sync::Mutex<Vec<(Kind, Dialect, &'static str)>>> = OnceLock::new();
+    let cache = SQL.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, _, s)) = cache.iter().find(|(k, d, _)| *k == kind && *d == dialect) {
+        return s;
+    }
+    let s: &'static str = Box::leak(
+        format!(
+            "COALESCE((SELECT x.external_id FROM external_ids x WHERE x.ledger_id = {ledger_col} \
+             AND x.kind = '{}' AND x.dialect = '{}'), {ledger_col})",
+            kind.as_str(),
+            dialect.as_str()
+        )
+        .into_boxed_str(),
+    );
+    cache.push((kind, dialect, s));
+    s
+}
+
+fn id_kind(dialect: Dialect, kind: Kind) -> ValueKind {
+    match dialect.id_style(kind) {
+        IdStyle::Uuid => ValueKind::Guid,
+        IdStyle::Text | IdStyle::Number { .. } => ValueKind::Text,
+    }
+}
 
 impl Field {
     /// The SQL and type behind the field.
@@ -88,11 +145,23 @@ impl Field {
             Self::EnrollmentEdited => ("enrollments.updated_at", Timestamp, false),
             Self::EnrollmentTimeSpentMs => ("enrollments.time_spent_ms", Int, false),
             Self::EnrollmentCredits => ("enrollments.credits", Float, true),
-            Self::EnrollmentAbsorbStatus => (ABSORB_STATUS_SQL.as_str(), Int, false),
+            Self::EnrollmentStateCode(codes) => (codes.sql(), Int, false),
             Self::EnrollmentState => ("enrollments.state", Text, false),
-            Self::CourseAbsorbId => ("courses.absorb_id", Guid, true),
+            Self::CourseId(d) => (
+                external_id_sql(Kind::Course, "courses.id", d),
+                id_kind(d, Kind::Course),
+                false,
+            ),
             Self::CourseTitle => ("courses.title", Text, false),
-            Self::LearnerAbsorbId => ("learners.absorb_id", Guid, true),
+            Self::CourseRequiresApproval => ("courses.requires_approval", Bool, false),
+            Self::CourseCapacity => ("courses.capacity", Int, true),
+            Self::CourseAdded => ("courses.created_at", Timestamp, false),
+            Self::CourseEdited => ("courses.updated_at", Timestamp, false),
+            Self::LearnerId(d) => (
+                external_id_sql(Kind::Learner, "learners.id", d),
+                id_kind(d, Kind::Learner),
+                false,
+            ),
             Self::LearnerUsername => ("learners.username", Text, false),
             Self::LearnerEmail => ("learners.email", Text, false),
             Self::LearnerFirstName => ("learners.first_name", Text, false),

@@ -1,38 +1,33 @@
 //! Learners, departments and the identifier crosswalk.
 use crate::conn::DbConn;
+use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{LearnerRow, enum_name, uuid};
-use crate::schema::{departments, learners};
+use crate::schema::{departments, external_ids, learners};
 use crate::secrets::{hash_password, verify_password};
 use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
-use enroll_domain::model::{Department, Learner, LearnerIds, Role};
+use enroll_domain::crosswalk::{ExternalIds, Kind};
+use enroll_domain::model::{Department, Dialect, Learner, Role};
 use serde::Deserialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// How a dialect names a learner.
+/// How a caller names a learner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LearnerKey {
-    /// Canonical id.
+    /// Ledger id.
     Id(Uuid),
-    /// Absorb user GUID.
-    Absorb(Uuid),
-    /// iSpring user UUID.
-    Ispring(Uuid),
-    /// SCORM Cloud learner id.
-    Scorm(String),
-    /// LMS365 login name.
-    Lms365Login(String),
-    /// TrainerCentral member id.
-    TrainerCentral(i64),
+    /// A dialect's id, by the crosswalk rule (see `enroll_domain::crosswalk`).
+    External(Dialect, String),
     /// Username (unique per tenant).
     Username(String),
-    /// E-mail (first match).
+    /// E-mail (the oldest learner with it).
     Email(String),
 }
 
-/// A learner to create. Omitted dialect ids default to the canonical id (GUID dialects).
+/// A learner to create. `ids` holds the explicit dialect ids (see `enroll_domain::crosswalk`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewLearner {
@@ -50,32 +45,36 @@ pub struct NewLearner {
     /// Clear text; stored hashed.
     pub password: Option<String>,
     #[serde(default)]
-    pub ids: LearnerIds,
+    pub ids: ExternalIds,
 }
 
-/// Inserts a learner inside a caller's transaction.
+/// Inserts a learner (and its crosswalk entries) inside a caller's transaction.
 pub fn insert_learner(
     conn: &mut DbConn,
     tenant_id: Uuid,
     new: &NewLearner,
     now: i64,
 ) -> StoreResult<Learner> {
+    let (row, ids) = insert_learner_row(conn, tenant_id, new, now)?;
+    row.to_domain(ids)
+}
+
+fn insert_learner_row(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    new: &NewLearner,
+    now: i64,
+) -> StoreResult<(LearnerRow, ExternalIds)> {
     let id = new.id.unwrap_or_else(Uuid::new_v4);
     if new.email.trim().is_empty() {
         return Err(StoreError::Invalid(
             "a learner needs an e-mail address".into(),
         ));
     }
-    let username = new.username.clone().unwrap_or_else(|| new.email.clone());
-    // Zoho-style numeric member ids: random, 17 digits.
-    let tc = new
-        .ids
-        .trainercentral
-        .unwrap_or_else(|| random_numeric_id(id));
     let row = LearnerRow {
         id: id.to_string(),
         tenant_id: tenant_id.to_string(),
-        username,
+        username: new.username.clone().unwrap_or_else(|| new.email.clone()),
         email: new.email.clone(),
         first_name: new.first_name.clone(),
         last_name: new.last_name.clone(),
@@ -83,11 +82,6 @@ pub fn insert_learner(
         department_id: new.department_id.map(|d| d.to_string()),
         role: enum_name(&new.role),
         password_hash: new.password.as_deref().map(hash_password),
-        absorb_id: Some(new.ids.absorb.unwrap_or(id).to_string()),
-        ispring_id: Some(new.ids.ispring.unwrap_or(id).to_string()),
-        scorm_id: new.ids.scorm.clone(),
-        lms365_login: new.ids.lms365_login.clone(),
-        tc_member_id: Some(tc),
         created_at: now,
         updated_at: now,
     };
@@ -96,18 +90,139 @@ pub fn insert_learner(
         .execute(conn)
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "a learner with username '{}' or one of the same ids already exists",
+                "a learner with username '{}' or id {id} already exists",
                 row.username
             )),
+            StoreError::Invalid(_) => StoreError::Invalid("the department does not exist".into()),
             other => other,
         })?;
-    row.to_domain()
+    let ids = crosswalk::record_new(conn, &row.tenant_id, Kind::Learner, id, &new.ids)?;
+    Ok((row, ids))
 }
 
-/// A random id in Zoho's 17-digit style, derived from a UUID.
-pub fn random_numeric_id(seed: Uuid) -> i64 {
-    let n = (seed.as_u128() % 9_000_000_000_000_000) as i64;
-    10_000_000_000_000_000 + n
+/// The learner a dialect knows only by an id of its own (SCORM Cloud learners, invitation
+/// addresses): found through the crosswalk, else created with that id and `profile`.
+/// Returns the learner and whether it was created.
+pub fn ensure_learner(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    dialect: Dialect,
+    external_id: &str,
+    profile: &NewLearner,
+    now: i64,
+) -> StoreResult<(LearnerRow, bool)> {
+    let key = LearnerKey::External(dialect, external_id.to_string());
+    if let Some(l) = find_learner(conn, tenant_id, &key)? {
+        return Ok((l, false));
+    }
+    let mut new = profile.clone();
+    new.ids.set(dialect, external_id);
+    let (row, _) = insert_learner_row(conn, tenant_id, &new, now)?;
+    Ok((row, true))
+}
+
+/// The learner an address stands for, to a dialect that names learners by address (SCORM
+/// Cloud invitations): the learner whose id in the dialect is the address, else the oldest
+/// learner with that e-mail, else a new learner with the address as its id in the dialect.
+pub fn ensure_learner_by_email(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    dialect: Dialect,
+    email: &str,
+    profile: &NewLearner,
+    now: i64,
+) -> StoreResult<(LearnerRow, bool)> {
+    let t = tenant_id.to_string();
+    if crosswalk::explicit(conn, &t, dialect, Kind::Learner, email)?.is_none()
+        && let Some(l) = find_learner(conn, tenant_id, &LearnerKey::Email(email.to_string()))?
+    {
+        return Ok((l, false));
+    }
+    let profile = NewLearner {
+        username: Some(format!("{}:{email}", dialect.as_str())),
+        email: email.to_string(),
+        ..profile.clone()
+    };
+    ensure_learner(conn, tenant_id, dialect, email, &profile, now)
+}
+
+/// [`ensure_learner_by_email`] for many addresses at once (lookups set-based), by address.
+pub fn ensure_learners_by_email(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    dialect: Dialect,
+    emails: &[&str],
+    now: i64,
+) -> StoreResult<HashMap<String, LearnerRow>> {
+    let t = tenant_id.to_string();
+    let mut found: HashMap<String, LearnerRow> = HashMap::new();
+    for chunk in emails.chunks(400) {
+        let named: Vec<(String, String)> = external_ids::table
+            .filter(external_ids::tenant_id.eq(&t))
+            .filter(external_ids::dialect.eq(dialect.as_str()))
+            .filter(external_ids::kind.eq(Kind::Learner.as_str()))
+            .filter(external_ids::external_id.eq_any(chunk))
+            .select((external_ids::external_id, external_ids::ledger_id))
+            .load(conn)?;
+        let by_id: HashMap<String, String> = named.into_iter().map(|(e, l)| (l, e)).collect();
+        let ids: Vec<&String> = by_id.keys().collect();
+        let rows: Vec<LearnerRow> = learners::table
+            .filter(learners::tenant_id.eq(&t))
+            .filter(learners::id.eq_any(ids))
+            .select(LearnerRow::as_select())
+            .load(conn)?;
+        for l in rows {
+            if let Some(e) = by_id.get(&l.id) {
+                found.insert(e.clone(), l);
+            }
+        }
+        let rest: Vec<&str> = chunk
+            .iter()
+            .copied()
+            .filter(|e| !found.contains_key(*e))
+            .collect();
+        let rows: Vec<LearnerRow> = learners::table
+            .filter(learners::tenant_id.eq(&t))
+            .filter(learners::email.eq_any(&rest))
+            .order((learners::created_at, learners::id))
+            .select(LearnerRow::as_select())
+            .load(conn)?;
+        for l in rows {
+            found.entry(l.email.clone()).or_insert(l);
+        }
+    }
+    for email in emails {
+        if !found.contains_key(*email) {
+            let (l, _) = ensure_learner_by_email(
+                conn,
+                tenant_id,
+                dialect,
+                email,
+                &NewLearner::default(),
+                now,
+            )?;
+            found.insert((*email).to_string(), l);
+        }
+    }
+    Ok(found)
+}
+
+/// The learner domain object of a row, with its crosswalk entries.
+pub fn learner_of(conn: &mut DbConn, row: &LearnerRow) -> StoreResult<Learner> {
+    row.to_domain(crosswalk::ids_for(conn, Kind::Learner, &row.id)?)
+}
+
+/// What [`Store::list_learners`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct LearnerQuery {
+    /// A compiled filter over the learner fields (see [`crate::filter`]).
+    pub filter: Option<crate::filter::DynFilter>,
+    /// A compiled ORDER BY list (see [`crate::filter::compile_sort`]).
+    pub order: Option<String>,
+    /// Only learners of these departments (a department admin's scope).
+    pub departments: Option<Vec<Uuid>>,
+    pub limit: i64,
+    pub offset: i64,
 }
 
 /// Inserts a department inside a caller's transaction.
@@ -141,23 +256,18 @@ macro_rules! learner_by_key {
         let t = $tenant.to_string();
         match $key {
             LearnerKey::Id(id) => learner_by!($conn, &t, $sel, learners::id, id.to_string()),
-            LearnerKey::Absorb(id) => {
-                learner_by!($conn, &t, $sel, learners::absorb_id, id.to_string())
-            }
-            LearnerKey::Ispring(id) => {
-                learner_by!($conn, &t, $sel, learners::ispring_id, id.to_string())
-            }
-            LearnerKey::Scorm(s) => learner_by!($conn, &t, $sel, learners::scorm_id, s),
-            LearnerKey::Lms365Login(s) => learner_by!($conn, &t, $sel, learners::lms365_login, s),
-            LearnerKey::TrainerCentral(n) => {
-                learner_by!($conn, &t, $sel, learners::tc_member_id, *n)
+            LearnerKey::External(d, s) => {
+                match crosswalk::ledger_id($conn, &t, *d, Kind::Learner, s)? {
+                    Some(id) => learner_by!($conn, &t, $sel, learners::id, id),
+                    None => None,
+                }
             }
             LearnerKey::Username(s) => learner_by!($conn, &t, $sel, learners::username, s),
             // E-mails are not unique: take the oldest; every other key is unique.
             LearnerKey::Email(s) => learners::table
                 .filter(learners::tenant_id.eq(&t))
                 .filter(learners::email.eq(s))
-                .order(learners::created_at)
+                .order((learners::created_at, learners::id))
                 .select($sel)
                 .first($conn)
                 .optional()?,
@@ -165,7 +275,7 @@ macro_rules! learner_by_key {
     }};
 }
 
-/// Finds a learner of `tenant_id` by any dialect's key (inside any connection).
+/// Finds a learner of `tenant_id` by any key (inside any connection).
 pub fn find_learner(
     conn: &mut DbConn,
     tenant_id: Uuid,
@@ -226,11 +336,19 @@ impl Store {
         })
     }
 
-    /// A learner by any dialect key; `NotFound("user")` when absent or in another tenant.
+    /// `root` and every department below it: what a department administrator may act on.
+    pub fn department_scope(&self, tenant_id: Uuid, root: Uuid) -> StoreResult<Vec<Uuid>> {
+        let all = self.list_departments(tenant_id)?;
+        Ok(enroll_domain::model::subtree(&all, root))
+    }
+
+    /// A learner by any key; `NotFound("user")` when absent or in another tenant.
     pub fn learner(&self, tenant_id: Uuid, key: &LearnerKey) -> StoreResult<Learner> {
-        self.with_conn(|c| find_learner(c, tenant_id, key))?
-            .ok_or_else(|| StoreError::NotFound("user".into()))?
-            .to_domain()
+        self.with_conn(|c| {
+            let row = find_learner(c, tenant_id, key)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            learner_of(c, &row)
+        })
     }
 
     /// A learner if the username and password match.
@@ -240,30 +358,27 @@ impl Store {
         username: &str,
         password: &str,
     ) -> StoreResult<Option<Learner>> {
-        let row = self.with_conn(|c| {
-            find_learner(c, tenant_id, &LearnerKey::Username(username.to_string()))
-        })?;
-        match row {
-            Some(r)
-                if r.password_hash
-                    .as_deref()
-                    .is_some_and(|h| verify_password(password, h)) =>
-            {
-                Ok(Some(r.to_domain()?))
+        self.with_conn(|c| {
+            match find_learner(c, tenant_id, &LearnerKey::Username(username.to_string()))? {
+                Some(r)
+                    if r.password_hash
+                        .as_deref()
+                        .is_some_and(|h| verify_password(password, h)) =>
+                {
+                    Ok(Some(learner_of(c, &r)?))
+                }
+                _ => Ok(None),
             }
-            _ => Ok(None),
-        }
+        })
     }
 
-    /// A page of a tenant's learners, with an optional OData filter over [`learner_fields`].
+    /// A page of a tenant's learners (see [`LearnerQuery`]) and the total matching count.
     pub fn list_learners(
         &self,
         tenant_id: Uuid,
-        filter: Option<&crate::filter::DynFilter>,
-        order: Option<&str>,
-        limit: i64,
-        offset: i64,
+        lq: &LearnerQuery,
     ) -> StoreResult<(i64, Vec<Learner>)> {
+        let (filter, order, limit, offset) = (&lq.filter, lq.order.as_deref(), lq.limit, lq.offset);
         self.read(|c| {
             let base = || {
                 let mut q = learners::table
@@ -271,6 +386,12 @@ impl Store {
                     .into_boxed();
                 if let Some(f) = filter {
                     q = q.filter(f.clone());
+                }
+                if let Some(ds) = &lq.departments {
+                    q = q.filter(
+                        learners::department_id
+                            .eq_any(ds.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+                    );
                 }
                 q
             };
@@ -282,11 +403,13 @@ impl Store {
                     .then_order_by(learners::id),
                 None => q.order((learners::created_at, learners::id)),
             };
-            let rows = q.limit(limit).offset(offset).load(c)?;
+            let rows: Vec<LearnerRow> = q.limit(limit).offset(offset).load(c)?;
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let book = crosswalk::ids_of(c, &ids)?;
             Ok((
                 total,
                 rows.iter()
-                    .map(LearnerRow::to_domain)
+                    .map(|r| r.to_domain(book.get(Kind::Learner, &r.id)))
                     .collect::<StoreResult<_>>()?,
             ))
         })

@@ -3,10 +3,9 @@ use crate::error::{StoreError, StoreResult};
 use crate::schema::*;
 use diesel::prelude::*;
 use enroll_domain::clock::from_millis;
+use enroll_domain::crosswalk::ExternalIds;
 use enroll_domain::enrollment::EnrollmentDates;
-use enroll_domain::model::{
-    Course, CourseIds, CourseKind, Learner, LearnerIds, Role, SessionEnrollmentType,
-};
+use enroll_domain::model::{Course, CourseKind, Learner, Role, SessionEnrollmentType};
 use enroll_domain::{Enrollment, EnrollmentState};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -49,18 +48,13 @@ pub struct LearnerRow {
     pub department_id: Option<String>,
     pub role: String,
     pub password_hash: Option<String>,
-    pub absorb_id: Option<String>,
-    pub ispring_id: Option<String>,
-    pub scorm_id: Option<String>,
-    pub lms365_login: Option<String>,
-    pub tc_member_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl LearnerRow {
-    /// The domain learner.
-    pub fn to_domain(&self) -> StoreResult<Learner> {
+    /// The domain learner, with its crosswalk entries.
+    pub fn to_domain(&self, ids: ExternalIds) -> StoreResult<Learner> {
         Ok(Learner {
             id: uuid(&self.id)?,
             tenant_id: uuid(&self.tenant_id)?,
@@ -71,13 +65,7 @@ impl LearnerRow {
             job_title: self.job_title.clone(),
             department_id: opt_uuid(self.department_id.as_deref())?,
             role: enum_from::<Role>(&self.role)?,
-            ids: LearnerIds {
-                absorb: opt_uuid(self.absorb_id.as_deref())?,
-                ispring: opt_uuid(self.ispring_id.as_deref())?,
-                scorm: self.scorm_id.clone(),
-                lms365_login: self.lms365_login.clone(),
-                trainercentral: self.tc_member_id,
-            },
+            ids,
         })
     }
 }
@@ -93,18 +81,24 @@ pub struct CourseRow {
     pub session_type: Option<String>,
     pub requires_approval: bool,
     pub capacity: Option<i32>,
-    pub absorb_id: Option<String>,
-    pub ispring_id: Option<String>,
-    pub scorm_id: Option<String>,
-    pub lms365_id: Option<i64>,
-    pub tc_course_id: Option<i64>,
+    pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl CourseRow {
-    /// The domain course.
-    pub fn to_domain(&self) -> StoreResult<Course> {
+    /// The course's kind.
+    pub fn kind(&self) -> StoreResult<CourseKind> {
+        enum_from(&self.kind)
+    }
+
+    /// How an instructor-led course enrolls learners in its sessions.
+    pub fn session_type(&self) -> StoreResult<Option<SessionEnrollmentType>> {
+        self.session_type.as_deref().map(enum_from).transpose()
+    }
+
+    /// The domain course, with its crosswalk entries.
+    pub fn to_domain(&self, ids: ExternalIds) -> StoreResult<Course> {
         Ok(Course {
             id: uuid(&self.id)?,
             tenant_id: uuid(&self.tenant_id)?,
@@ -117,13 +111,8 @@ impl CourseRow {
                 .transpose()?,
             requires_approval: self.requires_approval,
             capacity: self.capacity,
-            ids: CourseIds {
-                absorb: opt_uuid(self.absorb_id.as_deref())?,
-                ispring: opt_uuid(self.ispring_id.as_deref())?,
-                scorm: self.scorm_id.clone(),
-                lms365: self.lms365_id,
-                trainercentral: self.tc_course_id,
-            },
+            version: self.version,
+            ids,
         })
     }
 }
@@ -155,6 +144,10 @@ pub struct EnrollmentRow {
     pub credits: Option<f64>,
     pub collection_id: Option<String>,
     pub source: String,
+    pub series_id: String,
+    pub instance: i32,
+    pub course_version: i32,
+    pub invitation_id: Option<String>,
 }
 
 /// An enrollment with the ledger fields some vendors add (Absorb's credits, certificate …).
@@ -169,6 +162,13 @@ pub struct EnrollmentRecord {
     pub collection_id: Option<Uuid>,
     /// The dialect that created it.
     pub source: String,
+    /// The series it belongs to (its first enrollment's id) and its place in it.
+    pub series_id: Uuid,
+    pub instance: i32,
+    /// The course version it was made on.
+    pub course_version: i32,
+    /// The invitation that made it.
+    pub invitation_id: Option<Uuid>,
 }
 
 impl EnrollmentRow {
@@ -204,11 +204,15 @@ impl EnrollmentRow {
             credits: self.credits,
             collection_id: opt_uuid(self.collection_id.as_deref())?,
             source: self.source.clone(),
+            series_id: uuid(&self.series_id)?,
+            instance: self.instance,
+            course_version: self.course_version,
+            invitation_id: opt_uuid(self.invitation_id.as_deref())?,
         })
     }
 
     /// Writes the domain enrollment's mutable fields back into the row.
-    pub fn absorb_core(&mut self, e: &Enrollment) {
+    pub fn set_core(&mut self, e: &Enrollment) {
         use enroll_domain::clock::to_millis;
         self.state = e.state.as_str().to_string();
         self.active = e.active;

@@ -5,7 +5,6 @@ diesel::table! {
     tenants (id) {
         id -> Text,
         name -> Text,
-        tc_org_id -> Nullable<BigInt>,
         created_at -> BigInt,
     }
 }
@@ -51,11 +50,6 @@ diesel::table! {
         department_id -> Nullable<Text>,
         role -> Text,
         password_hash -> Nullable<Text>,
-        absorb_id -> Nullable<Text>,
-        ispring_id -> Nullable<Text>,
-        scorm_id -> Nullable<Text>,
-        lms365_login -> Nullable<Text>,
-        tc_member_id -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
     }
@@ -71,11 +65,7 @@ diesel::table! {
         session_type -> Nullable<Text>,
         requires_approval -> Bool,
         capacity -> Nullable<Integer>,
-        absorb_id -> Nullable<Text>,
-        ispring_id -> Nullable<Text>,
-        scorm_id -> Nullable<Text>,
-        lms365_id -> Nullable<BigInt>,
-        tc_course_id -> Nullable<BigInt>,
+        version -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
     }
@@ -146,6 +136,10 @@ diesel::table! {
         credits -> Nullable<Double>,
         collection_id -> Nullable<Text>,
         source -> Text,
+        series_id -> Text,
+        instance -> Integer,
+        course_version -> Integer,
+        invitation_id -> Nullable<Text>,
     }
 }
 
@@ -211,12 +205,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The identifier crosswalk (see `enroll_domain::crosswalk`).
+    external_ids (tenant_id, dialect, kind, external_id) {
+        tenant_id -> Text,
+        dialect -> Text,
+        kind -> Text,
+        external_id -> Text,
+        ledger_id -> Text,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        course_id -> Text,
+        is_public -> Bool,
+        allow_launch -> Bool,
+        allow_new_enrollments -> Bool,
+        enrollment_cap -> Integer,
+        enrolled_count -> Integer,
+        expires_at -> Nullable<BigInt>,
+        creator_email -> Text,
+        mail_subject -> Nullable<Text>,
+        mail_body -> Nullable<Text>,
+        existing_policy -> Text,
+        source -> Text,
+        public_token -> Nullable<Text>,
+        job_status -> Nullable<Text>,
+        job_total -> Integer,
+        job_processed -> Integer,
+        job_errors -> Text,
+        job_lease_until -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    invitation_recipients (id) {
+        id -> Text,
+        invitation_id -> Text,
+        email -> Text,
+        position -> Integer,
+        status -> Text,
+        series_id -> Nullable<Text>,
+        token -> Text,
+        error -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    tags (tenant_id, kind, object_id, tag) {
+        tenant_id -> Text,
+        kind -> Text,
+        object_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        scope -> Text,
+        object_id -> Text,
+        dialect -> Text,
+        target -> Text,
+        settings -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    enrollment_changes (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        enrollment_id -> Text,
+        series_id -> Text,
+        changed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    launches (id) {
+        id -> Text,
+        enrollment_id -> Text,
+        launched_at -> BigInt,
+        updated_at -> BigInt,
+        state -> Text,
+        score -> Nullable<Double>,
+        time_spent_ms -> BigInt,
+        token_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    launch_links (token_hash) {
+        token_hash -> Text,
+        tenant_id -> Text,
+        series_id -> Text,
+        redirect_url -> Text,
+        expires_at -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(enrollments -> learners (learner_id));
 diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(lessons -> chapters (chapter_id));
 diesel::joinable!(lesson_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> sessions (session_id));
+diesel::joinable!(invitations -> courses (course_id));
+diesel::joinable!(invitation_recipients -> invitations (invitation_id));
+diesel::joinable!(launches -> enrollments (enrollment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
@@ -234,4 +340,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     lesson_enrollments,
     attempts,
     tokens,
+    external_ids,
+    invitations,
+    invitation_recipients,
+    tags,
+    subscriptions,
+    enrollment_changes,
+    launches,
+    launch_links,
 );

@@ -1,6 +1,7 @@
 //! The seed file: demo tenants with credentials, departments, learners and courses.
 //!
-//! Format (JSON, camelCase): `{"tenants": [{"id", "name", "trainercentralOrgId"?,
+//! Format (JSON, camelCase): `{"tenants": [{"id", "name", "ids"? (the tenant's own dialect ids,
+//! e.g. `{"trainercentral": 60012345678}`; `trainercentralOrgId` is read too),
 //! "credentials": [{"dialect", "keyId"?, "secret", "scopes"?}], "departments": [{"id",
 //! "parentId"?, "name"}], "learners": [NewLearner], "courses": [NewCourse]}]}`.
 //! Secrets are in clear in the seed file only; the store keeps hashes.
@@ -11,8 +12,10 @@ use crate::learners::{NewLearner, insert_department, insert_learner};
 use crate::schema::tenants;
 use crate::store::Store;
 use crate::tenants::{insert_credential, insert_tenant};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
+use enroll_domain::crosswalk::ExternalIds;
 use enroll_domain::model::{Department, Dialect};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -30,6 +33,9 @@ pub struct Seed {
 pub struct SeedTenant {
     pub id: Uuid,
     pub name: String,
+    #[serde(default)]
+    pub ids: ExternalIds,
+    /// Earlier seed files' name for the TrainerCentral orgId.
     pub trainercentral_org_id: Option<i64>,
     #[serde(default)]
     pub credentials: Vec<SeedCredential>,
@@ -61,6 +67,19 @@ pub struct SeedDepartment {
     pub name: String,
 }
 
+impl SeedTenant {
+    /// The tenant's own dialect ids.
+    pub fn tenant_ids(&self) -> ExternalIds {
+        let mut ids = self.ids.clone();
+        if let Some(org) = self.trainercentral_org_id
+            && ids.explicit(Dialect::TrainerCentral).is_none()
+        {
+            ids.set(Dialect::TrainerCentral, org.to_string());
+        }
+        ids
+    }
+}
+
 impl Seed {
     /// Parses a seed document.
     pub fn from_json(text: &str) -> StoreResult<Self> {
@@ -70,7 +89,7 @@ impl Seed {
 }
 
 fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
-    insert_tenant(c, t.id, &t.name, t.trainercentral_org_id, now)?;
+    insert_tenant(c, t.id, &t.name, &t.tenant_ids(), now)?;
     for cred in &t.credentials {
         insert_credential(
             c,
@@ -111,6 +130,14 @@ impl Store {
     pub fn load_seed(&self, seed: &Seed) -> StoreResult<usize> {
         let now = to_millis(self.now());
         self.write(|c| {
+            // Gateways started at the same moment on one PostgreSQL database take turns here
+            // (the lock ends with the transaction): the later ones find the tenants there.
+            if let DbConn::Pg(pg) = c {
+                pg.batch_execute(&format!(
+                    "SELECT pg_advisory_xact_lock({})",
+                    crate::migrate::SETUP_LOCK
+                ))?;
+            }
             let mut created = 0;
             for t in &seed.tenants {
                 let exists: i64 = tenants::table

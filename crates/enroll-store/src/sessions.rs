@@ -2,8 +2,8 @@
 use crate::conn::DbConn;
 use crate::courses::CourseKey;
 use crate::enrollments::{
-    EnrollOptions, EnrollOutcome, active_row, apply_in, enroll_in, insert_session_enrollment,
-    resolve_pair,
+    EnrollOptions, EnrollOutcome, EnrollRequest, Existing, active_row, apply_in, enroll_all_in,
+    insert_session_enrollment, resolve_pair,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::learners::LearnerKey;
@@ -200,8 +200,15 @@ impl Store {
                 ..opts.clone()
             };
             let existing = active_row(c, &co.tenant_id, &l, &co.id)?;
-            let Some(mut row) = existing.filter(|_| !opts.reenroll) else {
-                return enroll_in(c, &l, &co, &opts, now);
+            let Some(mut row) = existing.filter(|_| opts.existing == Existing::Refuse) else {
+                let req = EnrollRequest {
+                    learner_id: l.clone(),
+                    course: &co,
+                    opts: &opts,
+                };
+                return enroll_all_in(c, &[req], now)?
+                    .pop()
+                    .ok_or_else(|| StoreError::Internal("no enroll outcome".into()));
             };
             let in_session: i64 = session_enrollments::table
                 .filter(session_enrollments::enrollment_id.eq(&row.id))
@@ -228,6 +235,7 @@ impl Store {
             }
             Ok(EnrollOutcome {
                 enrollment: row.to_record()?,
+                created: false,
                 archived: None,
                 session_enrollment_id: Some(se),
             })

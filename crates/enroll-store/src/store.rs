@@ -4,9 +4,43 @@ use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
 use crate::writer::Writer;
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use enroll_domain::Clock;
 use std::sync::Arc;
 use time::OffsetDateTime;
+
+/// What background work waits for: a write that may have given it something to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// A private invitation's job was created.
+    Jobs,
+    /// Enrollments changed (a subscribed series may have queued a change).
+    Changes,
+    /// An outbound delivery was queued.
+    Deliveries,
+}
+
+impl Topic {
+    /// Every topic.
+    pub const ALL: [Topic; 3] = [Self::Jobs, Self::Changes, Self::Deliveries];
+
+    /// The PostgreSQL channel other processes are told on (`NOTIFY`).
+    pub(crate) fn channel(self) -> &'static str {
+        match self {
+            Self::Jobs => "enroll_jobs",
+            Self::Changes => "enroll_changes",
+            Self::Deliveries => "enroll_deliveries",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Self::Jobs => 0,
+            Self::Changes => 1,
+            Self::Deliveries => 2,
+        }
+    }
+}
 
 /// The durable ledger. Cheap to clone; share one per process.
 #[derive(Clone)]
@@ -14,6 +48,9 @@ pub struct Store {
     pool: DbPool,
     clock: Arc<dyn Clock>,
     backend: &'static str,
+    signals: Arc<[tokio::sync::Notify; 3]>,
+    /// PostgreSQL: opens the notification listener's connection.
+    pg_manager: Option<Manager>,
     // SQLite has one writer at a time: all writes go through one connection with group
     // commit (writer.rs), which also keeps them out of SQLite's busy handler (it sleeps in
     // growing steps and turned lock contention into second-long tail latencies).
@@ -39,9 +76,11 @@ impl Store {
             pool,
             clock,
             backend: target.backend_name(),
+            signals: Arc::new(Default::default()),
+            pg_manager: matches!(target, Target::Postgres(_)).then(|| Manager::new(target.clone())),
             sqlite_writer,
         };
-        store.with_conn(run_migrations)?;
+        run_migrations(&Manager::new(target.clone()))?;
         if let Some(w) = &store.sqlite_writer {
             crate::checkpoint::spawn(Manager::new(target), w);
             crate::writer::spawn_drainer(w);
@@ -74,13 +113,46 @@ impl Store {
     /// joins the writer's current batch (group commit, see writer.rs) inside a savepoint of a
     /// `BEGIN IMMEDIATE` transaction; `f` must not open transactions of its own there.
     pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
-        match &self.sqlite_writer {
+        let out = match &self.sqlite_writer {
             Some(w) => w.write(f),
             None => {
                 let mut pooled = self.pool.get()?;
                 let conn: &mut DbConn = &mut pooled;
                 conn.transaction(f)
             }
+        };
+        if out.is_ok() {
+            self.notify(Topic::Changes);
+        }
+        out
+    }
+
+    /// Wakes this process's background work waiting on `topic` (other processes on the same
+    /// PostgreSQL database hear of it through `NOTIFY`, see [`Store::listen`]).
+    pub fn notify(&self, topic: Topic) {
+        self.signals[topic.index()].notify_one();
+    }
+
+    /// Waits until [`Store::notify`] (or a notification from another process) names `topic`.
+    pub async fn notified(&self, topic: Topic) {
+        self.signals[topic.index()].notified().await;
+    }
+
+    /// On PostgreSQL, listens for the other processes' notifications (`NOTIFY` on each
+    /// topic's channel, sent in the transaction that gave them work) and wakes this process's
+    /// waiting work: a thread with a connection of its own that checks for them every 100 ms
+    /// (a poll of the socket, no query). It ends when the store is dropped. Does nothing on
+    /// SQLite, which only one process uses.
+    pub fn listen(&self) {
+        let Some(manager) = self.pg_manager.clone() else {
+            return;
+        };
+        let signals = Arc::downgrade(&self.signals);
+        let spawned = std::thread::Builder::new()
+            .name("pg-listen".into())
+            .spawn(move || crate::notify::listen(&manager, &signals));
+        if let Err(e) = spawned {
+            log::warn!("no notification listener ({e}): background work polls instead");
         }
     }
 
@@ -104,13 +176,21 @@ impl Store {
             }
             _ => self.call(move |s| s.write(f)).await,
         }
+        .inspect(|_| self.notify(Topic::Changes))
     }
 
-    /// Runs `f` as one read transaction (a consistent snapshot).
+    /// Runs `f` as one read transaction: a consistent snapshot (on PostgreSQL, REPEATABLE
+    /// READ: a count and the page after it see the same rows).
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let mut pooled = self.pool.get()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(f)
+        conn.transaction(|c| {
+            if let DbConn::Pg(pg) = c {
+                // Must be the transaction's first statement.
+                pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            }
+            f(c)
+        })
     }
 
     /// Runs blocking store work off the async workers (the whole unit of work, pool checkout
@@ -126,22 +206,22 @@ impl Store {
             .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
     }
 
-    /// Like [`Store::call`], for a read of a few rows by key (tens of microseconds on
-    /// SQLite): with a SQLite connection idle in the pool it runs right here on the async
-    /// worker, skipping the hand-off to a blocking thread and back, which cost more than the
-    /// read itself. Otherwise (PostgreSQL: a network round trip; or every connection busy)
-    /// it is [`Store::call`].
-    pub async fn call_read<T, F>(&self, f: F) -> StoreResult<T>
+    /// Runs a read of a few rows by key (tens of microseconds on SQLite) for an async caller:
+    /// with a SQLite connection idle in the pool right now, right here on the async worker
+    /// (the hand-off to a blocking thread and back cost more than the read); otherwise (every
+    /// connection busy, or PostgreSQL: a network round trip) on a blocking thread. It never
+    /// waits for a connection on the async worker.
+    pub(crate) async fn read_async<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
-        // The idle count is a hint: should another task take that connection first, this
-        // read waits on the pool (for a read's duration: long lists run on blocking threads).
-        if self.sqlite_writer.is_some() && self.pool.state().idle_connections > 0 {
-            return f(self);
+        if self.sqlite_writer.is_some()
+            && let Some(mut pooled) = self.pool.try_get()
+        {
+            return f(&mut pooled);
         }
-        self.call(f).await
+        self.call(move |s| s.with_conn(f)).await
     }
 
     /// Readiness: the database answers and every migration is applied.

@@ -1,12 +1,14 @@
 //! Tenants, dialect credentials and persisted settings (the clock offset).
 use crate::conn::DbConn;
+use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
 use crate::models::uuid;
-use crate::schema::{credentials, settings, tenants};
+use crate::schema::{credentials, external_ids, settings, tenants};
 use crate::secrets::hash_secret;
 use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
+use enroll_domain::crosswalk::{ExternalIds, Kind};
 use enroll_domain::model::{Dialect, Tenant};
 use uuid::Uuid;
 
@@ -19,19 +21,19 @@ pub struct Principal {
     pub scopes: String,
 }
 
-/// Inserts a tenant (inside a caller's transaction).
+/// Inserts a tenant and its own dialect ids (e.g. a TrainerCentral orgId), inside a caller's
+/// transaction.
 pub fn insert_tenant(
     conn: &mut DbConn,
     id: Uuid,
     name: &str,
-    tc_org_id: Option<i64>,
+    ids: &ExternalIds,
     now: i64,
 ) -> StoreResult<()> {
     diesel::insert_into(tenants::table)
         .values((
             tenants::id.eq(id.to_string()),
             tenants::name.eq(name),
-            tenants::tc_org_id.eq(tc_org_id),
             tenants::created_at.eq(now),
         ))
         .execute(conn)
@@ -39,6 +41,16 @@ pub fn insert_tenant(
             StoreError::Conflict(_) => StoreError::Conflict(format!("tenant {id} already exists")),
             other => other,
         })?;
+    let t = id.to_string();
+    for (d, external) in ids.iter() {
+        crosswalk::record(conn, &t, d, Kind::Tenant, external, &t).map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "another tenant already has the {} id '{external}'",
+                d.as_str()
+            )),
+            other => other,
+        })?;
+    }
     Ok(())
 }
 
@@ -77,33 +89,33 @@ pub fn insert_credential(
 }
 
 impl Store {
-    /// Creates a tenant.
-    pub fn create_tenant(&self, name: &str, tc_org_id: Option<i64>) -> StoreResult<Tenant> {
+    /// Creates a tenant with its own dialect ids.
+    pub fn create_tenant(&self, name: &str, ids: &ExternalIds) -> StoreResult<Tenant> {
         let id = Uuid::new_v4();
         let now = to_millis(self.now());
-        self.write(|c| insert_tenant(c, id, name, tc_org_id, now))?;
+        self.write(|c| insert_tenant(c, id, name, ids, now))?;
         Ok(Tenant {
             id,
             name: name.to_string(),
         })
     }
 
-    /// Every tenant, oldest first.
-    pub fn list_tenants(&self) -> StoreResult<Vec<(Tenant, Option<i64>)>> {
+    /// Every tenant with its own dialect ids, oldest first.
+    pub fn list_tenants(&self) -> StoreResult<Vec<(Tenant, ExternalIds)>> {
         self.with_conn(|c| {
-            let rows: Vec<(String, String, Option<i64>)> = tenants::table
-                .select((tenants::id, tenants::name, tenants::tc_org_id))
+            let rows: Vec<(String, String)> = tenants::table
+                .select((tenants::id, tenants::name))
                 .order((tenants::created_at, tenants::id))
                 .load(c)?;
-            rows.into_iter()
-                .map(|(id, name, org)| {
-                    Ok((
-                        Tenant {
-                            id: uuid(&id)?,
-                            name,
-                        },
-                        org,
-                    ))
+            let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+            let book = crosswalk::ids_of(c, &ids)?;
+            rows.iter()
+                .map(|(id, name)| {
+                    let tenant = Tenant {
+                        id: uuid(id)?,
+                        name: name.clone(),
+                    };
+                    Ok((tenant, book.get(Kind::Tenant, id)))
                 })
                 .collect()
         })
@@ -120,14 +132,16 @@ impl Store {
         })
     }
 
-    /// The tenant whose TrainerCentral organisation id is `org_id`.
-    pub fn tenant_by_tc_org(&self, org_id: i64) -> StoreResult<Uuid> {
+    /// The tenant a dialect names by an id of its own (e.g. a TrainerCentral orgId).
+    pub fn tenant_by_external(&self, dialect: Dialect, external_id: &str) -> StoreResult<Uuid> {
         self.with_conn(|c| {
-            let id: String = tenants::table
-                .filter(tenants::tc_org_id.eq(org_id))
-                .select(tenants::id)
+            let id: String = external_ids::table
+                .filter(external_ids::dialect.eq(dialect.as_str()))
+                .filter(external_ids::kind.eq(Kind::Tenant.as_str()))
+                .filter(external_ids::external_id.eq(external_id))
+                .select(external_ids::ledger_id)
                 .first_row(c)?
-                .ok_or_else(|| StoreError::NotFound("organization".into()))?;
+                .ok_or_else(|| StoreError::NotFound("tenant".into()))?;
             uuid(&id)
         })
     }

@@ -60,7 +60,9 @@ fn sqlite_paths_with_uri_characters_open_the_file_they_name() {
     let clock: std::sync::Arc<dyn enroll_domain::Clock> =
         std::sync::Arc::new(enroll_domain::SystemClock);
     let store = enroll_store::Store::open(&url, clock.clone(), None).unwrap();
-    store.create_tenant("Odd path", None).unwrap();
+    store
+        .create_tenant("Odd path", &Default::default())
+        .unwrap();
     drop(store);
     assert!(path.exists(), "no file at {}", path.display());
     let names: Vec<_> = std::fs::read_dir(dir.path())

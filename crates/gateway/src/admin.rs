@@ -155,7 +155,12 @@ async fn list_tenants(req: HttpRequest, st: web::Data<AppState>) -> Result<HttpR
     let tenants = run(&st.store, |s| s.list_tenants()).await?;
     let items: Vec<Value> = tenants
         .into_iter()
-        .map(|(t, org)| json!({"id": t.id, "name": t.name, "trainercentralOrgId": org}))
+        .map(|(t, ids)| {
+            let org = ids
+                .explicit(Dialect::TrainerCentral)
+                .and_then(|o| o.parse::<i64>().ok());
+            json!({"id": t.id, "name": t.name, "trainercentralOrgId": org})
+        })
         .collect();
     Ok(HttpResponse::Ok().json(json!({"tenants": items})))
 }
@@ -174,10 +179,11 @@ async fn create_tenant(
 ) -> Result<HttpResponse> {
     authorize(&req, &st)?;
     let b = body.into_inner();
-    let t = run(&st.store, move |s| {
-        s.create_tenant(&b.name, b.trainercentral_org_id)
-    })
-    .await?;
+    let mut ids = enroll_domain::crosswalk::ExternalIds::default();
+    if let Some(org) = b.trainercentral_org_id {
+        ids.set(Dialect::TrainerCentral, org.to_string());
+    }
+    let t = run(&st.store, move |s| s.create_tenant(&b.name, &ids)).await?;
     Ok(HttpResponse::Created().json(json!({"id": t.id, "name": t.name})))
 }
 
@@ -300,10 +306,12 @@ async fn list_learners(
         page.limit.unwrap_or(100).clamp(1, 1000),
         page.offset.unwrap_or(0).max(0),
     );
-    let (total, items) = run(&st.store, move |s| {
-        s.list_learners(t, None, None, limit, offset)
-    })
-    .await?;
+    let q = enroll_store::learners::LearnerQuery {
+        limit,
+        offset,
+        ..Default::default()
+    };
+    let (total, items) = run(&st.store, move |s| s.list_learners(t, &q)).await?;
     Ok(HttpResponse::Ok().json(json!({"total": total, "learners": items})))
 }
 
@@ -332,7 +340,12 @@ async fn list_courses(
         page.limit.unwrap_or(100).clamp(1, 1000),
         page.offset.unwrap_or(0).max(0),
     );
-    let (total, items) = run(&st.store, move |s| s.list_courses(t, limit, offset)).await?;
+    let q = enroll_store::courses::CourseQuery {
+        limit,
+        offset,
+        ..Default::default()
+    };
+    let (total, items) = run(&st.store, move |s| s.list_courses(t, &q)).await?;
     Ok(HttpResponse::Ok().json(json!({"total": total, "courses": items})))
 }
 
@@ -378,9 +391,8 @@ async fn create_enrollment(
     let t = tenant(&st, path.into_inner()).await?;
     let b = body.into_inner();
     let opts = EnrollOptions {
-        reenroll: b.reenroll,
         session_id: b.session_id,
-        ..EnrollOptions::from_source("admin")
+        ..EnrollOptions::from_source("admin").reenroll(b.reenroll)
     };
     let v = run(&st.store, move |s| {
         let out = s.enroll(

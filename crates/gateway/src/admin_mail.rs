@@ -1,6 +1,6 @@
 //! Admin API for the shared outbox: the mail outbox (rendered invitation mails) and the HTTP
-//! deliveries (post-backs) with their status; and the SCORM registration → ledger enrollment
-//! crosswalk. Mounted under `/admin/v1`.
+//! deliveries (post-backs) with their status; and a dialect's enrollment series → ledger
+//! enrollments crosswalk. Mounted under `/admin/v1`.
 use crate::AppState;
 use crate::admin::AdminError;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,36 +10,46 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Mounts `GET /tenants/{tenant}/mail`, `GET /tenants/{tenant}/outbox` and
-/// `GET /tenants/{tenant}/scormcloud/registrations/{registrationId}`.
+/// `GET /tenants/{tenant}/series/{dialect}/{id}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tenants/{tenant}/mail", web::get().to(list_mail))
         .route("/tenants/{tenant}/outbox", web::get().to(list_http))
         .route(
-            "/tenants/{tenant}/scormcloud/registrations/{registration}",
-            web::get().to(registration),
+            "/tenants/{tenant}/series/{dialect}/{id}",
+            web::get().to(series),
         );
 }
 
-/// A SCORM registration's current enrollment and every instance's enrollment.
-async fn registration(
+/// A current enrollment series a dialect names (e.g. a SCORM Cloud registration id): its
+/// ledger id, current enrollment and every instance's enrollment.
+async fn series(
     req: HttpRequest,
     st: web::Data<AppState>,
-    path: web::Path<(Uuid, String)>,
+    path: web::Path<(Uuid, String, String)>,
 ) -> Result<HttpResponse, AdminError> {
     authorize(&req, &st)?;
-    let (t, id) = path.into_inner();
+    let (t, dialect, id) = path.into_inner();
+    let dialect: enroll_domain::model::Dialect = dialect
+        .parse()
+        .map_err(|e: String| AdminError::NotFound(e))?;
     let (view, instances) = st
         .store
-        .call(move |s| Ok((s.scorm_registration(t, &id)?, s.scorm_instances(t, &id)?)))
+        .call(move |s| {
+            Ok((
+                s.series(t, dialect, &id)?,
+                s.series_instances(t, dialect, &id)?,
+            ))
+        })
         .await?;
     let list: Vec<Value> = instances
         .iter()
-        .map(|(i, e)| json!({"instance": i, "enrollmentId": e}))
+        .map(|e| json!({"instance": e.record.instance, "enrollmentId": e.record.core.id}))
         .collect();
+    let current = &view.current.record;
     Ok(HttpResponse::Ok().json(json!({
-        "registrationId": view.registration_id, "instance": view.instance,
-        "enrollmentId": view.enrollment.id, "learnerId": view.learner.id,
-        "courseId": view.course.id, "instances": list,
+        "seriesId": view.series_id, "id": view.id_in(dialect), "instance": current.instance,
+        "enrollmentId": current.core.id, "learnerId": current.core.learner_id,
+        "courseId": current.core.course_id, "instances": list,
     })))
 }
 

@@ -32,7 +32,7 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
         loop {
             if let Err(e) = state
                 .store
-                .call(|s| s.scorm_collect_postbacks(200, &render::postback))
+                .call(|s| s.collect_changes(200, &render::postback))
                 .await
             {
                 log::warn!("post-back collection failed: {e:?}");

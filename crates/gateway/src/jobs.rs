@@ -1,19 +1,20 @@
 //! The private-invitation job runner: claims started jobs (a lease in the database, so
-//! several gateways on one PostgreSQL share the work) and runs them batch by batch. A job
-//! interrupted by a restart is picked up again when its lease lapses.
+//! several gateways on one PostgreSQL share the work) and runs them batch by batch. It sleeps
+//! until a job is created (in this process, or in another one on the same PostgreSQL), with a
+//! slow poll for jobs whose lease lapsed (a runner that stopped mid-job).
 use crate::AppState;
 use actix_web::web;
+use enroll_store::store::Topic;
 use scormcloud_invitations::{Links, render};
 use std::time::Duration;
 
-/// Addresses per transaction. A batch is a fixed number of set-based statements, so larger
-/// batches mostly save commits (on SQLite each commit rewrites the indexes' touched pages);
-/// 2,000 holds the SQLite write lock for about 0.2 s and invites 10,000 addresses in ~1 s.
+/// Recipients per transaction. A batch is a fixed number of set-based statements, so larger
+/// batches mostly save commits; 2,000 invites 10,000 addresses in about a second.
 pub const BATCH: i64 = 2000;
 /// How long a claim lasts without progress.
 pub const LEASE_MS: i64 = 5_000;
-/// How often to look for work when idle.
-pub const POLL: Duration = Duration::from_millis(50);
+/// How long to sleep without a wake-up before looking for work anyway.
+pub const POLL: Duration = Duration::from_secs(5);
 
 /// The mount URL the mails' links point to.
 pub fn links(state: &AppState) -> Links {
@@ -25,9 +26,11 @@ pub fn spawn(state: web::Data<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let links = links(&state);
         loop {
-            match state.store.call(|s| s.scorm_claim_job(LEASE_MS)).await {
+            match state.store.call(|s| s.claim_invitation_job(LEASE_MS)).await {
                 Ok(Some(id)) => run_job(&state, &links, id).await,
-                Ok(None) => tokio::time::sleep(POLL).await,
+                Ok(None) => {
+                    let _ = tokio::time::timeout(POLL, state.store.notified(Topic::Jobs)).await;
+                }
                 Err(e) => {
                     log::warn!("invitation jobs: cannot claim: {e:?}");
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -43,7 +46,7 @@ async fn run_job(state: &AppState, links: &Links, id: String) {
         let step = state
             .store
             .call(move |s| {
-                s.scorm_job_step(&job, BATCH, LEASE_MS, &|ctx| {
+                s.invitation_job_step(&job, BATCH, LEASE_MS, &|ctx| {
                     render::invitation_mail(&l, ctx)
                 })
             })
@@ -51,8 +54,8 @@ async fn run_job(state: &AppState, links: &Links, id: String) {
         match step {
             Ok(st) if st.finished() => {
                 log::info!(
-                    "invitation {id}: {} ({} of {} addresses)",
-                    st.status,
+                    "invitation {id}: {:?} ({} of {} addresses)",
+                    st.state,
                     st.processed,
                     st.total
                 );

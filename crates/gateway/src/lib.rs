@@ -152,7 +152,10 @@ fn print_banner(state: &AppState, config: &config::Config) {
     if let Some(seed) = &state.seed {
         for t in &seed.tenants {
             println!("demo tenant '{}' ({}):", t.name, t.id);
-            if let Some(org) = t.trainercentral_org_id {
+            if let Some(org) = t
+                .tenant_ids()
+                .explicit(enroll_domain::model::Dialect::TrainerCentral)
+            {
                 println!("  trainercentral orgId {org}");
             }
             for c in &t.credentials {

@@ -3,6 +3,22 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use enroll_store::StoreError;
+use enroll_store::enrollments::SeriesConflict;
+
+/// The ledger's name for a missing record, as SCORM Cloud names it (a series is a
+/// registration, and ids are named after their parameters).
+fn vendor_name(what: &str) -> String {
+    for (ledger, vendor) in [
+        ("series ", "registrationId "),
+        ("invitation ", "invitationId "),
+        ("course ", "courseId "),
+    ] {
+        if let Some(rest) = what.strip_prefix(ledger) {
+            return format!("{vendor}{rest}");
+        }
+    }
+    what.to_string()
+}
 use serde_json::json;
 
 /// A SCORM Cloud API error.
@@ -56,7 +72,16 @@ impl ResponseError for ScormError {
 impl From<StoreError> for ScormError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            StoreError::NotFound(what) => {
+                Self::NotFound(format!("{} not found", vendor_name(&what)))
+            }
+            StoreError::Series(SeriesConflict::NameTaken(id)) => {
+                Self::BadRequest(format!("A registration with id '{id}' already exists"))
+            }
+            StoreError::Series(SeriesConflict::LearnerNamed(id)) => Self::BadRequest(format!(
+                "the learner already has registration '{id}' for this course; create a new \
+                 instance of it instead"
+            )),
             StoreError::Conflict(m) | StoreError::Invalid(m) => Self::BadRequest(m),
             StoreError::Domain(d) => Self::BadRequest(d.to_string()),
             StoreError::Unavailable(detail) => {

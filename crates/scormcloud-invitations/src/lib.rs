@@ -46,6 +46,8 @@ pub mod auth;
 pub mod error;
 mod handlers;
 mod pages;
+mod player;
+pub mod postback;
 pub mod query;
 pub mod render;
 mod routes;
@@ -77,6 +79,11 @@ impl Links {
     /// A learner's invitation link.
     pub fn invite(&self, token: &str) -> String {
         format!("{}/learn/invite/{token}", self.base)
+    }
+
+    /// A launched session's report form target.
+    pub fn session(&self, token: &str) -> String {
+        format!("{}/learn/session/{token}", self.base)
     }
 
     /// A public invitation's sign-up page.

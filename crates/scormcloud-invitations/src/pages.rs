@@ -1,14 +1,12 @@
-//! The learner pages: the launch page (launch links and invitation links) and a public
-//! invitation's sign-up form. Every visit of a launch page records a launch.
+//! The learner pages' frame, and a public invitation's sign-up form (the launched course
+//! itself is in [`crate::player`]).
 use crate::Links;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use enroll_domain::vocab::to_scorm;
-use enroll_store::scorm::RegistrationView;
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -16,7 +14,7 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn html(status: StatusCode, title: &str, inner: &str) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, title: &str, inner: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
@@ -30,7 +28,7 @@ fn html(status: StatusCode, title: &str, inner: &str) -> HttpResponse {
         ))
 }
 
-fn failure(e: StoreError) -> HttpResponse {
+pub(crate) fn failure(e: StoreError) -> HttpResponse {
     match e {
         StoreError::NotFound(_) => html(
             StatusCode::NOT_FOUND,
@@ -50,49 +48,6 @@ fn failure(e: StoreError) -> HttpResponse {
                 "<p>The course cannot be opened right now.</p>",
             )
         }
-    }
-}
-
-fn launch_page(v: &RegistrationView, exit: Option<&str>) -> HttpResponse {
-    let (completion, success) = to_scorm(v.enrollment.state);
-    let exit_link = exit
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-        .map(|u| format!("<p><a href=\"{}\">Exit the course</a></p>", esc(u)))
-        .unwrap_or_default();
-    html(
-        StatusCode::OK,
-        &v.course.title,
-        &format!(
-            "<p>Welcome, {name}. Your launch has been recorded.</p>\
-             <dl><dt>Registration</dt><dd id=\"registration\">{reg}</dd>\
-             <dt>Completion</dt><dd id=\"completion\">{completion}</dd>\
-             <dt>Success</dt><dd id=\"success\">{success}</dd></dl>\
-             <p>This emulator has no course content: progress and results are recorded in the \
-             enrollment ledger (any vendor dialect or the admin API).</p>{exit_link}",
-            name = esc(&v.learner.full_name()),
-            reg = esc(&v.registration_id),
-        ),
-    )
-}
-
-/// GET learn/launch/{token}: a launch link (valid for its `expiry`).
-pub async fn launch(store: web::Data<Store>, path: web::Path<String>) -> HttpResponse {
-    let token = path.into_inner();
-    match store.call(move |s| s.scorm_open_launch_link(&token)).await {
-        Ok((v, exit)) => launch_page(&v, Some(&exit)),
-        Err(e) => failure(e),
-    }
-}
-
-/// GET learn/invite/{token}: a learner's invitation link (private or after a public sign-up).
-pub async fn invite(store: web::Data<Store>, path: web::Path<String>) -> HttpResponse {
-    let token = path.into_inner();
-    match store
-        .call(move |s| s.scorm_open_user_invitation(&token))
-        .await
-    {
-        Ok((v, _)) => launch_page(&v, None),
-        Err(e) => failure(e),
     }
 }
 
@@ -123,10 +78,7 @@ pub async fn join_form(
 ) -> HttpResponse {
     let token = path.into_inner();
     let t = token.clone();
-    let inv = match store
-        .call(move |s| s.scorm_public_invitation_by_token(&t))
-        .await
-    {
+    let inv = match store.call(move |s| s.public_invitation_by_token(&t)).await {
         Ok(i) => i,
         Err(e) => return failure(e),
     };
@@ -134,7 +86,7 @@ pub async fn join_form(
     match unavailable {
         Some(refusal) => failure(StoreError::Invalid(refusal.to_string())),
         None => form(
-            &inv.course_title,
+            &inv.course.title,
             &Links::of(&req).join(&token),
             None,
             StatusCode::OK,
@@ -165,7 +117,7 @@ pub async fn join(
     let f = body.into_inner();
     let t = token.clone();
     let result = store
-        .call(move |s| s.scorm_public_join(&t, &f.email, &f.first_name, &f.last_name))
+        .call(move |s| s.join_public_invitation(&t, &f.email, &f.first_name, &f.last_name))
         .await;
     match result {
         Ok(link) => HttpResponse::SeeOther()

@@ -7,14 +7,16 @@ use crate::wire::parse_dt;
 use actix_web::HttpRequest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use enroll_store::scorm::{DateField, ListWindow, Order};
+use enroll_store::list::{DateField, ListWindow, Order};
 use std::collections::BTreeMap;
 
 /// Items per page.
 pub const PAGE_SIZE: i64 = 100;
 
-/// Parameters that are not filters (allowed alongside `more`).
+/// Parameters that are not filters (allowed alongside `more`). `_` is the cache-buster the
+/// official JavaScript SDK adds to every GET when its `cache` option is off.
 const NON_FILTERS: &[&str] = &[
+    "_",
     "more",
     "includeTotalCount",
     "includeRegistrationCount",

@@ -1,10 +1,13 @@
 //! Renderers the gateway's workers hand to the store: invitation mails and post-backs.
 use crate::Links;
+use crate::postback::PostBack;
 use crate::wire::registration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use enroll_store::scorm::postbacks::RenderedPost;
-use enroll_store::scorm::{MailContext, PostBack, RegistrationView, RenderedMail};
+use enroll_domain::model::Dialect;
+use enroll_store::enrollments::SeriesView;
+use enroll_store::invitations::{MailContext, RenderedMail};
+use enroll_store::subscriptions::{Rendered, Subscription};
 
 /// Renders a private invitation's mail: the invitation's subject and body (or defaults) with
 /// the learner's own link appended.
@@ -30,17 +33,27 @@ pub fn invitation_mail(links: &Links, ctx: &MailContext<'_>) -> RenderedMail {
     }
 }
 
-/// Renders a registration's post-back (see the crate docs for the format).
-pub fn postback(view: &RegistrationView, pb: &PostBack) -> RenderedPost {
-    wrap_postback(registration(view, true).to_string(), pb)
+/// Renders a registration's post-back for one of this facade's subscriptions (see the crate
+/// docs for the format); other dialects' subscriptions are not ours to render.
+pub fn postback(sub: &Subscription, view: &SeriesView) -> Option<Rendered> {
+    if sub.dialect != Dialect::ScormCloud.as_str() {
+        return None;
+    }
+    let pb = PostBack::of(sub)?;
+    Some(wrap_postback(
+        registration(view, true).to_string(),
+        &pb,
+        "scormcloud.postback",
+    ))
 }
 
 /// Wraps a JSON payload for a post-back configuration's `authType`.
-pub fn wrap_postback(json: String, pb: &PostBack) -> RenderedPost {
+pub fn wrap_postback(json: String, pb: &PostBack, topic: &str) -> Rendered {
     let user = pb.user_name.clone().unwrap_or_default();
     let pass = pb.password.clone().unwrap_or_default();
     match pb.auth_type.as_deref() {
-        Some("FORM") => RenderedPost {
+        Some("FORM") => Rendered {
+            topic: topic.into(),
             headers: vec![],
             content_type: "application/x-www-form-urlencoded".into(),
             body: serde_urlencoded::to_string([
@@ -50,7 +63,8 @@ pub fn wrap_postback(json: String, pb: &PostBack) -> RenderedPost {
             ])
             .unwrap_or_default(),
         },
-        Some("HTTPBASIC") => RenderedPost {
+        Some("HTTPBASIC") => Rendered {
+            topic: topic.into(),
             headers: vec![(
                 "Authorization".into(),
                 format!("Basic {}", STANDARD.encode(format!("{user}:{pass}"))),
@@ -58,7 +72,8 @@ pub fn wrap_postback(json: String, pb: &PostBack) -> RenderedPost {
             content_type: "application/json".into(),
             body: json,
         },
-        _ => RenderedPost {
+        _ => Rendered {
+            topic: topic.into(),
             headers: vec![],
             content_type: "application/json".into(),
             body: json,

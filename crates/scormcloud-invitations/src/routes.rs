@@ -3,7 +3,7 @@ use crate::error::ScormError;
 use crate::handlers::{
     invitation_lists as il, invitations as inv, oauth, registrations as reg, tags,
 };
-use crate::pages;
+use crate::{pages, player};
 use actix_web::{HttpRequest, web};
 
 /// Mounts the SCORM Cloud facade (relative paths; the host picks the prefix, e.g.
@@ -110,6 +110,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(reg::new_instance),
     )
     .route(
+        "/registrations/{registrationId}/instances",
+        web::get().to(reg::instances),
+    )
+    .route(
         "/registrations/{registrationId}/progress",
         web::delete().to(reg::reset),
     )
@@ -133,9 +137,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/learn/launch/{token}")
             .name("scorm_launch")
-            .route(web::get().to(pages::launch)),
+            .route(web::get().to(player::launch)),
     )
-    .route("/learn/invite/{token}", web::get().to(pages::invite))
+    .route("/learn/invite/{token}", web::get().to(player::invite))
+    .route("/learn/session/{token}", web::post().to(player::report))
     .route("/learn/join/{token}", web::get().to(pages::join_form))
     .route("/learn/join/{token}", web::post().to(pages::join))
     .default_service(web::to(not_found));

@@ -1,8 +1,10 @@
 //! SCORM Cloud v2 wire types (camelCase JSON), as the 5.0.0 SDK models name them, and their
 //! conversion from the store's views. Fields the SDK requires are always present.
-use enroll_domain::vocab::to_scorm;
-use enroll_store::scorm::invitations::{Invitation, UserInvitation};
-use enroll_store::scorm::{JobStatus, PostBack, RegistrationView};
+use crate::postback::PostBack;
+use enroll_domain::model::Dialect;
+use enroll_domain::vocab::{to_scorm, to_scorm_completion_amount};
+use enroll_store::enrollments::SeriesView;
+use enroll_store::invitations::{Invitation, JobState, JobStatus, Recipient};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -220,10 +222,17 @@ fn opt_dt(t: Option<OffsetDateTime>) -> Value {
     t.map_or(Value::Null, |t| Value::String(fmt_dt(t)))
 }
 
+/// The invitation's post-back, if this facade set one.
+fn invitation_postback(i: &Invitation) -> Option<Value> {
+    i.subscription(Dialect::ScormCloud)
+        .and_then(PostBack::of)
+        .map(|p| PostBackDto::from_store(&p))
+}
+
 /// InvitationSummarySchema.
 pub fn invitation_summary(i: &Invitation) -> Value {
     json!({
-        "id": i.id, "courseId": i.course_id, "isPublic": i.is_public,
+        "id": i.id, "courseId": i.course.id_in(Dialect::ScormCloud), "isPublic": i.is_public,
         "createDate": fmt_dt(i.created), "updated": fmt_dt(i.updated),
     })
 }
@@ -231,18 +240,18 @@ pub fn invitation_summary(i: &Invitation) -> Value {
 /// PrivateInvitationSchema (`invitationEmail.addresses` always present).
 pub fn private_invitation(i: &Invitation, with_count: bool) -> Value {
     let mut v = json!({
-        "id": i.id, "courseId": i.course_id, "courseTitle": i.course_title,
+        "id": i.id, "courseId": i.course.id_in(Dialect::ScormCloud), "courseTitle": i.course.title,
         "allowLaunch": i.allow_launch,
         "invitationEmail": {
-            "subject": i.email_subject, "body": i.email_body, "addresses": i.addresses,
+            "subject": i.mail_subject, "body": i.mail_body, "addresses": i.addresses,
         },
         "createDate": fmt_dt(i.created), "updated": fmt_dt(i.updated),
-        "postBack": i.post_back.as_ref().map(PostBackDto::from_store),
+        "postBack": invitation_postback(i),
         "expirationDate": opt_dt(i.expiration),
     });
     if with_count {
-        v["registrationCount"] = json!(i.registration_count);
-        v["launchedRegistrationCount"] = json!(i.launched_registration_count.unwrap_or(0));
+        v["registrationCount"] = json!(i.enrolled_count);
+        v["launchedRegistrationCount"] = json!(i.launched_count.unwrap_or(0));
     }
     strip_nulls(v)
 }
@@ -250,21 +259,26 @@ pub fn private_invitation(i: &Invitation, with_count: bool) -> Value {
 /// PublicInvitationSchema; `url` is the sign-up page.
 pub fn public_invitation(i: &Invitation, url: &str, with_count: bool) -> Value {
     let mut v = json!({
-        "id": i.id, "courseId": i.course_id, "courseTitle": i.course_title,
-        "allowLaunch": i.allow_launch, "allowNewRegistrations": i.allow_new_registrations,
+        "id": i.id, "courseId": i.course.id_in(Dialect::ScormCloud), "courseTitle": i.course.title,
+        "allowLaunch": i.allow_launch, "allowNewRegistrations": i.allow_new_enrollments,
         "url": url, "createDate": fmt_dt(i.created), "updated": fmt_dt(i.updated),
-        "postBack": i.post_back.as_ref().map(PostBackDto::from_store),
-        "expirationDate": opt_dt(i.expiration), "registrationCap": i.registration_cap,
+        "postBack": invitation_postback(i),
+        "expirationDate": opt_dt(i.expiration), "registrationCap": i.cap,
     });
     if with_count {
-        v["registrationCount"] = json!(i.registration_count);
+        v["registrationCount"] = json!(i.enrolled_count);
     }
     strip_nulls(v)
 }
 
 /// InvitationJobStatusSchema.
 pub fn job_status(j: &JobStatus) -> Value {
-    json!({"status": j.status, "errors": j.errors, "total": j.total, "processed": j.processed})
+    let status = match j.state {
+        JobState::Started => "STARTED",
+        JobState::Complete => "COMPLETE",
+        JobState::Error => "ERROR",
+    };
+    json!({"status": status, "errors": j.errors, "total": j.total, "processed": j.processed})
 }
 
 fn score(s: Option<f64>) -> Value {
@@ -272,45 +286,57 @@ fn score(s: Option<f64>) -> Value {
 }
 
 /// UserInvitationSchemaRegistrationReport.
-pub fn registration_report(r: &RegistrationView) -> Value {
-    let (complete, success) = to_scorm(r.enrollment.state);
+pub fn registration_report(r: &SeriesView) -> Value {
+    let e = &r.current.record.core;
+    let (complete, success) = to_scorm(e.state);
     strip_nulls(json!({
         "complete": complete, "success": success,
-        "totalSecondsTracked": r.enrollment.time_spent_ms as f64 / 1000.0,
-        "score": score(r.enrollment.score),
+        "totalSecondsTracked": e.time_spent_ms as f64 / 1000.0,
+        "score": score(e.score),
     }))
 }
 
 /// UserInvitationSchema; `url` is the learner's own link.
-pub fn user_invitation(u: &UserInvitation, url: &str) -> Value {
+pub fn user_invitation(u: &Recipient, url: &str) -> Value {
+    let registration_id = u.series_names.id_in(
+        Dialect::ScormCloud,
+        enroll_domain::crosswalk::Kind::Series,
+        u.series_id,
+    );
     strip_nulls(json!({
         "email": u.email, "url": url, "isStarted": u.is_started, "updated": fmt_dt(u.updated),
-        "registrationId": u.registration_id,
-        "registrationReport": u.registration.as_ref().map(registration_report),
+        "registrationId": registration_id,
+        "registrationReport": u.series.as_ref().map(registration_report),
     }))
 }
 
-/// RegistrationSchema (`learner.id` always present).
-pub fn registration(r: &RegistrationView, child_results: bool) -> Value {
-    let e = &r.enrollment;
+/// RegistrationSchema (`learner.id` always present). Every value derives from the ledger: the
+/// state through `vocab.rs`, access dates and attempts from the current instance's launches,
+/// the course version from the version the enrollment was made on.
+pub fn registration(r: &SeriesView, child_results: bool) -> Value {
+    let rec = &r.current.record;
+    let e = &rec.core;
     let (completion, success) = to_scorm(e.state);
+    let (course, learner) = (&r.current.course, &r.current.learner);
+    let first_access = r.launches.first.or(e.dates.started);
+    let last_access = r.launches.last.or(e.dates.started);
     let mut v = json!({
-        "id": r.registration_id, "instance": r.instance,
-        "xapiRegistrationId": r.xapi_registration_id,
-        "updated": fmt_dt(r.updated),
+        "id": r.id_in(Dialect::ScormCloud), "instance": rec.instance,
+        "xapiRegistrationId": r.tracking_id_in(Dialect::ScormCloud),
+        "updated": opt_dt(e.dates.edited),
         "registrationCompletion": completion,
-        "registrationCompletionAmount": e.progress / 100.0,
+        "registrationCompletionAmount": to_scorm_completion_amount(e.state, e.progress),
         "registrationSuccess": success,
         "score": score(e.score),
         "totalSecondsTracked": e.time_spent_ms as f64 / 1000.0,
-        "firstAccessDate": opt_dt(r.first_access.or(e.dates.started)),
-        "lastAccessDate": opt_dt(r.last_access.or(e.dates.started)),
+        "firstAccessDate": opt_dt(first_access),
+        "lastAccessDate": opt_dt(last_access),
         "completedDate": opt_dt(e.dates.completed),
-        "createdDate": fmt_dt(r.created),
-        "course": {"id": r.course_scorm_id(), "title": r.course.title, "version": 0},
+        "createdDate": opt_dt(e.dates.added),
+        "course": {"id": course.id_in(Dialect::ScormCloud), "title": course.title, "version": rec.course_version},
         "learner": {
-            "id": r.learner_scorm_id(), "email": r.learner.email,
-            "firstName": r.learner.first_name, "lastName": r.learner.last_name,
+            "id": learner.id_in(Dialect::ScormCloud), "email": learner.email,
+            "firstName": learner.first_name, "lastName": learner.last_name,
         },
         "tags": r.tags,
         "globalObjectives": [],
@@ -318,8 +344,8 @@ pub fn registration(r: &RegistrationView, child_results: bool) -> Value {
     });
     if child_results {
         v["activityDetails"] = strip_nulls(json!({
-            "id": r.course_scorm_id(), "title": r.course.title,
-            "attempts": if r.first_access.is_some() || e.dates.started.is_some() { 1 } else { 0 },
+            "id": course.id_in(Dialect::ScormCloud), "title": course.title,
+            "attempts": r.launches.count,
             "activityCompletion": completion, "activitySuccess": success,
             "score": score(e.score),
             "timeTracked": format!("{:.2}", e.time_spent_ms as f64 / 1000.0),

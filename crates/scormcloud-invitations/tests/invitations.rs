@@ -2,33 +2,44 @@
 //! sign-ups under a cap, paging.
 mod common;
 use common::{ALICE, TENANT, fixture, run_jobs, stores};
+use enroll_domain::model::Dialect::ScormCloud;
+use enroll_store::invitations::{
+    ExistingPolicy, JobState, NewInvitation, Recipient, RecipientQuery,
+};
+use enroll_store::list::ListWindow;
 use enroll_store::outbox::Channel;
-use enroll_store::scorm::invitations::UserInvitationQuery;
-use enroll_store::scorm::{DuplicateOption, ListWindow, NewInvitation};
 use serde_json::json;
 
-fn private(addresses: Vec<String>, option: DuplicateOption) -> NewInvitation {
+fn private(addresses: Vec<String>, option: ExistingPolicy) -> NewInvitation {
     NewInvitation {
         course_id: "compliance-basics".into(),
-        creating_user_email: "admin@demo.example".into(),
+        creator_email: "admin@demo.example".into(),
         addresses,
-        duplicate_option: option,
+        existing: option,
         ..NewInvitation::default()
     }
 }
 
+fn registration_id(r: &Recipient) -> String {
+    r.series_names.id_in(
+        ScormCloud,
+        enroll_domain::crosswalk::Kind::Series,
+        r.series_id,
+    )
+}
+
 #[allow(clippy::unwrap_used)]
-fn all_users(store: &enroll_store::Store, id: &str) -> Vec<enroll_store::scorm::UserInvitation> {
-    let q = UserInvitationQuery {
+fn all_users(store: &enroll_store::Store, id: &str) -> Vec<Recipient> {
+    let q = RecipientQuery {
         window: ListWindow {
             limit: 100_000,
             ..ListWindow::default()
         },
         include_report: true,
-        ..UserInvitationQuery::default()
+        ..RecipientQuery::default()
     };
     store
-        .scorm_user_invitations(TENANT, id, false, &q)
+        .invitation_recipients(TENANT, id, false, &q)
         .unwrap()
         .1
 }
@@ -63,9 +74,11 @@ async fn private_invitation_job_creates_registrations_and_mails() {
             .iter()
             .find(|u| u.email == "alice@demo.example")
             .unwrap();
-        let reg = alice.registration.as_ref().unwrap();
-        assert_eq!(reg.learner.id, ALICE);
-        let ledger = store.enrollment(TENANT, reg.enrollment.id).unwrap();
+        let reg = alice.series.as_ref().unwrap();
+        assert_eq!(reg.current.learner.id, ALICE);
+        let ledger = store
+            .enrollment(TENANT, reg.current.record.core.id)
+            .unwrap();
         assert_eq!(ledger.record.core.learner_id, ALICE);
         assert_eq!(ledger.record.source, "scormcloud");
         let (total, mails) = store
@@ -86,42 +99,56 @@ async fn an_interrupted_job_resumes_without_duplicates() {
     for (db, store) in stores() {
         let addresses: Vec<String> = (0..30).map(|i| format!("p{i}@example.com")).collect();
         let inv = store
-            .scorm_create_invitation(TENANT, &private(addresses, DuplicateOption::SendExisting))
+            .create_invitation(
+                TENANT,
+                ScormCloud,
+                &private(addresses, ExistingPolicy::Resend),
+            )
             .unwrap();
         let links = scormcloud_invitations::Links::new(common::BASE);
-        let render = |c: &enroll_store::scorm::MailContext<'_>| {
+        let render = |c: &enroll_store::invitations::MailContext<'_>| {
             scormcloud_invitations::render::invitation_mail(&links, c)
         };
-        let st = store.scorm_job_step(&inv.id, 10, 5_000, &render).unwrap();
-        assert_eq!((st.status.as_str(), st.processed), ("STARTED", 10));
+        // A lease of 1.5 s (leases follow the wall clock, not the ledger's clock).
+        let st = store
+            .invitation_job_step(&inv.id, 10, 1_500, &render)
+            .unwrap();
+        assert_eq!((st.state, st.processed), (JobState::Started, 10));
         drop(store); // the process dies between batches
         let clock = std::sync::Arc::new(enroll_domain::clock::FixedClock(
             time::macros::datetime!(2026-01-15 10:05 UTC),
         ));
         let store = db.store(clock).unwrap();
+        assert_eq!(
+            store.claim_invitation_job(5_000).unwrap(),
+            None,
+            "the lease still holds"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1_600));
         // Lease lapsed: the restarted runner claims it and finishes.
         assert_eq!(
-            store.scorm_claim_job(5_000).unwrap().as_deref(),
+            store.claim_invitation_job(5_000).unwrap().as_deref(),
             Some(inv.id.as_str())
         );
         loop {
-            let st = store.scorm_job_step(&inv.id, 7, 5_000, &render).unwrap();
+            let st = store
+                .invitation_job_step(&inv.id, 7, 5_000, &render)
+                .unwrap();
             if st.finished() {
                 assert_eq!(
-                    (st.status.as_str(), st.processed, st.total),
-                    ("COMPLETE", 30, 30)
+                    (st.state, st.processed, st.total),
+                    (JobState::Complete, 30, 30)
                 );
                 break;
             }
         }
         // Running it again changes nothing.
-        store.scorm_job_step(&inv.id, 7, 5_000, &render).unwrap();
+        store
+            .invitation_job_step(&inv.id, 7, 5_000, &render)
+            .unwrap();
         let users = all_users(&store, &inv.id);
         assert_eq!(users.len(), 30);
-        let mut regs: Vec<_> = users
-            .iter()
-            .map(|u| u.registration_id.clone().unwrap())
-            .collect();
+        let mut regs: Vec<_> = users.iter().map(registration_id).collect();
         regs.sort();
         regs.dedup();
         assert_eq!(regs.len(), 30);
@@ -131,9 +158,9 @@ async fn an_interrupted_job_resumes_without_duplicates() {
         assert_eq!(mails, 30);
         assert_eq!(
             store
-                .scorm_invitation(TENANT, &inv.id, None)
+                .invitation(TENANT, &inv.id, None)
                 .unwrap()
-                .registration_count,
+                .enrolled_count,
             30
         );
     }
@@ -144,54 +171,52 @@ async fn duplicate_registration_options() {
     for (_db, store) in stores() {
         let one = |opt| {
             let inv = store
-                .scorm_create_invitation(TENANT, &private(vec!["alice@demo.example".into()], opt))
+                .create_invitation(
+                    TENANT,
+                    ScormCloud,
+                    &private(vec!["alice@demo.example".into()], opt),
+                )
                 .unwrap();
             run_jobs(&store);
-            let st = store.scorm_job_status(TENANT, &inv.id).unwrap();
+            let st = store.invitation_job_status(TENANT, &inv.id).unwrap();
             (st, all_users(&store, &inv.id))
         };
-        let (_, first) = one(DuplicateOption::SendExisting);
-        let reg = first[0].registration_id.clone().unwrap();
-        let (_, again) = one(DuplicateOption::SendExisting);
+        let (_, first) = one(ExistingPolicy::Resend);
+        let reg = registration_id(&first[0]);
+        let (_, again) = one(ExistingPolicy::Resend);
+        assert_eq!(registration_id(&again[0]), reg, "SEND_EXISTING re-sends");
+        let before = store.series(TENANT, ScormCloud, &reg).unwrap();
+        let (_, inst) = one(ExistingPolicy::NewInstance);
+        assert_eq!(registration_id(&inst[0]), reg);
+        let after = store.series(TENANT, ScormCloud, &reg).unwrap();
         assert_eq!(
-            again[0].registration_id.as_ref(),
-            Some(&reg),
-            "SEND_EXISTING re-sends"
+            after.current.record.instance,
+            before.current.record.instance + 1
         );
-        let before = store.scorm_registration(TENANT, &reg).unwrap();
-        let (_, inst) = one(DuplicateOption::InstanceExisting);
-        assert_eq!(inst[0].registration_id.as_ref(), Some(&reg));
-        let after = store.scorm_registration(TENANT, &reg).unwrap();
-        assert_eq!(after.instance, before.instance + 1);
-        assert_ne!(after.enrollment.id, before.enrollment.id);
+        assert_ne!(after.current.record.core.id, before.current.record.core.id);
         assert!(
             !store
-                .enrollment(TENANT, before.enrollment.id)
+                .enrollment(TENANT, before.current.record.core.id)
                 .unwrap()
                 .record
                 .core
                 .active
         );
-        let (st, failed) = one(DuplicateOption::Fail);
-        assert_eq!(st.status, "ERROR");
+        let (st, failed) = one(ExistingPolicy::Skip);
+        assert_eq!(st.state, JobState::Error);
         assert!(
             st.errors[0].contains("alice@demo.example"),
             "{:?}",
             st.errors
         );
         assert!(failed.is_empty());
-        let (_, new) = one(DuplicateOption::CreateNew);
-        let new_reg = new[0].registration_id.clone().unwrap();
+        let (_, new) = one(ExistingPolicy::NewSeries);
+        let new_reg = registration_id(&new[0]);
         assert_ne!(new_reg, reg);
-        let newest = store.scorm_registration(TENANT, &new_reg).unwrap();
-        assert!(newest.enrollment.active);
-        assert!(
-            !store
-                .scorm_registration(TENANT, &reg)
-                .unwrap()
-                .enrollment
-                .active
-        );
+        let newest = store.series(TENANT, ScormCloud, &new_reg).unwrap();
+        assert!(newest.current.record.core.active);
+        // One active enrollment per learner and course: the old registration is gone.
+        assert!(store.series(TENANT, ScormCloud, &reg).is_err());
     }
 }
 
@@ -199,13 +224,14 @@ async fn duplicate_registration_options() {
 async fn concurrent_public_sign_ups_respect_the_cap() {
     for (_db, store) in stores() {
         let inv = store
-            .scorm_create_invitation(
+            .create_invitation(
                 TENANT,
+                ScormCloud,
                 &NewInvitation {
                     course_id: "data-privacy-101".into(),
-                    creating_user_email: "admin@demo.example".into(),
+                    creator_email: "admin@demo.example".into(),
                     is_public: true,
-                    registration_cap: 3,
+                    cap: 3,
                     ..NewInvitation::default()
                 },
             )
@@ -215,7 +241,7 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
             .map(|i| {
                 let (s, t) = (store.clone(), token.clone());
                 std::thread::spawn(move || {
-                    s.scorm_public_join(&t, &format!("v{i}@example.com"), "V", "Isitor")
+                    s.join_public_invitation(&t, &format!("v{i}@example.com"), "V", "Isitor")
                 })
             })
             .collect();
@@ -228,12 +254,12 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
                 .filter_map(|r| r.as_ref().err())
                 .all(|e| e.to_string().contains("limit"))
         );
-        let got = store.scorm_invitation(TENANT, &inv.id, None).unwrap();
-        assert_eq!(got.registration_count, 3);
+        let got = store.invitation(TENANT, &inv.id, None).unwrap();
+        assert_eq!(got.enrolled_count, 3);
         // The same visitor coming back gets the same link, even at the cap.
         let winner = results.iter().position(Result::is_ok).unwrap();
         let again = store
-            .scorm_public_join(&token, &format!("v{winner}@example.com"), "V", "Isitor")
+            .join_public_invitation(&token, &format!("v{winner}@example.com"), "V", "Isitor")
             .unwrap();
         assert_eq!(&again, results[winner].as_ref().unwrap());
     }
@@ -245,7 +271,11 @@ async fn paging_with_more_keeps_the_filters_and_refuses_extra_ones() {
         let app = app!(store);
         let addresses: Vec<String> = (0..150).map(|i| format!("u{i:03}@example.com")).collect();
         let inv = store
-            .scorm_create_invitation(TENANT, &private(addresses, DuplicateOption::SendExisting))
+            .create_invitation(
+                TENANT,
+                ScormCloud,
+                &private(addresses, ExistingPolicy::Resend),
+            )
             .unwrap();
         run_jobs(&store);
         let path = format!("/invitations/private/{}/userInvitations", inv.id);

@@ -29,12 +29,16 @@ async fn create_read_duplicate_and_delete() {
         assert_eq!(s, 200);
         assert_eq!(r["learner"]["id"], "learner-fixture-1");
         assert_eq!(r["registrationCompletion"], "UNKNOWN");
-        let view = store.scorm_registration(TENANT, "reg-fixture-1").unwrap();
+        let view = store
+            .series(TENANT, Dialect::ScormCloud, "reg-fixture-1")
+            .unwrap();
         let (s, _, _) = call!(app, delete, "/registrations/reg-fixture-1");
         assert_eq!(s, 204);
         let (s, _, _) = call!(app, get, "/registrations/reg-fixture-1");
         assert_eq!(s, 404);
-        let ledger = store.enrollment(TENANT, view.enrollment.id).unwrap();
+        let ledger = store
+            .enrollment(TENANT, view.current.record.core.id)
+            .unwrap();
         assert!(
             !ledger.record.core.active,
             "the enrollment is archived as history"
@@ -60,7 +64,7 @@ async fn progress_recorded_in_the_ledger_shows_in_scorm() {
             .enroll(
                 TENANT,
                 &LearnerKey::Id(ALICE),
-                &CourseKey::Scorm("data-privacy-101".into()),
+                &CourseKey::External(Dialect::ScormCloud, "data-privacy-101".into()),
                 &EnrollOptions::new(Dialect::Absorb),
             )
             .unwrap();
@@ -74,15 +78,17 @@ async fn progress_recorded_in_the_ledger_shows_in_scorm() {
             })
         );
         assert_eq!(s, 204);
-        let view = store.scorm_registration(TENANT, "alice-dp").unwrap();
+        let view = store
+            .series(TENANT, Dialect::ScormCloud, "alice-dp")
+            .unwrap();
         assert_eq!(
-            view.enrollment.id, out.enrollment.core.id,
+            view.current.record.core.id, out.enrollment.core.id,
             "same enrollment"
         );
         store
             .apply_command(
                 TENANT,
-                view.enrollment.id,
+                view.current.record.core.id,
                 &Command::RecordProgress {
                     progress: 40.0,
                     time_spent_ms: 90_000,
@@ -96,7 +102,7 @@ async fn progress_recorded_in_the_ledger_shows_in_scorm() {
         store
             .apply_command(
                 TENANT,
-                view.enrollment.id,
+                view.current.record.core.id,
                 &Command::Complete { score: Some(92.0) },
             )
             .unwrap();
@@ -124,13 +130,23 @@ async fn progress_recorded_in_the_ledger_shows_in_scorm() {
         // A new instance re-enrolls; the completed one stays in the ledger.
         let (s, _, _) = call!(app, post, "/registrations/alice-dp/instances");
         assert_eq!(s, 204);
-        let after = store.scorm_registration(TENANT, "alice-dp").unwrap();
-        assert_eq!(after.instance, 1);
-        assert_eq!(after.enrollment.state.as_str(), "not_started");
-        let old = store.enrollment(TENANT, view.enrollment.id).unwrap();
+        let after = store
+            .series(TENANT, Dialect::ScormCloud, "alice-dp")
+            .unwrap();
+        assert_eq!(after.current.record.instance, 1);
+        assert_eq!(after.current.record.core.state.as_str(), "not_started");
+        let old = store
+            .enrollment(TENANT, view.current.record.core.id)
+            .unwrap();
         assert_eq!(old.record.core.state.as_str(), "completed");
         assert!(!old.record.core.active);
-        assert_eq!(store.scorm_instances(TENANT, "alice-dp").unwrap().len(), 2);
+        assert_eq!(
+            store
+                .series_instances(TENANT, Dialect::ScormCloud, "alice-dp")
+                .unwrap()
+                .len(),
+            2
+        );
     }
 }
 

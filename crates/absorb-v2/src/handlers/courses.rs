@@ -2,12 +2,12 @@
 use super::run;
 use crate::auth::Caller;
 use crate::error::AbsorbError;
-use crate::params::{Params, guid};
+use crate::params::{COURSE_FIELDS, Params, guid};
 use crate::wire::collection;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::{Course, CourseKind};
 use enroll_store::Store;
-use enroll_store::courses::CourseKey;
+use enroll_store::courses::CourseQuery;
 use serde_json::{Value, json};
 
 /// Absorb's course resource (the fields integrations read).
@@ -19,7 +19,7 @@ fn course(c: &Course) -> Value {
         CourseKind::Curriculum => "Curriculum",
     };
     json!({
-        "id": c.ids.absorb.unwrap_or(c.id), "name": c.title, "courseType": kind, "activeStatus": 0,
+        "id": crate::ids::course_id(c), "name": c.title, "courseType": kind, "activeStatus": 0,
         "requiresApproval": c.requires_approval, "capacity": c.capacity,
     })
 }
@@ -31,12 +31,16 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
-    let (limit, page) = Params::from(&req)?.page()?;
+    let p = Params::from(&req)?;
+    let (limit, page) = p.page()?;
+    let q = CourseQuery {
+        filter: p.filter(COURSE_FIELDS)?,
+        order: p.sort(COURSE_FIELDS)?,
+        limit,
+        offset: page.saturating_mul(limit),
+    };
     let t = caller.tenant_id;
-    let (total, courses) = run(&store, move |s| {
-        s.list_courses(t, limit, page.saturating_mul(limit))
-    })
-    .await?;
+    let (total, courses) = run(&store, move |s| s.list_courses(t, &q)).await?;
     Ok(HttpResponse::Ok().json(collection(
         "courses",
         total,
@@ -55,7 +59,7 @@ pub async fn get(
     caller.require_admin()?;
     let id = guid(&path, "courseId")?;
     let t = caller.tenant_id;
-    let d = run(&store, move |s| s.course(t, &CourseKey::Absorb(id))).await?;
+    let d = run(&store, move |s| s.course(t, &crate::ids::course(id))).await?;
     let mut v = course(&d.course);
     v["sessions"] = json!(
         d.sessions

@@ -1,5 +1,5 @@
 //! Course enrollments: create, create-or-update, get, lists, bulk list, un-enroll.
-use super::{active, run, run_read, user_id};
+use super::{active, run, user_id};
 use crate::auth::Caller;
 use crate::error::AbsorbError;
 use crate::params::{Params, datetime, guid};
@@ -7,9 +7,7 @@ use crate::wire::{self, Created};
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect;
 use enroll_domain::{Command, EnrollmentState};
-use enroll_store::courses::CourseKey;
-use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery};
-use enroll_store::learners::LearnerKey;
+use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, IdSet};
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -25,12 +23,9 @@ pub async fn create(
     let (user, course) = (guid(&path.0, "userId")?, guid(&path.1, "courseId")?);
     let reenroll = Params::from(&req)?.flag("reEnroll")?;
     let t = caller.tenant_id;
-    let opts = EnrollOptions {
-        reenroll,
-        ..EnrollOptions::new(Dialect::Absorb)
-    };
+    let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
     let out = store
-        .enroll_async(t, LearnerKey::Absorb(user), CourseKey::Absorb(course), opts)
+        .enroll_async(t, crate::ids::user(user), crate::ids::course(course), opts)
         .await?;
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,
@@ -127,15 +122,12 @@ pub async fn create_or_update(
         patch.unless_state = Some(target);
     }
     let t = caller.tenant_id;
-    let opts = EnrollOptions {
-        reenroll,
-        ..EnrollOptions::new(Dialect::Absorb)
-    };
+    let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
     let rec = run(&store, move |s| {
         s.upsert_enrollment(
             t,
-            &LearnerKey::Absorb(user),
-            &CourseKey::Absorb(course),
+            &crate::ids::user(user),
+            &crate::ids::course(course),
             &opts,
             &patch,
         )
@@ -198,7 +190,7 @@ pub async fn get_by_id(
     caller.require_admin()?;
     let id = guid(&path, "id")?;
     let t = caller.tenant_id;
-    let view = run_read(&store, move |s| s.enrollment(t, id)).await?;
+    let view = store.enrollment_async(t, id).await?;
     Ok(HttpResponse::Ok().json(wire::enrollment(&view, true)))
 }
 
@@ -227,7 +219,7 @@ pub async fn list_for_user(
     let user = guid(&path, "userId")?;
     let (mut q, limit, pg) = Params::from(&req)?.enrollment_query()?;
     let t = caller.tenant_id;
-    let learner = run(&store, move |s| s.learner(t, &LearnerKey::Absorb(user))).await?;
+    let learner = run(&store, move |s| s.learner(t, &crate::ids::user(user))).await?;
     q.learner_id = Some(learner.id);
     page(&store, t, q, limit, pg, true).await
 }
@@ -243,7 +235,7 @@ pub async fn list_for_course(
     let course = guid(&path, "courseId")?;
     let (mut q, limit, pg) = Params::from(&req)?.enrollment_query()?;
     let t = caller.tenant_id;
-    let detail = run(&store, move |s| s.course(t, &CourseKey::Absorb(course))).await?;
+    let detail = run(&store, move |s| s.course(t, &crate::ids::course(course))).await?;
     q.course_id = Some(detail.course.id);
     page(&store, t, q, limit, pg, false).await
 }
@@ -276,30 +268,30 @@ pub async fn bulk(
             "At most 1000 userIds and 1000 courseIds per request.".into(),
         ));
     }
+    // `_filter` and `_sort` apply as on every enrollment list; paging does not (the result is
+    // a plain array), so at most BULK_CAP enrollments come back: more is a 400 that says so.
+    let q = EnrollmentQuery {
+        learners: (!users.is_empty()).then(|| IdSet {
+            dialect: Dialect::Absorb,
+            ids: users.iter().map(Uuid::to_string).collect(),
+        }),
+        courses: (!courses.is_empty()).then(|| IdSet {
+            dialect: Dialect::Absorb,
+            ids: courses.iter().map(Uuid::to_string).collect(),
+        }),
+        filter: p.filter(crate::params::ENROLLMENT_FIELDS)?,
+        order: p.sort(crate::params::ENROLLMENT_FIELDS)?,
+        limit: BULK_CAP,
+        ..Default::default()
+    };
     let t = caller.tenant_id;
-    let views = run(&store, move |s| {
-        // Unknown ids simply match nothing (a bulk read never 404s).
-        let learner_ids = users
-            .iter()
-            .filter_map(|u| s.learner(t, &LearnerKey::Absorb(*u)).ok().map(|l| l.id))
-            .collect::<Vec<_>>();
-        let course_ids = courses
-            .iter()
-            .filter_map(|c| {
-                s.course(t, &CourseKey::Absorb(*c))
-                    .ok()
-                    .map(|d| d.course.id)
-            })
-            .collect::<Vec<_>>();
-        let q = EnrollmentQuery {
-            learner_ids: (!users.is_empty()).then_some(learner_ids),
-            course_ids: (!courses.is_empty()).then_some(course_ids),
-            limit: 10_000,
-            ..Default::default()
-        };
-        Ok(s.list_enrollments(t, &q)?.1)
-    })
-    .await?;
+    // Unknown ids simply match nothing (a bulk read never 404s).
+    let (total, views) = run(&store, move |s| s.list_enrollments(t, &q)).await?;
+    if total > BULK_CAP {
+        return Err(AbsorbError::BadRequest(format!(
+            "{total} enrollments match; at most {BULK_CAP} are returned at once. Narrow userIds, courseIds or _filter."
+        )));
+    }
     Ok(HttpResponse::Ok().json(
         views
             .iter()
@@ -307,6 +299,9 @@ pub async fn bulk(
             .collect::<Vec<_>>(),
     ))
 }
+
+/// The most enrollments the bulk list returns (it has no paging).
+pub const BULK_CAP: i64 = 10_000;
 
 /// `POST /enrollments/unenroll` — body: a JSON array of enrollment ids. All or none; 204.
 pub async fn unenroll(

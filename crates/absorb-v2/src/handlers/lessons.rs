@@ -7,7 +7,6 @@ use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Learner;
 use enroll_store::Store;
-use enroll_store::courses::CourseKey;
 use enroll_store::lessons::LessonEnrollment;
 use uuid::Uuid;
 
@@ -130,7 +129,7 @@ pub async fn roster(
     let (mut q, limit, page) = Params::from(&req)?.enrollment_query()?;
     let t = caller.tenant_id;
     let (total, rows, learners) = run(&store, move |s| {
-        let detail = s.course(t, &CourseKey::Absorb(course))?;
+        let detail = s.course(t, &crate::ids::course(course))?;
         if !detail.lessons.iter().any(|l| l.id == lesson) {
             return Err(enroll_store::StoreError::NotFound("lesson".into()));
         }

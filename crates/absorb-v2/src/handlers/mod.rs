@@ -13,8 +13,7 @@ pub mod users;
 use crate::error::AbsorbError;
 use crate::params::Params;
 use enroll_domain::model::Learner;
-use enroll_store::courses::{CourseDetail, CourseKey};
-use enroll_store::learners::LearnerKey;
+use enroll_store::courses::CourseDetail;
 use enroll_store::models::EnrollmentView;
 use enroll_store::{Store, StoreError, StoreResult};
 use time::OffsetDateTime;
@@ -29,15 +28,6 @@ where
     Ok(store.call(f).await?)
 }
 
-/// [`run`] for a read of one row by key ([`Store::call_read`]).
-pub(crate) async fn run_read<T, F>(store: &Store, f: F) -> Result<T, AbsorbError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
-{
-    Ok(store.call_read(f).await?)
-}
-
 /// The learner and course named by Absorb ids, and the learner's active enrollment in it.
 pub(crate) fn active(
     s: &Store,
@@ -45,8 +35,8 @@ pub(crate) fn active(
     user: Uuid,
     course: Uuid,
 ) -> StoreResult<(Learner, CourseDetail, EnrollmentView)> {
-    let learner = s.learner(tenant, &LearnerKey::Absorb(user))?;
-    let detail = s.course(tenant, &CourseKey::Absorb(course))?;
+    let learner = s.learner(tenant, &crate::ids::user(user))?;
+    let detail = s.course(tenant, &crate::ids::course(course))?;
     let view = s
         .active_enrollment(tenant, learner.id, detail.course.id)?
         .ok_or_else(|| StoreError::NotFound("enrollment".into()))?;
@@ -55,7 +45,7 @@ pub(crate) fn active(
 
 /// The Absorb id of a learner.
 pub(crate) fn user_id(l: &Learner) -> Uuid {
-    l.ids.absorb.unwrap_or(l.id)
+    crate::ids::user_id(l)
 }
 
 /// The deprecated `status`/`modifiedSince` filters applied to an in-memory list.

@@ -8,7 +8,6 @@ use crate::wire::Created;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
-use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::EnrollOptions;
 use enroll_store::learners::LearnerKey;
 
@@ -34,7 +33,7 @@ pub async fn create(
     let (t, learner) = (caller.tenant_id, caller.user.id);
     let opts = EnrollOptions::new(Dialect::Absorb);
     let out = store
-        .enroll_async(t, LearnerKey::Id(learner), CourseKey::Absorb(course), opts)
+        .enroll_async(t, LearnerKey::Id(learner), crate::ids::course(course), opts)
         .await?;
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,

@@ -6,7 +6,6 @@ use crate::params::{Params, guid};
 use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::{CourseKind, Dialect};
-use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::EnrollOptions;
 use enroll_store::learners::LearnerKey;
 use enroll_store::{Store, StoreError};
@@ -80,12 +79,9 @@ pub async fn create(
     let p = Params::from(&req)?;
     let (reenroll, cancel) = (p.flag("reEnroll")?, p.flag("cancelSession")?);
     let t = caller.tenant_id;
-    let opts = EnrollOptions {
-        reenroll,
-        ..EnrollOptions::new(Dialect::Absorb)
-    };
+    let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
     let out = run(&store, move |s| {
-        let detail = s.course(t, &CourseKey::Absorb(course))?;
+        let detail = s.course(t, &crate::ids::course(course))?;
         if detail.course.kind != CourseKind::InstructorLed {
             return Err(StoreError::Invalid(
                 "The course is not an instructor led course.".into(),
@@ -93,8 +89,8 @@ pub async fn create(
         }
         s.enroll_session(
             t,
-            &LearnerKey::Absorb(user),
-            &CourseKey::Absorb(course),
+            &crate::ids::user(user),
+            &crate::ids::course(course),
             session,
             &opts,
             cancel,
@@ -123,7 +119,7 @@ pub async fn roster(
     let filter = ItemFilter::from(&p)?;
     let t = caller.tenant_id;
     let (total, rows, learners) = run(&store, move |s| {
-        let detail = s.course(t, &CourseKey::Absorb(course))?;
+        let detail = s.course(t, &crate::ids::course(course))?;
         if !detail.sessions.iter().any(|x| x.id == session) {
             return Err(StoreError::NotFound("session".into()));
         }

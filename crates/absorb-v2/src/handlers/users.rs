@@ -7,8 +7,7 @@ use crate::wire::collection;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Learner;
 use enroll_store::Store;
-use enroll_store::filter::{compile_filter, compile_sort};
-use enroll_store::learners::LearnerKey;
+use enroll_store::learners::LearnerQuery;
 use serde_json::{Value, json};
 
 /// Absorb's user resource (the fields integrations read).
@@ -30,40 +29,15 @@ pub async fn list(
     caller.require_admin()?;
     let p = Params::from(&req)?;
     let (limit, page) = p.page()?;
-    let filter = match p.get("_filter") {
-        Some(f) => {
-            let e = odata_filter::parse(f)
-                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?;
-            Some(
-                compile_filter(&e, USER_FIELDS)
-                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?,
-            )
-        }
-        None => None,
-    };
-    let order = match p.get("_sort") {
-        Some(s) => {
-            let keys = odata_filter::parse_absorb_sort(s)
-                .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
-            Some(
-                compile_sort(&keys, USER_FIELDS)
-                    .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?,
-            )
-            .filter(|o| !o.is_empty())
-        }
-        None => None,
+    let q = LearnerQuery {
+        filter: p.filter(USER_FIELDS)?,
+        order: p.sort(USER_FIELDS)?,
+        departments: None,
+        limit,
+        offset: page.saturating_mul(limit),
     };
     let t = caller.tenant_id;
-    let (total, users) = run(&store, move |s| {
-        s.list_learners(
-            t,
-            filter.as_ref(),
-            order.as_deref(),
-            limit,
-            page.saturating_mul(limit),
-        )
-    })
-    .await?;
+    let (total, users) = run(&store, move |s| s.list_learners(t, &q)).await?;
     Ok(HttpResponse::Ok().json(collection(
         "users",
         total,
@@ -82,6 +56,6 @@ pub async fn get(
     caller.require_admin()?;
     let id = guid(&path, "userId")?;
     let t = caller.tenant_id;
-    let l = run(&store, move |s| s.learner(t, &LearnerKey::Absorb(id))).await?;
+    let l = run(&store, move |s| s.learner(t, &crate::ids::user(id))).await?;
     Ok(HttpResponse::Ok().json(user(&l)))
 }

@@ -7,9 +7,9 @@ use crate::error::ScormError;
 use crate::query::ListParams;
 use crate::wire::{invitation_summary, job_status, private_invitation, user_invitation};
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::model::Dialect::ScormCloud;
 use enroll_store::Store;
-use enroll_store::scorm::InvitationQuery;
-use enroll_store::scorm::invitations::{InvitationField, UserInvitationQuery};
+use enroll_store::invitations::{InvitationField, InvitationQuery, RecipientQuery};
 use serde_json::{Value, json};
 
 const LIST_FILTERS: &[&str] = &[
@@ -42,10 +42,10 @@ async fn list(
         None => None,
         Some((by, text)) => Some((
             match by.as_str() {
-                "invitation_id" => InvitationField::InvitationId,
+                "invitation_id" => InvitationField::Id,
                 "course_id" => InvitationField::CourseId,
                 "course_title" => InvitationField::CourseTitle,
-                "creating_user_email" => InvitationField::CreatingUserEmail,
+                "creating_user_email" => InvitationField::CreatorEmail,
                 other => {
                     return Err(ScormError::BadRequest(format!(
                         "filterBy '{other}' is not one of: invitation_id, course_id, course_title, creating_user_email"
@@ -57,19 +57,20 @@ async fn list(
     };
     let with_count = p.flag("includeRegistrationCount")?;
     let q = InvitationQuery {
+        dialect: ScormCloud,
         is_public: match kind {
             Kind::All => None,
             Kind::Private => Some(false),
             Kind::Public => Some(true),
         },
         course_id: p.get("courseId").map(str::to_string),
-        filter,
+        text: filter,
         window: p.window()?,
         with_addresses: kind == Kind::Private,
         with_counts: with_count && kind == Kind::Private,
     };
     let t = auth.tenant_id;
-    let (total, items) = run(&store, move |s| s.scorm_list_invitations(t, &q)).await?;
+    let (total, items) = run(&store, move |s| s.list_invitations(t, &q)).await?;
     let rendered: Vec<Value> = items
         .iter()
         .map(|i| match kind {
@@ -120,7 +121,7 @@ pub async fn job(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("read:invitation")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let j = run(&store, move |s| s.scorm_job_status(t, &id)).await?;
+    let j = run(&store, move |s| s.invitation_job_status(t, &id)).await?;
     Ok(HttpResponse::Ok().json(job_status(&j)))
 }
 
@@ -152,16 +153,13 @@ async fn user_invitations(
             )));
         }
     };
-    let q = UserInvitationQuery {
+    let q = RecipientQuery {
         email,
         window: p.window()?,
         include_report: p.flag("includeRegistrationReport")?,
     };
     let t = auth.tenant_id;
-    let (total, items) = run(&store, move |s| {
-        s.scorm_user_invitations(t, &id, public, &q)
-    })
-    .await?;
+    let (total, items) = run(&store, move |s| s.invitation_recipients(t, &id, public, &q)).await?;
     let links = Links::of(&req);
     let rendered: Vec<Value> = items
         .iter()

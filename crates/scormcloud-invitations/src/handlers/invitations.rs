@@ -8,9 +8,26 @@ use crate::wire::{
     private_invitation, public_invitation,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::model::Dialect::ScormCloud;
 use enroll_store::Store;
-use enroll_store::scorm::invitations::{Invitation, InvitationUpdate};
-use enroll_store::scorm::{DuplicateOption, NewInvitation};
+use enroll_store::invitations::{ExistingPolicy, Invitation, InvitationUpdate, NewInvitation};
+
+/// `duplicateRegistrationOption` as the ledger's policy for recipients already enrolled:
+/// FAIL skips them, INSTANCE_EXISTING starts a new instance, SEND_EXISTING (the default) sends
+/// their registration again, CREATE_NEW starts a new registration (see the crate docs).
+fn duplicate_option(s: Option<&str>) -> Result<ExistingPolicy, ScormError> {
+    Ok(match s.map(str::to_ascii_uppercase).as_deref() {
+        None | Some("") | Some("SEND_EXISTING") => ExistingPolicy::Resend,
+        Some("FAIL") => ExistingPolicy::Skip,
+        Some("INSTANCE_EXISTING") => ExistingPolicy::NewInstance,
+        Some("CREATE_NEW") => ExistingPolicy::NewSeries,
+        Some(other) => {
+            return Err(bad(format!(
+                "duplicateRegistrationOption '{other}' is not one of FAIL, INSTANCE_EXISTING, SEND_EXISTING, CREATE_NEW"
+            )));
+        }
+    })
+}
 
 fn bad(m: String) -> ScormError {
     ScormError::BadRequest(m)
@@ -25,37 +42,31 @@ pub async fn create_private(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("write:invitation")?;
     let b = body.into_inner();
-    let duplicate_option = match b.duplicate_registration_option.as_deref() {
-        None | Some("") => DuplicateOption::default(),
-        Some(s) => DuplicateOption::parse(s).ok_or_else(|| {
-            bad(format!(
-                "duplicateRegistrationOption '{s}' is not one of FAIL, INSTANCE_EXISTING, SEND_EXISTING, CREATE_NEW"
-            ))
-        })?,
-    };
+    let existing = duplicate_option(b.duplicate_registration_option.as_deref())?;
     let new = NewInvitation {
         course_id: b.course_id,
-        creating_user_email: b.creating_user_email,
+        creator_email: b.creating_user_email,
         is_public: false,
         addresses: b
             .invitation_email
             .addresses
             .ok_or_else(|| bad("invitationEmail.addresses is required".into()))?,
-        email_subject: b.invitation_email.subject,
-        email_body: b.invitation_email.body,
-        post_back: b
+        mail_subject: b.invitation_email.subject,
+        mail_body: b.invitation_email.body,
+        subscription: b
             .post_back
             .map(|p| p.into_store())
             .transpose()
             .map_err(bad)?
-            .flatten(),
+            .flatten()
+            .map(|p| p.to_subscription()),
         expiration: b.expiration_date.flatten(),
         tags: b.tags,
-        duplicate_option,
-        registration_cap: 0,
+        existing,
+        cap: 0,
     };
     let t = auth.tenant_id;
-    let inv = run(&store, move |s| s.scorm_create_invitation(t, &new)).await?;
+    let inv = run(&store, move |s| s.create_invitation(t, ScormCloud, &new)).await?;
     Ok(HttpResponse::Ok().json(invitation_summary(&inv)))
 }
 
@@ -70,21 +81,22 @@ pub async fn create_public(
     let b = body.into_inner();
     let new = NewInvitation {
         course_id: b.course_id,
-        creating_user_email: b.creating_user_email,
+        creator_email: b.creating_user_email,
         is_public: true,
-        post_back: b
+        subscription: b
             .post_back
             .map(|p| p.into_store())
             .transpose()
             .map_err(bad)?
-            .flatten(),
+            .flatten()
+            .map(|p| p.to_subscription()),
         expiration: b.expiration_date.flatten(),
         tags: b.tags,
-        registration_cap: b.registration_cap,
+        cap: b.registration_cap,
         ..NewInvitation::default()
     };
     let t = auth.tenant_id;
-    let inv = run(&store, move |s| s.scorm_create_invitation(t, &new)).await?;
+    let inv = run(&store, move |s| s.create_invitation(t, ScormCloud, &new)).await?;
     Ok(HttpResponse::Ok().json(public_json(&req, &inv, true)))
 }
 
@@ -102,7 +114,7 @@ pub async fn get_private(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("read:invitation")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let inv = run(&store, move |s| s.scorm_invitation(t, &id, Some(false))).await?;
+    let inv = run(&store, move |s| s.invitation(t, &id, Some(false))).await?;
     Ok(HttpResponse::Ok().json(private_invitation(&inv, true)))
 }
 
@@ -115,7 +127,7 @@ pub async fn get_public(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("read:invitation")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let inv = run(&store, move |s| s.scorm_invitation(t, &id, Some(true))).await?;
+    let inv = run(&store, move |s| s.invitation(t, &id, Some(true))).await?;
     Ok(HttpResponse::Ok().json(public_json(&req, &inv, true)))
 }
 
@@ -123,16 +135,17 @@ fn update_of(b: InvitationUpdateDto, public: bool) -> Result<InvitationUpdate, S
     let email = b.invitation_email.filter(|_| !public);
     Ok(InvitationUpdate {
         allow_launch: b.allow_launch,
-        allow_new_registrations: b.allow_new_registrations.filter(|_| public),
-        registration_cap: b.registration_cap.filter(|_| public),
+        allow_new_enrollments: b.allow_new_registrations.filter(|_| public),
+        cap: b.registration_cap.filter(|_| public),
         expiration: b.expiration_date,
-        post_back: b
+        subscription: b
             .post_back
             .map(|p| p.into_store())
             .transpose()
-            .map_err(bad)?,
-        email_subject: email.as_ref().and_then(|e| e.subject.clone()),
-        email_body: email.and_then(|e| e.body),
+            .map_err(bad)?
+            .map(|p| p.map(|p| p.to_subscription())),
+        mail_subject: email.as_ref().and_then(|e| e.subject.clone()),
+        mail_body: email.and_then(|e| e.body),
     })
 }
 
@@ -148,7 +161,7 @@ pub async fn update_private(
     let u = update_of(body.into_inner(), false)?;
     let (t, id) = (auth.tenant_id, path.into_inner());
     let inv = run(&store, move |s| {
-        s.scorm_update_invitation(t, &id, false, &u)
+        s.update_invitation(t, ScormCloud, &id, false, &u)
     })
     .await?;
     Ok(HttpResponse::Ok().json(private_invitation(&inv, true)))
@@ -166,6 +179,9 @@ pub async fn update_public(
     auth.require("write:invitation")?;
     let u = update_of(body.into_inner(), true)?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let inv = run(&store, move |s| s.scorm_update_invitation(t, &id, true, &u)).await?;
+    let inv = run(&store, move |s| {
+        s.update_invitation(t, ScormCloud, &id, true, &u)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(public_json(&req, &inv, true)))
 }

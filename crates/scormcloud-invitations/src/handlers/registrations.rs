@@ -8,10 +8,12 @@ use crate::query::ListParams;
 use crate::render::wrap_postback;
 use crate::wire::{CreateRegistration, LaunchLinkRequest, PostBackDto, fmt_dt, registration};
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::model::Dialect::ScormCloud;
+use enroll_domain::vocab::to_scorm;
 use enroll_store::Store;
+use enroll_store::enrollments::{NewSeries, SeriesField, SeriesQuery, SeriesView};
+use enroll_store::learners::NewLearner;
 use enroll_store::outbox::{Channel, NewMessage};
-use enroll_store::scorm::registrations::RegistrationField;
-use enroll_store::scorm::{LearnerInfo, NewRegistration, RegistrationQuery};
 use serde_json::{Value, json};
 
 fn bad(m: impl Into<String>) -> ScormError {
@@ -36,26 +38,38 @@ pub async fn create(
     check_id("registrationId", &b.registration_id)?;
     check_id("learner.id", &b.learner.id)?;
     check_id("courseId", &b.course_id)?;
-    let new = NewRegistration {
-        registration_id: b.registration_id,
+    let post_back = b
+        .post_back
+        .map(PostBackDto::into_store)
+        .transpose()
+        .map_err(bad)?
+        .flatten();
+    let learner = b.learner;
+    // A learner SCORM Cloud has not seen gets the address it gave, else a placeholder: the
+    // ledger needs one (see the crate docs).
+    let email = match learner.email.as_deref().map(str::trim) {
+        Some(e) if !e.is_empty() => e.to_string(),
+        _ if learner.id.contains('@') => learner.id.clone(),
+        _ => format!("{}@learners.scormcloud.invalid", learner.id),
+    };
+    let new = NewSeries {
+        dialect: ScormCloud,
+        name: b.registration_id,
         course_id: b.course_id,
-        learner: LearnerInfo {
-            id: b.learner.id,
-            email: b.learner.email,
-            first_name: b.learner.first_name,
-            last_name: b.learner.last_name,
+        learner_profile: NewLearner {
+            username: Some(format!("scormcloud:{}", learner.id)),
+            email,
+            first_name: learner.first_name.unwrap_or_default(),
+            last_name: learner.last_name.unwrap_or_default(),
+            ..NewLearner::default()
         },
-        xapi_registration_id: b.xapi_registration_id,
-        post_back: b
-            .post_back
-            .map(PostBackDto::into_store)
-            .transpose()
-            .map_err(bad)?
-            .flatten(),
+        learner_id: learner.id,
+        tracking_id: b.xapi_registration_id,
         tags: b.registration_tags,
+        subscription: post_back.as_ref().map(|p| p.to_subscription()),
     };
     let t = auth.tenant_id;
-    run(&store, move |s| s.scorm_create_registration(t, &new)).await?;
+    run(&store, move |s| s.start_series(t, &new)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -67,7 +81,7 @@ pub async fn exists(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("read:registration")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let found = run(&store, move |s| s.scorm_registration_exists(t, &id)).await?;
+    let found = run(&store, move |s| s.series_exists(t, ScormCloud, &id)).await?;
     Ok(if found {
         HttpResponse::Ok().finish()
     } else {
@@ -85,7 +99,7 @@ pub async fn progress(
     auth.require("read:registration")?;
     let p = ListParams::from_request(&req, &[])?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    let v = run(&store, move |s| s.scorm_registration(t, &id)).await?;
+    let v = run(&store, move |s| s.series(t, ScormCloud, &id)).await?;
     Ok(HttpResponse::Ok().json(registration(&v, p.flag("includeChildResults")?)))
 }
 
@@ -97,7 +111,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("write:registration")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    run(&store, move |s| s.scorm_delete_registration(t, &id)).await?;
+    run(&store, move |s| s.end_series(t, ScormCloud, &id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -126,13 +140,13 @@ pub async fn list(
         None => None,
         Some((by, text)) => Some((
             match by.as_str() {
-                "registration_id" => RegistrationField::RegistrationId,
-                "course_id" => RegistrationField::CourseId,
-                "course_title" => RegistrationField::CourseTitle,
-                "learner_id" => RegistrationField::LearnerId,
-                "learner_first_name" => RegistrationField::LearnerFirstName,
-                "learner_last_name" => RegistrationField::LearnerLastName,
-                "learner_email" => RegistrationField::LearnerEmail,
+                "registration_id" => SeriesField::Name,
+                "course_id" => SeriesField::CourseId,
+                "course_title" => SeriesField::CourseTitle,
+                "learner_id" => SeriesField::LearnerId,
+                "learner_first_name" => SeriesField::LearnerFirstName,
+                "learner_last_name" => SeriesField::LearnerLastName,
+                "learner_email" => SeriesField::LearnerEmail,
                 other => {
                     return Err(bad(format!(
                         "filterBy '{other}' is not one of: registration_id, course_id, course_title, learner_id, learner_first_name, learner_last_name, learner_email"
@@ -142,15 +156,16 @@ pub async fn list(
             text,
         )),
     };
-    let q = RegistrationQuery {
+    let q = SeriesQuery {
+        dialect: ScormCloud,
         course_id: p.get("courseId").map(str::to_string),
         learner_id: p.get("learnerId").map(str::to_string),
-        filter,
+        text: filter,
         window: p.window()?,
     };
     let child = p.flag("includeChildResults")?;
     let t = auth.tenant_id;
-    let (total, items) = run(&store, move |s| s.scorm_list_registrations(t, &q)).await?;
+    let (total, items) = run(&store, move |s| s.list_series(t, &q)).await?;
     let regs: Vec<Value> = items.iter().map(|r| registration(r, child)).collect();
     let mut body = json!({"registrations": regs});
     if let Some(m) = p.next(total, items.len()) {
@@ -190,7 +205,7 @@ pub async fn launch_link(
     };
     let (t, id) = (auth.tenant_id, path.into_inner());
     let token = run(&store, move |s| {
-        s.scorm_launch_link(t, &id, expiry, &redirect)
+        s.launch_link(t, ScormCloud, &id, expiry, &redirect)
     })
     .await?;
     Ok(HttpResponse::Ok().json(json!({"launchLink": Links::of(&req).launch(&token)})))
@@ -204,7 +219,10 @@ pub async fn new_instance(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("write:registration")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    run(&store, move |s| s.scorm_new_instance(t, &id)).await?;
+    run(&store, move |s| {
+        s.continue_series(t, ScormCloud, &id, false)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -216,7 +234,7 @@ pub async fn reset(
 ) -> Result<HttpResponse, ScormError> {
     auth.require("write:registration")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
-    run(&store, move |s| s.scorm_reset_registration(t, &id)).await?;
+    run(&store, move |s| s.continue_series(t, ScormCloud, &id, true)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -229,16 +247,17 @@ pub async fn launch_history(
     auth.require("read:registration")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
     let rid = id.clone();
-    let items = run(&store, move |s| s.scorm_launch_history(t, &id)).await?;
+    let items = run(&store, move |s| s.launch_history(t, ScormCloud, &id)).await?;
     let list: Vec<Value> = items
         .iter()
         .map(|l| {
+            let (completion, success) = to_scorm(l.state);
             crate::wire::strip_nulls(json!({
                 "id": rid, "instance": l.instance, "launchHistoryId": l.id,
-                "launchTime": fmt_dt(l.launched_at), "lastRuntimeUpdate": fmt_dt(l.launched_at),
-                "completionStatus": l.completion, "successStatus": l.success,
+                "launchTime": fmt_dt(l.launched_at), "lastRuntimeUpdate": fmt_dt(l.last_update),
+                "completionStatus": completion, "successStatus": success,
                 "score": l.score.map(|s| json!({"scaled": s})),
-                "totalSecondsTracked": l.total_seconds,
+                "totalSecondsTracked": l.time_spent_ms as f64 / 1000.0,
             }))
         })
         .collect();
@@ -259,11 +278,11 @@ pub async fn postback_test(
         .map_err(bad)?
         .ok_or_else(|| bad("url is required"))?;
     let payload = json!({"message": "SCORM Cloud post-back test", "test": true}).to_string();
-    let post = wrap_postback(payload, &pb);
+    let post = wrap_postback(payload, &pb, "scormcloud.postback_test");
     let msg = NewMessage {
         tenant_id: Some(auth.tenant_id),
         channel: Channel::Http,
-        topic: "scormcloud.postback_test".into(),
+        topic: post.topic,
         target: pb.url,
         headers: post.headers,
         content_type: post.content_type,
@@ -272,4 +291,49 @@ pub async fn postback_test(
     };
     run(&store, move |s| s.enqueue(&msg)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// getRegistrationInstances: GET /registrations/{registrationId}/instances →
+/// RegistrationListSchema, one entry per instance (oldest first; a reset instance shows its
+/// latest enrollment).
+pub async fn instances(
+    req: HttpRequest,
+    auth: Auth,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ScormError> {
+    auth.require("read:registration")?;
+    let p = ListParams::from_request(&req, &["since", "until"])?;
+    let window = p.window()?;
+    let child = p.flag("includeChildResults")?;
+    let (t, id) = (auth.tenant_id, path.into_inner());
+    let series = run(&store, move |s| {
+        let current = s.series(t, ScormCloud, &id)?;
+        let all = s.series_instances(t, ScormCloud, &id)?;
+        Ok((current, all))
+    })
+    .await?;
+    let (current, all) = series;
+    let within = |v: &&enroll_store::models::EnrollmentView| {
+        let added = v.record.core.dates.added;
+        window.since.is_none_or(|s| added.is_some_and(|a| a >= s))
+            && window.until.is_none_or(|u| added.is_some_and(|a| a <= u))
+    };
+    let regs: Vec<Value> = all
+        .iter()
+        .filter(within)
+        .map(|v| {
+            let as_instance = SeriesView {
+                current: v.clone(),
+                launches: if v.record.core.id == current.current.record.core.id {
+                    current.launches
+                } else {
+                    Default::default()
+                },
+                ..current.clone()
+            };
+            registration(&as_instance, child)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"registrations": regs})))
 }

@@ -4,74 +4,93 @@ use crate::auth::Auth;
 use crate::error::ScormError;
 use crate::wire::{BatchTags, TagList};
 use actix_web::{HttpResponse, web};
+use enroll_domain::model::Dialect::ScormCloud;
 use enroll_store::Store;
-use enroll_store::scorm::tags::{INVITATION, REGISTRATION};
+use enroll_store::enrollments::TagChange;
 use serde_json::json;
 
-fn scopes(kind: &str) -> (&'static str, &'static str) {
-    if kind == INVITATION {
-        ("read:invitation", "write:invitation")
-    } else {
-        ("read:registration", "write:registration")
+/// What the tags are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Invitation,
+    Registration,
+}
+use Kind::{Invitation as INVITATION, Registration as REGISTRATION};
+
+fn scopes(kind: Kind) -> (&'static str, &'static str) {
+    match kind {
+        INVITATION => ("read:invitation", "write:invitation"),
+        REGISTRATION => ("read:registration", "write:registration"),
     }
 }
 
 async fn get(
     auth: Auth,
     store: web::Data<Store>,
-    kind: &'static str,
+    kind: Kind,
     id: String,
 ) -> Result<HttpResponse, ScormError> {
     auth.require(scopes(kind).0)?;
     let t = auth.tenant_id;
-    let tags = run(&store, move |s| s.scorm_tags(t, kind, &id)).await?;
+    let tags = run(&store, move |s| match kind {
+        INVITATION => s.invitation_tags(t, &id),
+        REGISTRATION => s.series_tags(t, ScormCloud, &id),
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(json!({"tags": tags})))
+}
+
+/// Applies a tag change to the named objects, all or none.
+async fn change(
+    auth: Auth,
+    store: web::Data<Store>,
+    kind: Kind,
+    ids: Vec<String>,
+    change: TagChange,
+) -> Result<HttpResponse, ScormError> {
+    auth.require(scopes(kind).1)?;
+    let t = auth.tenant_id;
+    run(&store, move |s| match kind {
+        INVITATION => s.tag_invitations(t, &ids, &change),
+        REGISTRATION => s.tag_series(t, ScormCloud, &ids, &change),
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn put(
     auth: Auth,
     store: web::Data<Store>,
-    kind: &'static str,
+    kind: Kind,
     id: String,
     tags: Vec<String>,
 ) -> Result<HttpResponse, ScormError> {
-    auth.require(scopes(kind).1)?;
-    let t = auth.tenant_id;
-    run(&store, move |s| s.scorm_set_tags(t, kind, &id, &tags)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    change(auth, store, kind, vec![id], TagChange::Replace(tags)).await
 }
 
 async fn delete(
     auth: Auth,
     store: web::Data<Store>,
-    kind: &'static str,
+    kind: Kind,
     id: String,
     tags: Vec<String>,
 ) -> Result<HttpResponse, ScormError> {
-    auth.require(scopes(kind).1)?;
-    let t = auth.tenant_id;
-    run(&store, move |s| s.scorm_delete_tags(t, kind, &id, &tags)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    change(auth, store, kind, vec![id], TagChange::Remove(tags)).await
 }
 
 async fn batch(
     auth: Auth,
     store: web::Data<Store>,
-    kind: &'static str,
+    kind: Kind,
     b: BatchTags,
 ) -> Result<HttpResponse, ScormError> {
-    auth.require(scopes(kind).1)?;
     if b.ids.is_empty() {
+        auth.require(scopes(kind).1)?;
         return Err(ScormError::BadRequest(
             "ids must name at least one object".into(),
         ));
     }
-    let t = auth.tenant_id;
-    run(&store, move |s| {
-        s.scorm_batch_tags(t, kind, &b.ids, &b.tags)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    change(auth, store, kind, b.ids, TagChange::Add(b.tags)).await
 }
 
 /// getInvitationTags: GET /invitations/{invitationId}/tags → TagListSchema.

@@ -57,10 +57,10 @@ pub fn basic() -> (&'static str, String) {
 /// Runs every started invitation job to its end, as the gateway's runner does.
 pub fn run_jobs(store: &Store) {
     let links = Links::new(BASE);
-    while let Some(id) = store.scorm_claim_job(5_000).unwrap() {
+    while let Some(id) = store.claim_invitation_job(5_000).unwrap() {
         loop {
             let st = store
-                .scorm_job_step(&id, 500, 5_000, &|c| render::invitation_mail(&links, c))
+                .invitation_job_step(&id, 500, 5_000, &|c| render::invitation_mail(&links, c))
                 .unwrap();
             if st.finished() {
                 break;

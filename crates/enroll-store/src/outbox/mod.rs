@@ -2,17 +2,22 @@
 //! post-backs; LMS365 webhooks can reuse it) and for rendered mail (kept for the admin API).
 //!
 //! A message is written in the same transaction as the change it announces, so nothing is
-//! lost on a crash. The delivery worker claims due HTTP messages with a short lease (so two
-//! gateways on one PostgreSQL do not send the same message at once), records every attempt,
-//! and reschedules failures with exponential backoff until [`RetryPolicy::max_attempts`].
-//! Times come from the store's clock.
+//! lost on a crash. The delivery worker claims due HTTP messages with a lease (so two gateways
+//! on one PostgreSQL do not send the same message at once), records every attempt, and
+//! reschedules failures with exponential backoff until [`RetryPolicy::max_attempts`].
+//! Messages to one destination go out in order: a message is claimed only when no older one
+//! for its destination is still pending.
+//!
+//! Leases and retry times are operational, so they follow the wall clock; the ledger's
+//! (possibly advanced) clock only dates the messages (`created_at`, `delivered_at`).
+pub mod schema;
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::uuid;
-use crate::scorm::schema::{outbox, outbox_attempts};
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
+use schema::{outbox, outbox_attempts};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -179,7 +184,9 @@ fn to_message(r: Row) -> StoreResult<Message> {
 
 /// Enqueues a message inside a caller's transaction. Mail is stored as delivered at once.
 pub fn enqueue_in(conn: &mut DbConn, msg: &NewMessage, now_ms: i64) -> StoreResult<Uuid> {
-    let id = Uuid::new_v4();
+    // Time-ordered: messages of one destination created in the same millisecond keep their
+    // order.
+    let id = Uuid::now_v7();
     let headers = serde_json::to_string(&msg.headers)
         .map_err(|e| StoreError::Internal(format!("cannot encode headers: {e}")))?;
     let mail = msg.channel == Channel::Mail;
@@ -196,25 +203,42 @@ pub fn enqueue_in(conn: &mut DbConn, msg: &NewMessage, now_ms: i64) -> StoreResu
             outbox::body.eq(&msg.body),
             outbox::status.eq(if mail { "delivered" } else { "pending" }),
             outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now_ms),
+            outbox::next_attempt_at.eq(wall_ms()),
             outbox::created_at.eq(now_ms),
             outbox::delivered_at.eq(mail.then_some(now_ms)),
         ))
         .execute(conn)?;
+    if !mail {
+        crate::notify::send(conn, crate::store::Topic::Deliveries)?;
+    }
     Ok(id)
+}
+
+/// No older message for the same destination is still pending (per-destination order).
+const OLDEST_OF_DESTINATION: &str = "NOT EXISTS (SELECT 1 FROM outbox o2 WHERE o2.channel = \
+     outbox.channel AND o2.target = outbox.target AND o2.status = 'pending' AND \
+     (o2.created_at < outbox.created_at OR (o2.created_at = outbox.created_at AND o2.id < outbox.id)))";
+
+/// The wall clock in epoch milliseconds: leases and retry times must not move with the
+/// ledger's test clock (an advanced clock would end every lease early).
+fn wall_ms() -> i64 {
+    to_millis(OffsetDateTime::now_utc())
 }
 
 impl Store {
     /// Enqueues one message in its own transaction.
     pub fn enqueue(&self, msg: &NewMessage) -> StoreResult<Uuid> {
         let now = to_millis(self.now());
-        self.write(|c| enqueue_in(c, msg, now))
+        let id = self.write(|c| enqueue_in(c, msg, now))?;
+        self.notify(crate::store::Topic::Deliveries);
+        Ok(id)
     }
 
-    /// Claims up to `limit` due HTTP messages for `lease_ms` (others skip them meanwhile).
+    /// Claims up to `limit` due HTTP messages for `lease_ms` (others skip them meanwhile),
+    /// at most one per destination, and only a destination's oldest pending message.
     pub fn claim_deliveries(&self, limit: i64, lease_ms: i64) -> StoreResult<Vec<Message>> {
-        let now = to_millis(self.now());
-        // A cheap read first: the write lock is taken only when something is due.
+        let now = wall_ms();
+        // A cheap read first: the write turn is taken only when something is due.
         let due: i64 = self.with_conn(|c| {
             Ok(outbox::table
                 .filter(outbox::channel.eq(Channel::Http.as_str()))
@@ -236,6 +260,9 @@ impl Store {
                         .is_null()
                         .or(outbox::lease_until.lt(now)),
                 )
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    OLDEST_OF_DESTINATION,
+                ))
                 .select(columns!())
                 .order((outbox::next_attempt_at, outbox::id))
                 .limit(limit)
@@ -263,6 +290,18 @@ impl Store {
         })
     }
 
+    /// When the next pending HTTP message falls due (wall clock), if any is pending.
+    pub fn next_delivery_due(&self) -> StoreResult<Option<OffsetDateTime>> {
+        self.with_conn(|c| {
+            let at: Option<i64> = outbox::table
+                .filter(outbox::channel.eq(Channel::Http.as_str()))
+                .filter(outbox::status.eq("pending"))
+                .select(diesel::dsl::min(outbox::next_attempt_at))
+                .first(c)?;
+            Ok(at.map(from_millis))
+        })
+    }
+
     /// Records an attempt: delivered on 2xx, else rescheduled with backoff or given up.
     /// Returns the message's new status.
     pub fn record_attempt(
@@ -271,7 +310,7 @@ impl Store {
         attempt: &Attempt,
         policy: &RetryPolicy,
     ) -> StoreResult<String> {
-        let now = to_millis(self.now());
+        let (now, dated) = (wall_ms(), to_millis(self.now()));
         self.write(|c| {
             let (attempts, status): (i32, String) = outbox::table
                 .filter(outbox::id.eq(id.to_string()))
@@ -287,7 +326,7 @@ impl Store {
                 .values((
                     outbox_attempts::outbox_id.eq(id.to_string()),
                     outbox_attempts::attempt.eq(n),
-                    outbox_attempts::attempted_at.eq(now),
+                    outbox_attempts::attempted_at.eq(dated),
                     outbox_attempts::status_code.eq(attempt.status_code.map(i32::from)),
                     outbox_attempts::error.eq(&attempt.error),
                 ))
@@ -312,7 +351,7 @@ impl Store {
                     outbox::lease_until.eq(None::<i64>),
                     outbox::last_error.eq(error),
                     outbox::next_attempt_at.eq(now.saturating_add(policy.backoff_ms(n))),
-                    outbox::delivered_at.eq(attempt.succeeded().then_some(now)),
+                    outbox::delivered_at.eq(attempt.succeeded().then_some(dated)),
                 ))
                 .execute(c)?;
             Ok(new_status.to_string())

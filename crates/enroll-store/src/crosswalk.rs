@@ -1,0 +1,154 @@
+//! The identifier crosswalk in the database: explicit dialect ids of tenants, learners, courses
+//! and enrollment series (the rule that names records without one is
+//! [`enroll_domain::crosswalk`]).
+use crate::conn::DbConn;
+use crate::error::{StoreError, StoreResult};
+use crate::schema::external_ids as x;
+use crate::store::{FirstRow, on_backend};
+use diesel::prelude::*;
+use enroll_domain::crosswalk::{ExternalIds, IdStyle, Kind, derived_number};
+use enroll_domain::model::Dialect;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The ledger id an explicit dialect id names, if the crosswalk has it.
+pub fn explicit(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    external_id: &str,
+) -> StoreResult<Option<String>> {
+    Ok(on_backend!(conn, c => x::table
+        .filter(x::tenant_id.eq(tenant_id))
+        .filter(x::dialect.eq(dialect.as_str()))
+        .filter(x::kind.eq(kind.as_str()))
+        .filter(x::external_id.eq(external_id))
+        .select(x::ledger_id)
+        .first_row(c))?)
+}
+
+/// The ledger id a dialect id names by the crosswalk rule: the explicit entry, else (UUID and
+/// text dialects) the id itself taken as a ledger id. The caller checks that record exists.
+pub fn ledger_id(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    external_id: &str,
+) -> StoreResult<Option<String>> {
+    if let Some(id) = explicit(conn, tenant_id, dialect, kind, external_id)? {
+        return Ok(Some(id));
+    }
+    Ok(match dialect.id_style(kind) {
+        IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external_id).ok().map(|u| u.to_string()),
+        IdStyle::Number { .. } => None,
+    })
+}
+
+/// Explicit ids of a set of records, by (kind, ledger id).
+#[derive(Debug, Default)]
+pub struct IdBook(HashMap<(String, String), ExternalIds>);
+
+impl IdBook {
+    /// A record's explicit ids (none recorded: empty).
+    pub fn get(&self, kind: Kind, ledger_id: &str) -> ExternalIds {
+        self.0
+            .get(&(kind.as_str().to_string(), ledger_id.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The explicit ids of the records `ledger_ids` name (of any kind), in one query per 500.
+pub fn ids_of(conn: &mut DbConn, ledger_ids: &[&str]) -> StoreResult<IdBook> {
+    let mut out = IdBook::default();
+    for chunk in ledger_ids.chunks(500) {
+        let rows: Vec<(String, String, String, String)> = x::table
+            .filter(x::ledger_id.eq_any(chunk))
+            .select((x::ledger_id, x::kind, x::dialect, x::external_id))
+            .load(conn)?;
+        for (ledger, kind, dialect, external) in rows {
+            let d: Dialect = dialect.parse().map_err(StoreError::Internal)?;
+            out.0.entry((kind, ledger)).or_default().set(d, external);
+        }
+    }
+    Ok(out)
+}
+
+/// One record's explicit ids.
+pub fn ids_for(conn: &mut DbConn, kind: Kind, ledger_id: &str) -> StoreResult<ExternalIds> {
+    Ok(ids_of(conn, &[ledger_id])?.get(kind, ledger_id))
+}
+
+/// Records an explicit id; one already naming another record (or this record already having
+/// one in the dialect) is a conflict.
+pub fn record(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    external_id: &str,
+    ledger_id: &str,
+) -> StoreResult<()> {
+    diesel::insert_into(x::table)
+        .values((
+            x::tenant_id.eq(tenant_id),
+            x::dialect.eq(dialect.as_str()),
+            x::kind.eq(kind.as_str()),
+            x::external_id.eq(external_id),
+            x::ledger_id.eq(ledger_id),
+        ))
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "the {} id '{external_id}' of this {} is already taken",
+                dialect.as_str(),
+                kind.as_str()
+            )),
+            other => other,
+        })?;
+    Ok(())
+}
+
+/// Records a new learner's or course's ids: the explicit ones given, plus the derived number
+/// of every number-keyed dialect without one (so that number can be looked up).
+pub fn record_new(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    kind: Kind,
+    ledger_id: Uuid,
+    given: &ExternalIds,
+) -> StoreResult<ExternalIds> {
+    let mut all = given.clone();
+    for d in Dialect::ALL {
+        if let (None, IdStyle::Number { digits }) = (given.explicit(d), d.id_style(kind)) {
+            all.set(d, derived_number(ledger_id, digits).to_string());
+        }
+    }
+    let id = ledger_id.to_string();
+    for (d, external) in all.iter() {
+        record(conn, tenant_id, d, kind, external, &id)?;
+    }
+    Ok(all)
+}
+
+/// Forgets a record's explicit id in a dialect (e.g. a deleted SCORM registration's id, which
+/// may then name a new registration).
+pub fn forget(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    ledger_id: &str,
+) -> StoreResult<()> {
+    diesel::delete(
+        x::table
+            .filter(x::tenant_id.eq(tenant_id))
+            .filter(x::dialect.eq(dialect.as_str()))
+            .filter(x::kind.eq(kind.as_str()))
+            .filter(x::ledger_id.eq(ledger_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

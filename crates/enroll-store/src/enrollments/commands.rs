@@ -1,0 +1,301 @@
+//! Enrolling, un-enrolling and driving enrollments: the store's entry points over
+//! [`super::create`], [`super::cancel`] and the domain's transition table.
+use super::cancel::unenroll_in;
+use super::create::{EnrollRequest, enroll_all_in};
+use super::{EnrollOptions, EnrollOutcome, Existing, active_row, find_enrollment, resolve_pair};
+use crate::conn::DbConn;
+use crate::courses::CourseKey;
+use crate::error::{StoreError, StoreResult};
+use crate::learners::LearnerKey;
+use crate::models::{EnrollmentRecord, EnrollmentRow};
+use crate::schema::enrollments;
+use crate::store::Store;
+use diesel::prelude::*;
+use enroll_domain::clock::{storable, to_millis};
+use enroll_domain::{Command, DomainError, Enrollment, EnrollmentState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Applies a domain command to a stored enrollment (expiry first) and saves it.
+pub fn apply_in(
+    conn: &mut DbConn,
+    row: &mut EnrollmentRow,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> StoreResult<Enrollment> {
+    let mut e = row.to_record()?.core;
+    let expired = e.refresh(now);
+    let result = e.apply(cmd, now);
+    if result.is_ok() || expired {
+        row.set_core(&e);
+        diesel::update(enrollments::table.find(row.id.clone()))
+            .set(&*row)
+            .execute(conn)?;
+    }
+    result?;
+    Ok(e)
+}
+
+/// Settable fields of an enrollment (Absorb's create-or-update). `None` = leave as is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnrollmentPatch {
+    /// A state change, applied through the transition table …
+    pub command: Option<Command>,
+    /// … unless the enrollment is already in this state (idempotent updates).
+    pub unless_state: Option<EnrollmentState>,
+    pub completed: Option<OffsetDateTime>,
+    pub expires: Option<OffsetDateTime>,
+    pub course_version_id: Option<Uuid>,
+    pub accepted_terms: Option<bool>,
+    pub enrollment_key_id: Option<Uuid>,
+    pub credits: Option<f64>,
+    pub score: Option<f64>,
+}
+
+/// Applies a patch to a stored enrollment inside a caller's transaction.
+pub fn patch_in(
+    conn: &mut DbConn,
+    row: &mut EnrollmentRow,
+    patch: &EnrollmentPatch,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    if let Some(s) = patch.score
+        && !(0.0..=100.0).contains(&s)
+    {
+        return Err(StoreError::Invalid(
+            "score must be between 0 and 100".into(),
+        ));
+    }
+    if let Some(c) = patch.credits
+        && !(c.is_finite() && c >= 0.0)
+    {
+        return Err(StoreError::Invalid(
+            "credits must be a non-negative number".into(),
+        ));
+    }
+    // Dates the ledger cannot hold are refused, never stored as something else.
+    let completed = patch.completed.map(storable).transpose()?;
+    let expires = patch.expires.map(storable).transpose()?;
+    let already = patch.unless_state.is_some_and(|s| s.as_str() == row.state);
+    if let Some(cmd) = patch.command.as_ref().filter(|_| !already) {
+        apply_in(conn, row, cmd, now)?;
+    }
+    if completed.is_some() {
+        row.completed_at = completed;
+    }
+    if expires.is_some() {
+        row.expires_at = expires;
+    }
+    if let Some(v) = patch.course_version_id {
+        row.course_version_id = Some(v.to_string());
+    }
+    if let Some(v) = patch.accepted_terms {
+        row.accepted_terms = v;
+    }
+    if let Some(v) = patch.enrollment_key_id {
+        row.enrollment_key_id = Some(v.to_string());
+    }
+    if let Some(v) = patch.credits {
+        row.credits = Some(v);
+    }
+    if let Some(v) = patch.score {
+        row.score = Some(v);
+    }
+    row.updated_at = to_millis(now);
+    diesel::update(enrollments::table.find(row.id.clone()))
+        .set(&*row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How often an enroll that re-enrolls is retried when a concurrent one won the race for the
+/// active slot (PostgreSQL; SQLite runs writes one at a time): each retry sees the winner's
+/// enrollment and re-enrolls over it.
+const RACE_RETRIES: usize = 8;
+
+fn retrying<T>(opts: &EnrollOptions, mut f: impl FnMut() -> StoreResult<T>) -> StoreResult<T> {
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(StoreError::Domain(DomainError::AlreadyEnrolled))
+                if opts.existing != Existing::Refuse && tries < RACE_RETRIES =>
+            {
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn one(outcomes: Vec<EnrollOutcome>) -> StoreResult<EnrollOutcome> {
+    outcomes
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))
+}
+
+impl Store {
+    /// Enrolls a learner in a course (both named by any key), in one transaction.
+    pub fn enroll(
+        &self,
+        tenant_id: Uuid,
+        learner: &LearnerKey,
+        course: &CourseKey,
+        opts: &EnrollOptions,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
+        // Resolved before the write: on SQLite writes take turns on one connection, and these
+        // two lookups were a quarter of an enroll's turn. The foreign keys still guard the
+        // insert should either be deleted in between.
+        let (l, co) = self.with_conn(|c| resolve_pair(c, tenant_id, learner, course))?;
+        retrying(opts, || {
+            let req = EnrollRequest {
+                learner_id: l.clone(),
+                course: &co,
+                opts,
+            };
+            self.write(|c| one(enroll_all_in(c, &[req], now)?))
+        })
+    }
+
+    /// [`Store::enroll`] for async callers (see [`Store::write_async`]).
+    pub async fn enroll_async(
+        &self,
+        tenant_id: Uuid,
+        learner: LearnerKey,
+        course: CourseKey,
+        opts: EnrollOptions,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
+        let (l, co) = self
+            .read_async(move |c| resolve_pair(c, tenant_id, &learner, &course))
+            .await?;
+        let mut tries = 0;
+        loop {
+            let (l, co, o) = (l.clone(), co.clone(), opts.clone());
+            let result = self
+                .write_async(move |c| {
+                    let req = EnrollRequest {
+                        learner_id: l,
+                        course: &co,
+                        opts: &o,
+                    };
+                    one(enroll_all_in(c, &[req], now)?)
+                })
+                .await;
+            match result {
+                Err(StoreError::Domain(DomainError::AlreadyEnrolled))
+                    if opts.existing != Existing::Refuse && tries < RACE_RETRIES =>
+                {
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Enrolls every learner in every course (ledger ids), in one transaction; unknown ids fail
+    /// the whole call. Pairs already enrolled are handled as `opts.existing` says.
+    pub fn enroll_many(
+        &self,
+        tenant_id: Uuid,
+        learner_ids: &[Uuid],
+        course_ids: &[Uuid],
+        opts: &EnrollOptions,
+    ) -> StoreResult<Vec<EnrollOutcome>> {
+        let now = self.now();
+        retrying(opts, || {
+            self.write(|c| {
+                let mut learners = Vec::with_capacity(learner_ids.len());
+                for l in learner_ids {
+                    learners.push(
+                        crate::learners::find_learner_id(c, tenant_id, &LearnerKey::Id(*l))?
+                            .ok_or_else(|| StoreError::NotFound(format!("learner {l}")))?,
+                    );
+                }
+                let mut courses = Vec::with_capacity(course_ids.len());
+                for co in course_ids {
+                    courses.push(
+                        crate::courses::find_course(c, tenant_id, &CourseKey::Id(*co))?
+                            .ok_or_else(|| StoreError::NotFound(format!("course {co}")))?,
+                    );
+                }
+                let reqs: Vec<EnrollRequest<'_>> = courses
+                    .iter()
+                    .flat_map(|co| {
+                        learners.iter().map(move |l| EnrollRequest {
+                            learner_id: l.clone(),
+                            course: co,
+                            opts,
+                        })
+                    })
+                    .collect();
+                enroll_all_in(c, &reqs, now)
+            })
+        })
+    }
+
+    /// Applies a command to an active enrollment.
+    pub fn apply_command(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        cmd: &Command,
+    ) -> StoreResult<Enrollment> {
+        let now = self.now();
+        self.write(|c| {
+            let mut row = find_enrollment(c, tenant_id, id)?;
+            apply_in(c, &mut row, cmd, now)
+        })
+    }
+
+    /// Un-enrolls a list of enrollments, all or none (see [`unenroll_in`]). Unknown or
+    /// already-archived ids fail the whole call, naming the id.
+    pub fn unenroll(&self, tenant_id: Uuid, ids: &[Uuid]) -> StoreResult<usize> {
+        let now = self.now();
+        self.write(|c| {
+            let mut rows = ids
+                .iter()
+                .map(|id| {
+                    find_enrollment(c, tenant_id, *id)
+                        .map_err(|_| StoreError::NotFound(format!("enrollment {id}")))
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            unenroll_in(c, &mut rows, now)?;
+            Ok(ids.len())
+        })
+    }
+
+    /// Creates or updates the learner's active enrollment in a course and applies `patch`
+    /// (re-enrolling first as `opts.existing` says), in one transaction.
+    pub fn upsert_enrollment(
+        &self,
+        tenant_id: Uuid,
+        learner: &LearnerKey,
+        course: &CourseKey,
+        opts: &EnrollOptions,
+        patch: &EnrollmentPatch,
+    ) -> StoreResult<EnrollmentRecord> {
+        let now = self.now();
+        // An existing enrollment is updated, not refused: only a re-enroll replaces it.
+        let mut opts = opts.clone();
+        if opts.existing == Existing::Refuse {
+            opts.existing = Existing::Keep;
+        }
+        retrying(&opts, || {
+            self.write(|c| {
+                let (l, co) = resolve_pair(c, tenant_id, learner, course)?;
+                let req = EnrollRequest {
+                    learner_id: l.clone(),
+                    course: &co,
+                    opts: &opts,
+                };
+                one(enroll_all_in(c, &[req], now)?)?;
+                let mut row = active_row(c, &co.tenant_id, &l, &co.id)?
+                    .ok_or_else(|| StoreError::NotFound("enrollment".into()))?;
+                patch_in(c, &mut row, patch, now)?;
+                row.to_record()
+            })
+        })
+    }
+}

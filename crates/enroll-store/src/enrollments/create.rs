@@ -1,0 +1,464 @@
+//! The one way enrollments are created: a single enroll, a bulk enroll (N learners × M
+//! courses), an invitation's batch and a series' next instance all call [`enroll_all_in`].
+//!
+//! Requests are handled in order, as if one after another: a request for a (learner, course)
+//! pair that an earlier request of the same call touched sees that request's result (such
+//! requests wait for a later round). Within a round the work is set-based: one lookup of the
+//! active enrollments, one archive update, one seat count per capacity-limited course, and
+//! the inserts (a single statement for one request, prepared once).
+use super::{EnrollOptions, EnrollOutcome, Existing, active_row};
+use crate::conn::DbConn;
+use crate::error::{StoreError, StoreResult};
+use crate::models::{CourseRow, EnrollmentRow, uuid};
+use crate::schema::{courses, enrollments, session_enrollments, sessions};
+use crate::store::on_backend;
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::enrollment::initial_state;
+use enroll_domain::model::{CourseKind, SessionEnrollmentType};
+use enroll_domain::{DomainError, EnrollmentState};
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Rows per multi-row statement (well under both backends' bound-parameter limits).
+const CHUNK: usize = 400;
+
+/// One enrollment to make: a learner (ledger id), a course and how.
+#[derive(Debug, Clone)]
+pub struct EnrollRequest<'a> {
+    pub learner_id: String,
+    pub course: &'a CourseRow,
+    pub opts: &'a EnrollOptions,
+}
+
+impl EnrollRequest<'_> {
+    fn pair(&self) -> (&str, &str) {
+        (&self.learner_id, &self.course.id)
+    }
+}
+
+/// Makes the enrollments `reqs` ask for, inside the caller's transaction; one outcome per
+/// request, in order. Fails as a whole on the first refusal (an [`Existing::Refuse`] request
+/// whose learner is enrolled, an unknown session, …).
+pub fn enroll_all_in(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    now: OffsetDateTime,
+) -> StoreResult<Vec<EnrollOutcome>> {
+    let mut out: Vec<Option<EnrollOutcome>> = vec![None; reqs.len()];
+    let mut pending: Vec<usize> = (0..reqs.len()).collect();
+    while !pending.is_empty() {
+        let mut seen = HashSet::new();
+        let (round, later): (Vec<usize>, Vec<usize>) = pending
+            .into_iter()
+            .partition(|i| seen.insert(reqs[*i].pair()));
+        let done = round_in(conn, reqs, &round, now)?;
+        for (i, o) in round.into_iter().zip(done) {
+            out[i] = Some(o);
+        }
+        pending = later;
+    }
+    out.into_iter()
+        .map(|o| o.ok_or_else(|| StoreError::Internal("an enroll request was not handled".into())))
+        .collect()
+}
+
+/// What one request of a round will do.
+struct Plan {
+    series: Option<(String, i32)>,
+    archived: Option<EnrollmentRow>,
+    kept: Option<EnrollmentRow>,
+}
+
+fn round_in(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+    now: OffsetDateTime,
+) -> StoreResult<Vec<EnrollOutcome>> {
+    let now_ms = to_millis(now);
+    let active = active_rows(conn, reqs, round)?;
+    let mut plans = Vec::with_capacity(round.len());
+    for &i in round {
+        let r = &reqs[i];
+        let existing = active
+            .get(&(r.learner_id.clone(), r.course.id.clone()))
+            .cloned();
+        plans.push(match (existing, r.opts.existing) {
+            (None, _) => Plan {
+                series: None,
+                archived: None,
+                kept: None,
+            },
+            (Some(_), Existing::Refuse) => return Err(DomainError::AlreadyEnrolled.into()),
+            (Some(e), Existing::Keep) => Plan {
+                series: None,
+                archived: None,
+                kept: Some(e),
+            },
+            (Some(e), Existing::Continue { same_instance }) => Plan {
+                series: Some((e.series_id.clone(), e.instance + i32::from(!same_instance))),
+                archived: Some(e),
+                kept: None,
+            },
+            (Some(e), Existing::NewSeries) => Plan {
+                series: None,
+                archived: Some(e),
+                kept: None,
+            },
+        });
+    }
+    archive(
+        conn,
+        plans.iter().filter_map(|p| p.archived.as_ref()),
+        now_ms,
+    )?;
+    let creating: Vec<usize> = (0..round.len())
+        .filter(|k| plans[*k].kept.is_none())
+        .collect();
+    let sessions = course_sessions(conn, reqs, round, &creating)?;
+    let mut seats = free_seats(conn, reqs, round, &creating)?;
+    let mut rows = Vec::with_capacity(creating.len());
+    for &k in &creating {
+        let r = &reqs[round[k]];
+        let (kind, session_type) = (r.course.kind()?, r.course.session_type()?);
+        if let Some(sid) = r.opts.session_id {
+            if !sessions
+                .get(&r.course.id)
+                .is_some_and(|s| s.contains(&sid.to_string()))
+            {
+                return Err(StoreError::NotFound("session".into()));
+            }
+            if session_type == Some(SessionEnrollmentType::AllSessions) {
+                return Err(StoreError::Invalid(
+                    "this course enrolls learners in all of its sessions; omit the session".into(),
+                ));
+            }
+        }
+        let full = match seats.get_mut(&r.course.id) {
+            Some(free) if *free <= 0 => true,
+            Some(free) => {
+                *free -= 1;
+                false
+            }
+            None => false,
+        };
+        let needs_session = kind == CourseKind::InstructorLed
+            && session_type == Some(SessionEnrollmentType::SingleSession)
+            && r.opts.session_id.is_none();
+        let state = initial_state(
+            r.opts.invited,
+            r.course.requires_approval,
+            full,
+            needs_session,
+        );
+        // Time-ordered (v7): new ids land at the end of the primary-key index instead of on
+        // a random page of it, one page write less per enrollment on a large table.
+        let id = Uuid::now_v7();
+        let (series_id, instance) = plans[k]
+            .series
+            .clone()
+            .unwrap_or_else(|| (id.to_string(), 0));
+        rows.push(EnrollmentRow::new_active(
+            id,
+            r,
+            state,
+            (series_id, instance),
+            now_ms,
+        ));
+    }
+    insert_rows(conn, &rows)?;
+    let mut made = rows.into_iter();
+    let mut out = Vec::with_capacity(round.len());
+    for (k, plan) in plans.into_iter().enumerate() {
+        if let Some(e) = plan.kept {
+            out.push(EnrollOutcome {
+                enrollment: e.to_record()?,
+                created: false,
+                archived: None,
+                session_enrollment_id: None,
+            });
+            continue;
+        }
+        let row = made
+            .next()
+            .ok_or_else(|| StoreError::Internal("enrollment rows out of step".into()))?;
+        let r = &reqs[round[k]];
+        let session_ids: Vec<String> = match (r.opts.session_id, r.course.session_type()?) {
+            (Some(sid), _) => vec![sid.to_string()],
+            (None, Some(SessionEnrollmentType::AllSessions)) => {
+                sessions.get(&r.course.id).cloned().unwrap_or_default()
+            }
+            _ => vec![],
+        };
+        let mut first_session = None;
+        for sid in session_ids {
+            let se = insert_session_enrollment(conn, &row.id, &sid, now_ms)?;
+            first_session.get_or_insert(se);
+        }
+        out.push(EnrollOutcome {
+            enrollment: row.to_record()?,
+            created: true,
+            archived: plan.archived.map(|a| uuid(&a.id)).transpose()?,
+            session_enrollment_id: first_session,
+        });
+    }
+    Ok(out)
+}
+
+/// The active enrollments of the round's pairs, by (learner, course).
+fn active_rows(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+) -> StoreResult<HashMap<(String, String), EnrollmentRow>> {
+    let tenant = tenant_of(reqs, round)?;
+    if let [i] = round {
+        // One request (the common case): the static lookup through the partial unique index.
+        let r = &reqs[*i];
+        let row = active_row(conn, &tenant, &r.learner_id, &r.course.id)?;
+        return Ok(row
+            .map(|e| ((e.learner_id.clone(), e.course_id.clone()), e))
+            .into_iter()
+            .collect());
+    }
+    let wanted: HashSet<(&str, &str)> = round.iter().map(|i| reqs[*i].pair()).collect();
+    let courses: Vec<&str> = wanted
+        .iter()
+        .map(|p| p.1)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let learners: Vec<&str> = wanted
+        .iter()
+        .map(|p| p.0)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in learners.chunks(CHUNK) {
+        let rows: Vec<EnrollmentRow> = enrollments::table
+            .filter(enrollments::tenant_id.eq(&tenant))
+            .filter(enrollments::learner_id.eq_any(chunk))
+            .filter(enrollments::course_id.eq_any(&courses))
+            .filter(enrollments::active)
+            .select(EnrollmentRow::as_select())
+            .load(conn)?;
+        for e in rows {
+            if wanted.contains(&(e.learner_id.as_str(), e.course_id.as_str())) {
+                found.insert((e.learner_id.clone(), e.course_id.clone()), e);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn tenant_of(reqs: &[EnrollRequest<'_>], round: &[usize]) -> StoreResult<String> {
+    let mut tenants = round.iter().map(|i| &reqs[*i].course.tenant_id);
+    let first = tenants.next().cloned().unwrap_or_default();
+    if tenants.any(|t| *t != first) {
+        return Err(StoreError::Internal("one enroll call spans tenants".into()));
+    }
+    Ok(first)
+}
+
+/// Archives re-enrolled enrollments (and their session enrollments) in one update each.
+fn archive<'r>(
+    conn: &mut DbConn,
+    rows: impl Iterator<Item = &'r EnrollmentRow>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let ids: Vec<&str> = rows.map(|r| r.id.as_str()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        diesel::update(enrollments::table.filter(enrollments::id.eq_any(chunk)))
+            .set((
+                enrollments::active.eq(false),
+                enrollments::updated_at.eq(now_ms),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            session_enrollments::table.filter(session_enrollments::enrollment_id.eq_any(chunk)),
+        )
+        .set(session_enrollments::active.eq(false))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The session ids of the instructor-led courses the creating requests name.
+fn course_sessions(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+    creating: &[usize],
+) -> StoreResult<HashMap<String, Vec<String>>> {
+    let mut ids: Vec<&str> = Vec::new();
+    for &k in creating {
+        let c = reqs[round[k]].course;
+        if c.kind()? == CourseKind::InstructorLed && !ids.contains(&c.id.as_str()) {
+            ids.push(&c.id);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = sessions::table
+        .filter(sessions::course_id.eq_any(&ids))
+        .select((sessions::course_id, sessions::id))
+        .order((sessions::starts_at, sessions::id))
+        .load(conn)?;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (course, session) in rows {
+        out.entry(course).or_default().push(session);
+    }
+    Ok(out)
+}
+
+/// Free seats of the capacity-limited courses the creating requests name. On PostgreSQL the
+/// course rows are locked first, so concurrent enrolls into one course count in turn (SQLite
+/// runs one write transaction at a time anyway).
+fn free_seats(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+    creating: &[usize],
+) -> StoreResult<HashMap<String, i64>> {
+    let mut caps: HashMap<String, i64> = HashMap::new();
+    for &k in creating {
+        let c = reqs[round[k]].course;
+        if let Some(cap) = c.capacity {
+            caps.insert(c.id.clone(), i64::from(cap));
+        }
+    }
+    if caps.is_empty() {
+        return Ok(caps);
+    }
+    let ids: Vec<String> = caps.keys().cloned().collect();
+    let tenant = tenant_of(reqs, round)?;
+    if let DbConn::Pg(pg) = conn {
+        courses::table
+            .filter(courses::id.eq_any(&ids))
+            .select(courses::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    let taken: Vec<(String, i64)> = enrollments::table
+        .filter(enrollments::tenant_id.eq(&tenant))
+        .filter(enrollments::course_id.eq_any(&ids))
+        .filter(enrollments::active)
+        .group_by(enrollments::course_id)
+        .select((enrollments::course_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    for (course, n) in taken {
+        if let Some(free) = caps.get_mut(&course) {
+            *free -= n;
+        }
+    }
+    Ok(caps)
+}
+
+fn insert_rows(conn: &mut DbConn, rows: &[EnrollmentRow]) -> StoreResult<()> {
+    let result = match (conn, rows) {
+        (_, []) => Ok(0),
+        // One row (every single enroll): a static insert, prepared once per connection.
+        (c, [row]) => {
+            on_backend!(c, c => diesel::insert_into(enrollments::table).values(row).execute(c))
+        }
+        // In-process: one cached prepared statement per row costs no round trip. (diesel's
+        // SQLite batch insert opens its own transaction, which cannot nest in ours.)
+        (DbConn::Sqlite(c), rows) => rows.iter().try_fold(0, |n, row| {
+            Ok(n + diesel::insert_into(enrollments::table)
+                .values(row)
+                .execute(c)?)
+        }),
+        // Over the network: multi-row INSERTs (the multi-backend connection has none).
+        (DbConn::Pg(c), rows) => rows.chunks(CHUNK).try_fold(0, |n, chunk| {
+            Ok(n + diesel::insert_into(enrollments::table)
+                .values(chunk)
+                .execute(c)?)
+        }),
+    };
+    result
+        .map(|_| ())
+        .map_err(|e: diesel::result::Error| match StoreError::from(e) {
+            // A concurrent enroll won the race for the one active slot.
+            StoreError::Conflict(_) => StoreError::Domain(DomainError::AlreadyEnrolled),
+            // The learner or course was deleted after the caller resolved it.
+            StoreError::Invalid(_) => StoreError::NotFound("user or course".into()),
+            other => other,
+        })
+}
+
+/// Adds an active session enrollment to a course enrollment.
+pub fn insert_session_enrollment(
+    conn: &mut DbConn,
+    enrollment_id: &str,
+    session_id: &str,
+    now_ms: i64,
+) -> StoreResult<Uuid> {
+    let id = Uuid::new_v4();
+    diesel::insert_into(session_enrollments::table)
+        .values((
+            session_enrollments::id.eq(id.to_string()),
+            session_enrollments::enrollment_id.eq(enrollment_id),
+            session_enrollments::session_id.eq(session_id),
+            session_enrollments::state.eq(EnrollmentState::NotStarted.as_str()),
+            session_enrollments::active.eq(true),
+            session_enrollments::progress.eq(0.0),
+            session_enrollments::time_spent_ms.eq(0i64),
+            session_enrollments::added_at.eq(now_ms),
+            session_enrollments::updated_at.eq(now_ms),
+        ))
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Domain(DomainError::Invalid(
+                "the learner is already enrolled in this session".into(),
+            )),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+impl EnrollmentRow {
+    /// A fresh active enrollment row for a request, at `now_ms`, in a series.
+    fn new_active(
+        id: Uuid,
+        r: &EnrollRequest<'_>,
+        state: EnrollmentState,
+        (series_id, instance): (String, i32),
+        now_ms: i64,
+    ) -> Self {
+        let o = r.opts;
+        Self {
+            id: id.to_string(),
+            tenant_id: r.course.tenant_id.clone(),
+            learner_id: r.learner_id.clone(),
+            course_id: r.course.id.clone(),
+            state: state.as_str().into(),
+            active: true,
+            progress: 0.0,
+            score: None,
+            time_spent_ms: 0,
+            lock_after_due: o.lock_after_due,
+            added_at: now_ms,
+            started_at: None,
+            completed_at: None,
+            due_at: o.due.map(to_millis),
+            expires_at: o.expires.map(to_millis),
+            access_at: o.access.map(to_millis),
+            updated_at: now_ms,
+            course_version_id: None,
+            accepted_terms: false,
+            enrollment_key_id: None,
+            certificate_id: None,
+            credits: None,
+            collection_id: None,
+            source: o.source.into(),
+            series_id,
+            instance,
+            course_version: r.course.version,
+            invitation_id: o.invitation_id.clone(),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! The store's entry points for enrollment series named by a dialect (see [`super::series`]).
+use super::EnrollOptions;
+use super::create::EnrollRequest;
+use super::series::{
+    SeriesView, continue_in, current_or_404, end_in, find_current, instances_in, name_in,
+    series_views,
+};
+use crate::courses::{CourseKey, find_course};
+use crate::crosswalk;
+use crate::error::{StoreError, StoreResult};
+use crate::learners::{NewLearner, ensure_learner};
+use crate::list::{DateField, ListWindow, Order, id_like, text_like};
+use crate::models::{EnrollmentRow, EnrollmentView};
+use crate::schema::{courses, enrollments, learners};
+use crate::store::Store;
+use crate::subscriptions::{self, NewSubscription, Scope};
+use crate::tags::{self, TagKind};
+use diesel::prelude::*;
+use enroll_domain::clock::to_millis;
+use enroll_domain::crosswalk::Kind;
+use enroll_domain::model::Dialect;
+use uuid::Uuid;
+
+/// A series to start under a dialect's name (SCORM Cloud's createRegistration).
+#[derive(Debug, Clone)]
+pub struct NewSeries {
+    pub dialect: Dialect,
+    /// The dialect's name for the series.
+    pub name: String,
+    /// The course, by the dialect's id.
+    pub course_id: String,
+    /// The learner, by the dialect's id; created from `learner_profile` when unknown.
+    pub learner_id: String,
+    pub learner_profile: NewLearner,
+    /// A tracking id the caller chose (derived otherwise: the series id).
+    pub tracking_id: Option<String>,
+    pub tags: Vec<String>,
+    pub subscription: Option<NewSubscription>,
+}
+
+/// Fields a series list can be filtered on (case-insensitive substring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesField {
+    Name,
+    CourseId,
+    CourseTitle,
+    LearnerId,
+    LearnerFirstName,
+    LearnerLastName,
+    LearnerEmail,
+}
+
+/// Query for [`Store::list_series`]: current series, named as `dialect` names them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesQuery {
+    pub dialect: Dialect,
+    /// The course, by the dialect's id.
+    pub course_id: Option<String>,
+    /// The learner, by the dialect's id.
+    pub learner_id: Option<String>,
+    pub text: Option<(SeriesField, String)>,
+    pub window: ListWindow,
+}
+
+impl Store {
+    /// The current series `name` stands for in `dialect`; `NotFound` when there is none (or
+    /// it ended).
+    pub fn series(&self, tenant_id: Uuid, dialect: Dialect, name: &str) -> StoreResult<SeriesView> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.read(|c| {
+            let row = current_or_404(c, &t, dialect, name)?;
+            one(series_views(c, &t, &[row], now)?)
+        })
+    }
+
+    /// Whether `name` stands for a current series.
+    pub fn series_exists(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+    ) -> StoreResult<bool> {
+        let t = tenant_id.to_string();
+        self.with_conn(|c| Ok(find_current(c, &t, dialect, name)?.is_some()))
+    }
+
+    /// Starts a series under a name (adopting the learner's current series in the course if
+    /// it has no name in the dialect yet), with its tracking id, tags and subscription.
+    pub fn start_series(&self, tenant_id: Uuid, new: &NewSeries) -> StoreResult<SeriesView> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        let key = CourseKey::External(new.dialect, new.course_id.clone());
+        self.write(|c| {
+            let course = find_course(c, tenant_id, &key)?
+                .ok_or_else(|| StoreError::NotFound(format!("course '{}'", new.course_id)))?;
+            let (learner, _) = ensure_learner(
+                c,
+                tenant_id,
+                new.dialect,
+                &new.learner_id,
+                &new.learner_profile,
+                to_millis(now),
+            )?;
+            let opts = EnrollOptions::new(new.dialect);
+            let req = EnrollRequest {
+                learner_id: learner.id,
+                course: &course,
+                opts: &opts,
+            };
+            let row = name_in(c, &req, new.dialect, &new.name, now)?;
+            if let Some(tracking) = new.tracking_id.as_deref().filter(|x| *x != row.series_id) {
+                crosswalk::forget(c, &t, new.dialect, Kind::SeriesTracking, &row.series_id)?;
+                crosswalk::record(
+                    c,
+                    &t,
+                    new.dialect,
+                    Kind::SeriesTracking,
+                    tracking,
+                    &row.series_id,
+                )?;
+            }
+            tags::add_in(c, &t, TagKind::Series, &row.series_id, &new.tags)?;
+            if let Some(sub) = &new.subscription {
+                let at = to_millis(now);
+                subscriptions::set_in(
+                    c,
+                    &t,
+                    Scope::Series,
+                    &row.series_id,
+                    new.dialect,
+                    Some(sub),
+                    at,
+                )?;
+            }
+            one(series_views(c, &t, &[row], now)?)
+        })
+    }
+
+    /// Continues a current series: a new instance, or (`same_instance`) a fresh enrollment in
+    /// the current one's place (a reset).
+    pub fn continue_series(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+        same_instance: bool,
+    ) -> StoreResult<SeriesView> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.write(|c| {
+            let current = current_or_404(c, &t, dialect, name)?;
+            let next = continue_in(c, &current, same_instance, dialect.as_str(), now)?;
+            one(series_views(c, &t, &[next], now)?)
+        })
+    }
+
+    /// Ends a current series (un-enrolls it; its name may then name another series).
+    pub fn end_series(&self, tenant_id: Uuid, dialect: Dialect, name: &str) -> StoreResult<()> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.write(|c| {
+            let current = current_or_404(c, &t, dialect, name)?;
+            end_in(c, current, dialect, now)
+        })
+    }
+
+    /// Every instance of a current series, oldest first (see [`instances_in`]).
+    pub fn series_instances(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+    ) -> StoreResult<Vec<EnrollmentView>> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.read(|c| {
+            let current = current_or_404(c, &t, dialect, name)?;
+            instances_in(c, &t, &current.series_id, now)
+        })
+    }
+
+    /// A page of current series and the total count.
+    pub fn list_series(
+        &self,
+        tenant_id: Uuid,
+        q: &SeriesQuery,
+    ) -> StoreResult<(i64, Vec<SeriesView>)> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.read(|c| {
+            let course = match &q.course_id {
+                Some(id) => match crosswalk::ledger_id(c, &t, q.dialect, Kind::Course, id)? {
+                    Some(x) => Some(x),
+                    None => return Ok((0, vec![])),
+                },
+                None => None,
+            };
+            let learner = match &q.learner_id {
+                Some(id) => match crosswalk::ledger_id(c, &t, q.dialect, Kind::Learner, id)? {
+                    Some(x) => Some(x),
+                    None => return Ok((0, vec![])),
+                },
+                None => None,
+            };
+            let base = || {
+                let mut b = enrollments::table
+                    .inner_join(learners::table)
+                    .inner_join(courses::table)
+                    .filter(enrollments::tenant_id.eq(t.clone()))
+                    .filter(enrollments::active)
+                    .into_boxed();
+                if let Some(x) = &course {
+                    b = b.filter(enrollments::course_id.eq(x.clone()));
+                }
+                if let Some(x) = &learner {
+                    b = b.filter(enrollments::learner_id.eq(x.clone()));
+                }
+                let w = &q.window;
+                if !w.tags.is_empty() {
+                    b = b.filter(tags::tagged(
+                        "enrollments.series_id",
+                        &t,
+                        TagKind::Series,
+                        &w.tags,
+                    ));
+                }
+                let (since, until) = (w.since.map(to_millis), w.until.map(to_millis));
+                b = match w.date_field {
+                    DateField::Created => {
+                        if let Some(s) = since {
+                            b = b.filter(enrollments::added_at.ge(s));
+                        }
+                        match until {
+                            Some(u) => b.filter(enrollments::added_at.le(u)),
+                            None => b,
+                        }
+                    }
+                    DateField::Updated => {
+                        if let Some(s) = since {
+                            b = b.filter(enrollments::updated_at.ge(s));
+                        }
+                        match until {
+                            Some(u) => b.filter(enrollments::updated_at.le(u)),
+                            None => b,
+                        }
+                    }
+                };
+                if let Some((field, text)) = &q.text {
+                    let d = q.dialect;
+                    b = b.filter(match field {
+                        SeriesField::Name => {
+                            id_like("enrollments.series_id", Kind::Series, d, text)
+                        }
+                        SeriesField::CourseId => id_like("courses.id", Kind::Course, d, text),
+                        SeriesField::CourseTitle => text_like("courses.title", text),
+                        SeriesField::LearnerId => id_like("learners.id", Kind::Learner, d, text),
+                        SeriesField::LearnerFirstName => text_like("learners.first_name", text),
+                        SeriesField::LearnerLastName => text_like("learners.last_name", text),
+                        SeriesField::LearnerEmail => text_like("learners.email", text),
+                    });
+                }
+                b
+            };
+            let total: i64 = base().count().get_result(c)?;
+            let sel = base().select(EnrollmentRow::as_select());
+            let sel = match q.window.order {
+                Order::CreatedAsc => {
+                    sel.order((enrollments::added_at.asc(), enrollments::id.asc()))
+                }
+                Order::CreatedDesc => {
+                    sel.order((enrollments::added_at.desc(), enrollments::id.desc()))
+                }
+                Order::UpdatedAsc => {
+                    sel.order((enrollments::updated_at.asc(), enrollments::id.asc()))
+                }
+                Order::UpdatedDesc => {
+                    sel.order((enrollments::updated_at.desc(), enrollments::id.desc()))
+                }
+            };
+            let rows: Vec<EnrollmentRow> =
+                sel.limit(q.window.limit).offset(q.window.offset).load(c)?;
+            Ok((total, series_views(c, &t, &rows, now)?))
+        })
+    }
+
+    /// The tags of a current series.
+    pub fn series_tags(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+    ) -> StoreResult<Vec<String>> {
+        let t = tenant_id.to_string();
+        self.read(|c| {
+            let cur = current_or_404(c, &t, dialect, name)?;
+            tags::of_in(c, &t, TagKind::Series, &cur.series_id)
+        })
+    }
+
+    /// Replaces (`replace`), adds to or removes from the tags of current series, all or none
+    /// (an unknown name fails the whole call).
+    pub fn tag_series(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        names: &[String],
+        change: &TagChange,
+    ) -> StoreResult<()> {
+        let t = tenant_id.to_string();
+        tags::check(change.tags())?;
+        self.write(|c| {
+            for name in names {
+                let cur = current_or_404(c, &t, dialect, name)?;
+                change.apply(c, &t, TagKind::Series, &cur.series_id)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A change to an object's tags.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TagChange {
+    Replace(Vec<String>),
+    Add(Vec<String>),
+    Remove(Vec<String>),
+}
+
+impl TagChange {
+    fn tags(&self) -> &[String] {
+        match self {
+            Self::Replace(t) | Self::Add(t) | Self::Remove(t) => t,
+        }
+    }
+
+    /// Applies the change to one object inside the caller's transaction.
+    pub(crate) fn apply(
+        &self,
+        c: &mut crate::conn::DbConn,
+        tenant: &str,
+        kind: TagKind,
+        object_id: &str,
+    ) -> StoreResult<()> {
+        match self {
+            Self::Replace(t) => tags::set_in(c, tenant, kind, object_id, t),
+            Self::Add(t) => tags::add_in(c, tenant, kind, object_id, t),
+            Self::Remove(t) => tags::remove_in(c, tenant, kind, object_id, Some(t)),
+        }
+    }
+}
+
+fn one(mut v: Vec<SeriesView>) -> StoreResult<SeriesView> {
+    v.pop()
+        .ok_or_else(|| StoreError::Internal("no series view".into()))
+}
