@@ -10,6 +10,7 @@
 
 pub mod bulk;
 mod checkpoint;
+pub mod clock;
 pub mod conn;
 pub mod courses;
 pub mod enrollments;
