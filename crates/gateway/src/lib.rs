@@ -14,6 +14,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use enroll_domain::OffsetClock;
 use enroll_store::Store;
+use enroll_store::clock::StoredOffset;
 use enroll_store::seed::Seed;
 use std::sync::Arc;
 
@@ -34,10 +35,13 @@ pub struct AppState {
     pub seed: Option<Seed>,
     pub public_url: String,
     pub body_limit: usize,
+    /// Taken while this process changes its clock offset from the database's (admin advance,
+    /// the sweep's sync), so it always ends up with the latest value it read.
+    pub clock_turn: tokio::sync::Mutex<()>,
 }
 
 /// The settings key under which the clock offset is persisted.
-pub const CLOCK_KEY: &str = "clock_offset_ms";
+pub const CLOCK_KEY: &str = enroll_store::clock::CLOCK_OFFSET_KEY;
 
 impl AppState {
     /// Opens the database (migrations applied), restores the clock offset and loads the seed's
@@ -47,20 +51,15 @@ impl AppState {
         let store = Store::open(&config.database_url, clock.clone(), config.pool_size)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("cannot open the database")?;
-        if let Some(offset) = store
-            .setting(CLOCK_KEY)
-            .ok()
-            .flatten()
-            .and_then(|v| v.parse().ok())
-        {
-            clock.set_offset_ms(offset);
-        }
+        restore_clock(&store, &clock);
         let seed = if config.seed_file.is_empty() {
             None
         } else {
             let text = std::fs::read_to_string(&config.seed_file)
                 .with_context(|| format!("cannot read the seed file {}", config.seed_file))?;
-            let seed = Seed::from_json(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let seed = Seed::from_json(&text)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("cannot use the seed file {}", config.seed_file))?;
             let created = store
                 .load_seed(&seed)
                 .map_err(|e| anyhow::anyhow!("{e}"))
@@ -81,7 +80,22 @@ impl AppState {
             seed,
             public_url: config.public_url(),
             body_limit: config.body_limit,
+            clock_turn: tokio::sync::Mutex::new(()),
         })
+    }
+}
+
+/// Takes the stored clock offset; one that is unreadable or out of range is logged and
+/// ignored (the clock starts at offset 0), never a reason not to start.
+fn restore_clock(store: &Store, clock: &OffsetClock) {
+    match store.clock_offset() {
+        Ok(StoredOffset::Valid(offset)) => clock.set_offset_ms(offset),
+        Ok(StoredOffset::Absent) => {}
+        Ok(StoredOffset::Invalid(text)) => log::warn!(
+            "ignoring the stored clock offset {text:?}: not a whole number of milliseconds \
+             within ±36500 days; the clock starts at offset 0 (the next advance replaces it)"
+        ),
+        Err(e) => log::warn!("cannot read the stored clock offset, starting at 0: {e:?}"),
     }
 }
 
@@ -92,11 +106,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .app_data(web::PayloadConfig::new(state.body_limit))
         .configure(health::configure)
         .app_data(web::Data::new(jobs::links(state)))
-        .service(
-            web::scope("/admin/v1")
-                .configure(admin_mail::configure)
-                .configure(admin::configure),
-        )
+        .service(admin::scope())
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
         .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
