@@ -7,6 +7,8 @@ pub mod delivery;
 pub mod health;
 pub mod jobs;
 pub mod slashes;
+pub mod slow_clients;
+pub mod vendor_error;
 pub mod workers;
 
 use actix_web::middleware::from_fn;
@@ -17,6 +19,7 @@ use enroll_store::Store;
 use enroll_store::clock::StoredOffset;
 use enroll_store::seed::Seed;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Where each facade is mounted.
 pub const MOUNTS: [(&str, &str); 5] = [
@@ -35,6 +38,8 @@ pub struct AppState {
     pub seed: Option<Seed>,
     pub public_url: String,
     pub body_limit: usize,
+    /// How long a request's body may take to arrive after its head (`slow_clients.rs`).
+    pub body_timeout: std::time::Duration,
     /// Taken while this process changes its clock offset from the database's (admin advance,
     /// the sweep's sync), so it always ends up with the latest value it read.
     pub clock_turn: tokio::sync::Mutex<()>,
@@ -80,6 +85,7 @@ impl AppState {
             seed,
             public_url: config.public_url(),
             body_limit: config.body_limit,
+            body_timeout: std::time::Duration::from_secs(config.body_timeout),
             clock_turn: tokio::sync::Mutex::new(()),
         })
     }
@@ -125,8 +131,13 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(slashes::merge_slashes))
+            .wrap(from_fn(slow_clients::body_deadline))
             .configure(|c| mount(c, &st))
     })
+    .client_request_timeout(Duration::from_secs(config.header_timeout))
+    .keep_alive(Duration::from_secs(config.keep_alive))
+    // Time for a closing connection's shutdown (actix's default, stated).
+    .client_disconnect_timeout(Duration::from_secs(1))
     .shutdown_timeout(30);
     if let Some(w) = config.workers {
         server = server.workers(w);
