@@ -2,6 +2,7 @@
 //! and background workers. `main.rs` is thin so tests build exactly what production serves.
 pub mod admin;
 pub mod admin_mail;
+pub mod banner;
 pub mod config;
 pub mod delivery;
 pub mod health;
@@ -124,7 +125,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
 /// shutdown), and every write is one transaction, so nothing is half-written.
 pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::open(&config)?);
-    print_banner(&state, &config);
+    banner::print(&state, &config);
     let worker = workers::spawn(state.clone());
     let background = [jobs::spawn(state.clone()), delivery::spawn(state.clone())];
     let st = state.clone();
@@ -150,42 +151,4 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     background.iter().for_each(tokio::task::JoinHandle::abort);
     log::info!("stopped");
     Ok(())
-}
-
-#[expect(
-    clippy::print_stdout,
-    reason = "the banner is for the person who started the gateway"
-)]
-fn print_banner(state: &AppState, config: &config::Config) {
-    let base = &state.public_url;
-    println!(
-        "enroll-gateway listening on http://{} ({} database)",
-        config.bind,
-        state.store.backend()
-    );
-    for (name, path) in MOUNTS {
-        println!("  {name:<28} {base}{path}");
-    }
-    println!(
-        "  {:<28} {base}/admin/v1  (Authorization: Bearer {})",
-        "Admin API", state.admin_token
-    );
-    if let Some(seed) = &state.seed {
-        for t in &seed.tenants {
-            println!("demo tenant '{}' ({}):", t.name, t.id);
-            if let Some(org) = t.trainercentral_org_id {
-                println!("  trainercentral orgId {org}");
-            }
-            for c in &t.credentials {
-                match &c.key_id {
-                    Some(k) => println!(
-                        "  {:<15} key id {k}  secret {}",
-                        c.dialect.as_str(),
-                        c.secret
-                    ),
-                    None => println!("  {:<15} key {}", c.dialect.as_str(), c.secret),
-                }
-            }
-        }
-    }
 }
