@@ -63,10 +63,12 @@ pub fn absorb_logins(t: &SeedTenant, base: &str) -> Vec<String> {
         else {
             continue;
         };
-        let body = json!({"username": username, "password": password, "privateKey": key});
+        let (u, p, k) = (json!(username), json!(password), json!(key));
         lines.push(format!("  absorb admin    {username} / {password}"));
         lines.push(format!(
-            "    POST {base}/absorb/authenticate  x-api-key: {key}  body {body}"
+            "    POST {base}/absorb/authenticate  x-api-key: {key}  \
+             Content-Type: application/json  body {{\"username\": {u}, \"password\": {p}, \
+             \"privateKey\": {k}}}"
         ));
     }
     lines

@@ -39,7 +39,8 @@ fn the_banner_prints_the_absorb_admin_login_and_a_working_authenticate_call() {
         banner.contains("absorb admin    admin@demo.example / Demo-Admin-1"),
         "{banner}"
     );
-    // "POST <url>  x-api-key: <key>  body <json>"
+    // "POST <url>  x-api-key: <key>  Content-Type: application/json  body <json>"
+    assert!(call.contains("Content-Type: application/json"), "{call}");
     let url = call.split_whitespace().nth(1).unwrap().to_string();
     let key = call
         .split("x-api-key: ")
