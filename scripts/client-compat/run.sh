@@ -14,8 +14,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "rustici-software-cloud-v2==$SDK_VERSION"
 
-cargo build --quiet -p gateway
-BIN=$ROOT/target/debug/gateway
+BIN=$("$ROOT/scripts/gateway-bin")
+[ -x "$BIN" ] || { echo "could not find the gateway binary" >&2; exit 1; }
 WORK=$(mktemp -d)
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 ADMIN_TOKEN=client-compat-admin

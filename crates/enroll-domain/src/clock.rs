@@ -18,18 +18,24 @@ impl Clock for SystemClock {
     }
 }
 
+/// The largest offset an [`OffsetClock`] takes, either way: 36,500 days (100 years of 365
+/// days). Every instant the ledger computes from "now" stays far inside what `time` and the
+/// store's millisecond columns can hold.
+pub const MAX_OFFSET_MS: i64 = 36_500 * 86_400_000;
+
 /// The wall clock shifted by an adjustable offset: the admin API moves it forward so that
-/// expiry, due dates and token lifetimes can be exercised without waiting.
+/// expiry, due dates and token lifetimes can be exercised without waiting. The offset is
+/// always within ±[`MAX_OFFSET_MS`]: setters clamp to it.
 #[derive(Debug, Default)]
 pub struct OffsetClock {
     offset_ms: AtomicI64,
 }
 
 impl OffsetClock {
-    /// A clock `offset_ms` milliseconds ahead of the wall clock.
+    /// A clock `offset_ms` milliseconds ahead of the wall clock (clamped to the bound).
     pub fn new(offset_ms: i64) -> Self {
         Self {
-            offset_ms: AtomicI64::new(offset_ms),
+            offset_ms: AtomicI64::new(clamp_offset(offset_ms)),
         }
     }
 
@@ -38,18 +44,33 @@ impl OffsetClock {
         self.offset_ms.load(Ordering::SeqCst)
     }
 
-    /// Replaces the offset.
+    /// Replaces the offset, clamped to ±[`MAX_OFFSET_MS`].
     pub fn set_offset_ms(&self, offset_ms: i64) {
-        self.offset_ms.store(offset_ms, Ordering::SeqCst);
+        self.offset_ms
+            .store(clamp_offset(offset_ms), Ordering::SeqCst);
     }
 
-    /// Moves the clock forward (or back, with a negative duration); returns the new offset.
+    /// Moves the clock forward (or back, with a negative duration) and returns the new offset,
+    /// which stops at ±[`MAX_OFFSET_MS`].
     pub fn advance(&self, by: Duration) -> i64 {
-        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
-        self.offset_ms
-            .fetch_add(ms, Ordering::SeqCst)
-            .saturating_add(ms)
+        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(if by.is_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
+        let step = |current: i64| clamp_offset(current.saturating_add(ms));
+        match self
+            .offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| Some(step(c)))
+        {
+            Ok(previous) | Err(previous) => step(previous),
+        }
     }
+}
+
+/// `offset_ms` limited to ±[`MAX_OFFSET_MS`].
+pub fn clamp_offset(offset_ms: i64) -> i64 {
+    offset_ms.clamp(-MAX_OFFSET_MS, MAX_OFFSET_MS)
 }
 
 impl OffsetClock {
@@ -63,7 +84,11 @@ impl OffsetClock {
 
 impl Clock for OffsetClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + Duration::milliseconds(self.offset_ms())
+        let wall = OffsetDateTime::now_utc();
+        // The offset is bounded, so this cannot leave `time`'s range today; should the wall
+        // clock itself be absurd, the wall clock wins rather than a panic.
+        wall.checked_add(Duration::milliseconds(self.offset_ms()))
+            .unwrap_or(wall)
     }
 }
 
@@ -98,5 +123,31 @@ pub fn storable(t: OffsetDateTime) -> Result<i64, crate::DomainError> {
         Err(crate::DomainError::Invalid(format!(
             "the date {t} is outside the years 1 to 9999 (UTC)"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_beyond_the_bound_are_clamped_and_now_never_panics() {
+        let clock = OffsetClock::new(i64::MAX);
+        assert_eq!(clock.offset_ms(), MAX_OFFSET_MS);
+        let _ = clock.now();
+        clock.set_offset_ms(i64::MIN);
+        assert_eq!(clock.offset_ms(), -MAX_OFFSET_MS);
+        let _ = clock.now();
+        assert_eq!(clock.advance(Duration::MAX), MAX_OFFSET_MS);
+        assert_eq!(clock.advance(Duration::MIN), -MAX_OFFSET_MS);
+        let _ = clock.now_rfc3339();
+    }
+
+    #[test]
+    fn advance_adds_to_the_offset() {
+        let clock = OffsetClock::new(1_000);
+        assert_eq!(clock.advance(Duration::seconds(2)), 3_000);
+        assert_eq!(clock.advance(Duration::seconds(-5)), -2_000);
+        assert_eq!(clock.offset_ms(), -2_000);
     }
 }

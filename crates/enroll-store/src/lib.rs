@@ -16,6 +16,7 @@
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
 
 mod checkpoint;
+pub mod clock;
 pub mod conn;
 pub mod courses;
 pub mod crosswalk;

@@ -24,7 +24,9 @@ pub(crate) fn listen(manager: &Manager, signals: &Weak<[tokio::sync::Notify; 3]>
     let mut conn = None;
     loop {
         std::thread::sleep(EVERY);
-        let Some(signals) = signals.upgrade() else { return };
+        let Some(signals) = signals.upgrade() else {
+            return;
+        };
         if conn.is_none() {
             conn = subscribe(manager);
         }
@@ -56,7 +58,10 @@ pub(crate) fn listen(manager: &Manager, signals: &Weak<[tokio::sync::Notify; 3]>
 
 fn subscribe(manager: &Manager) -> Option<DbConn> {
     let mut conn = manager.open().ok()?;
-    let sql: String = Topic::ALL.iter().map(|t| format!("LISTEN {};", t.channel())).collect();
+    let sql: String = Topic::ALL
+        .iter()
+        .map(|t| format!("LISTEN {};", t.channel()))
+        .collect();
     match conn.batch_execute(&sql) {
         Ok(()) => Some(conn),
         Err(e) => {

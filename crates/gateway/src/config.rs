@@ -1,10 +1,18 @@
 //! Command-line flags and their environment variables (`--help` lists them all).
 use clap::Parser;
 
+const AFTER_HELP: &str = "\
+Admin clock: POST /admin/v1/clock/advance {\"days\": 8} moves the ledger clock; the offset from the
+wall clock stays within ±36500 days (100 years). An advance past that is a 400 and changes nothing;
+a stored offset outside it is ignored at start (logged).
+
+Request URIs: at most 65534 bytes (actix-http's limit, from the http crate's Uri); longer ones get
+an empty 400 and the connection is closed. Split long id lists over several requests.";
+
 /// enroll-gateway: TrainerCentral, LMS365, iSpring Learn, SCORM Cloud and Absorb enrollment
 /// APIs over one durable enrollment ledger.
 #[derive(Debug, Clone, Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = AFTER_HELP)]
 pub struct Config {
     /// Address and port to listen on.
     #[arg(long, env = "ENROLL_BIND", default_value = "127.0.0.1:8080")]
@@ -52,6 +60,20 @@ pub struct Config {
     /// Public base URL used in links the gateway hands out (default: http://<bind>).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Seconds a client has to send a request's head (request line and headers) once it
+    /// starts; then 408 and the connection is closed.
+    #[arg(long, env = "ENROLL_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds a client has to send a request's whole body after its head; then 408 in the
+    /// vendor's error shape and the connection is closed.
+    #[arg(long, env = "ENROLL_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+
+    /// Seconds an idle keep-alive connection stays open for its next request.
+    #[arg(long, env = "ENROLL_KEEP_ALIVE", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub keep_alive: u64,
 }
 
 impl Config {

@@ -2,11 +2,14 @@
 //! and background workers. `main.rs` is thin so tests build exactly what production serves.
 pub mod admin;
 pub mod admin_mail;
+pub mod banner;
 pub mod config;
 pub mod delivery;
 pub mod health;
 pub mod jobs;
 pub mod slashes;
+pub mod slow_clients;
+pub mod vendor_error;
 pub mod workers;
 
 use actix_web::middleware::from_fn;
@@ -14,8 +17,10 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use enroll_domain::OffsetClock;
 use enroll_store::Store;
+use enroll_store::clock::StoredOffset;
 use enroll_store::seed::Seed;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Where each facade is mounted.
 pub const MOUNTS: [(&str, &str); 5] = [
@@ -34,10 +39,15 @@ pub struct AppState {
     pub seed: Option<Seed>,
     pub public_url: String,
     pub body_limit: usize,
+    /// How long a request's body may take to arrive after its head (`slow_clients.rs`).
+    pub body_timeout: std::time::Duration,
+    /// Taken while this process changes its clock offset from the database's (admin advance,
+    /// the sweep's sync), so it always ends up with the latest value it read.
+    pub clock_turn: tokio::sync::Mutex<()>,
 }
 
 /// The settings key under which the clock offset is persisted.
-pub const CLOCK_KEY: &str = "clock_offset_ms";
+pub const CLOCK_KEY: &str = enroll_store::clock::CLOCK_OFFSET_KEY;
 
 impl AppState {
     /// Opens the database (migrations applied), restores the clock offset and loads the seed's
@@ -47,20 +57,15 @@ impl AppState {
         let store = Store::open(&config.database_url, clock.clone(), config.pool_size)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("cannot open the database")?;
-        if let Some(offset) = store
-            .setting(CLOCK_KEY)
-            .ok()
-            .flatten()
-            .and_then(|v| v.parse().ok())
-        {
-            clock.set_offset_ms(offset);
-        }
+        restore_clock(&store, &clock);
         let seed = if config.seed_file.is_empty() {
             None
         } else {
             let text = std::fs::read_to_string(&config.seed_file)
                 .with_context(|| format!("cannot read the seed file {}", config.seed_file))?;
-            let seed = Seed::from_json(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let seed = Seed::from_json(&text)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("cannot use the seed file {}", config.seed_file))?;
             let created = store
                 .load_seed(&seed)
                 .map_err(|e| anyhow::anyhow!("{e}"))
@@ -81,7 +86,23 @@ impl AppState {
             seed,
             public_url: config.public_url(),
             body_limit: config.body_limit,
+            body_timeout: std::time::Duration::from_secs(config.body_timeout),
+            clock_turn: tokio::sync::Mutex::new(()),
         })
+    }
+}
+
+/// Takes the stored clock offset; one that is unreadable or out of range is logged and
+/// ignored (the clock starts at offset 0), never a reason not to start.
+fn restore_clock(store: &Store, clock: &OffsetClock) {
+    match store.clock_offset() {
+        Ok(StoredOffset::Valid(offset)) => clock.set_offset_ms(offset),
+        Ok(StoredOffset::Absent) => {}
+        Ok(StoredOffset::Invalid(text)) => log::warn!(
+            "ignoring the stored clock offset {text:?}: not a whole number of milliseconds \
+             within ±36500 days; the clock starts at offset 0 (the next advance replaces it)"
+        ),
+        Err(e) => log::warn!("cannot read the stored clock offset, starting at 0: {e:?}"),
     }
 }
 
@@ -92,11 +113,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .app_data(web::PayloadConfig::new(state.body_limit))
         .configure(health::configure)
         .app_data(web::Data::new(jobs::links(state)))
-        .service(
-            web::scope("/admin/v1")
-                .configure(admin_mail::configure)
-                .configure(admin::configure),
-        )
+        .service(admin::scope())
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
         .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
@@ -108,15 +125,20 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
 /// shutdown), and every write is one transaction, so nothing is half-written.
 pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::open(&config)?);
-    print_banner(&state, &config);
+    banner::print(&state, &config);
     let worker = workers::spawn(state.clone());
     let background = [jobs::spawn(state.clone()), delivery::spawn(state.clone())];
     let st = state.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(slashes::merge_slashes))
+            .wrap(from_fn(slow_clients::body_deadline))
             .configure(|c| mount(c, &st))
     })
+    .client_request_timeout(Duration::from_secs(config.header_timeout))
+    .keep_alive(Duration::from_secs(config.keep_alive))
+    // Time for a closing connection's shutdown (actix's default, stated).
+    .client_disconnect_timeout(Duration::from_secs(1))
     .shutdown_timeout(30);
     if let Some(w) = config.workers {
         server = server.workers(w);
@@ -129,45 +151,4 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     background.iter().for_each(tokio::task::JoinHandle::abort);
     log::info!("stopped");
     Ok(())
-}
-
-#[expect(
-    clippy::print_stdout,
-    reason = "the banner is for the person who started the gateway"
-)]
-fn print_banner(state: &AppState, config: &config::Config) {
-    let base = &state.public_url;
-    println!(
-        "enroll-gateway listening on http://{} ({} database)",
-        config.bind,
-        state.store.backend()
-    );
-    for (name, path) in MOUNTS {
-        println!("  {name:<28} {base}{path}");
-    }
-    println!(
-        "  {:<28} {base}/admin/v1  (Authorization: Bearer {})",
-        "Admin API", state.admin_token
-    );
-    if let Some(seed) = &state.seed {
-        for t in &seed.tenants {
-            println!("demo tenant '{}' ({}):", t.name, t.id);
-            if let Some(org) = t
-                .tenant_ids()
-                .explicit(enroll_domain::model::Dialect::TrainerCentral)
-            {
-                println!("  trainercentral orgId {org}");
-            }
-            for c in &t.credentials {
-                match &c.key_id {
-                    Some(k) => println!(
-                        "  {:<15} key id {k}  secret {}",
-                        c.dialect.as_str(),
-                        c.secret
-                    ),
-                    None => println!("  {:<15} key {}", c.dialect.as_str(), c.secret),
-                }
-            }
-        }
-    }
 }

@@ -1,85 +1,13 @@
 //! The real binary: quick start, a committed enrollment survives SIGKILL and restart, the clock
 //! persists. Runs on SQLite, and on PostgreSQL when `ENROLL_TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+mod common;
+
+use common::{ALICE, COURSE, TENANT, admin, free_port, start};
 use enroll_store::testing::TestDb;
-use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const TENANT: &str = "7d1c7c3e-0000-4000-8000-000000000001";
-const ALICE: &str = "a0000000-0000-4000-8000-000000000002";
-const COURSE: &str = "c0000000-0000-4000-8000-000000000001";
-
-struct Gateway {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Gateway {
-    // A failed assertion must not leave the server running (it would hold the test's pipes).
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(url: &str, port: u16) -> (Gateway, Duration) {
-    let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_gateway"))
-        .args([
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            url,
-            "--admin-token",
-            "t",
-            "--log-level",
-            "warn",
-        ])
-        .args([
-            "--seed-file",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let gw = Gateway {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::blocking::Client::new();
-    loop {
-        if let Ok(r) = client.get(format!("{}/healthz", gw.base)).send()
-            && r.status() == 200
-        {
-            return (gw, started.elapsed());
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "gateway did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn admin(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::blocking::Client::new();
-    let mut req = client.request(method, url).bearer_auth("t");
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().unwrap();
-    (resp.status().as_u16(), resp.json().unwrap_or(Value::Null))
-}
+use serde_json::json;
+use std::process::Command;
+use std::time::Duration;
 
 #[test]
 fn committed_enrollment_survives_sigkill_and_restart() {

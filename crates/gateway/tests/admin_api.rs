@@ -1,0 +1,193 @@
+//! The admin API's contract: the token before anything else, JSON bodies whatever the
+//! Content-Type, camelCase everywhere, and a bounded clock.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{App, test, web};
+use clap::Parser;
+use gateway::config::Config;
+use gateway::{AppState, mount};
+use serde_json::{Value, json};
+
+const TENANT: &str = "7d1c7c3e-0000-4000-8000-000000000001";
+const ALICE: &str = "a0000000-0000-4000-8000-000000000002";
+const COURSE: &str = "c0000000-0000-4000-8000-000000000001";
+
+fn state(db: &enroll_store::testing::TestDb) -> web::Data<AppState> {
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json");
+    let config = Config::parse_from([
+        "gateway",
+        "--database-url",
+        &db.url,
+        "--seed-file",
+        seed,
+        "--admin-token",
+        "t",
+    ]);
+    web::Data::new(AppState::open(&config).unwrap())
+}
+
+async fn send(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    req: test::TestRequest,
+) -> (u16, Value) {
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let body = test::read_body(resp).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[actix_web::test]
+async fn every_admin_route_answers_401_before_looking_at_path_query_or_body() {
+    let db = enroll_store::testing::TestDb::sqlite().unwrap();
+    let st = state(&db);
+    let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+    let t = format!("/admin/v1/tenants/{TENANT}");
+    // (method, uri, body): bad bodies, bad ids, bad queries, unknown paths.
+    let requests: [(&str, String, &str); 8] = [
+        ("POST", "/admin/v1/tenants".into(), "{\"nom\": 1"),
+        ("POST", "/admin/v1/clock/advance".into(), "{\"dayz\": 1}"),
+        ("GET", "/admin/v1/tenants/not-a-uuid/learners".into(), ""),
+        ("GET", format!("{t}/learners?limit=abc"), ""),
+        ("POST", format!("{t}/enrollments/x/commands"), "[]"),
+        ("GET", "/admin/v1/no/such/route".into(), ""),
+        ("GET", format!("{t}/mail?limit=zz"), ""),
+        ("POST", "/admin/v1/reset".into(), ""),
+    ];
+    for (method, uri, body) in requests {
+        for auth in [None, Some("Bearer wrong"), Some("Basic dDp0"), Some("t")] {
+            let mut req = test::TestRequest::default()
+                .method(method.parse().unwrap())
+                .uri(&uri)
+                .set_payload(body);
+            if let Some(a) = auth {
+                req = req.insert_header(("Authorization", a));
+            }
+            let (s, answer) = send(&app, req).await;
+            assert_eq!(s, 401, "{method} {uri} with {auth:?}: {answer}");
+            assert_eq!(answer, json!({"error": "missing or invalid admin token"}));
+        }
+    }
+}
+
+#[actix_web::test]
+async fn json_bodies_are_read_without_content_type_and_with_curls_form_type() {
+    let db = enroll_store::testing::TestDb::sqlite().unwrap();
+    let st = state(&db);
+    let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+    for ctype in [
+        None,
+        Some("application/x-www-form-urlencoded"),
+        Some("application/json"),
+    ] {
+        let mut req = test::TestRequest::post()
+            .uri("/admin/v1/clock/advance")
+            .insert_header(("Authorization", "Bearer t"))
+            .set_payload(r#"{"hours": 1}"#);
+        if let Some(c) = ctype {
+            req = req.insert_header(("Content-Type", c));
+        }
+        let (s, body) = send(&app, req).await;
+        assert_eq!(s, 200, "{ctype:?}: {body}");
+    }
+    assert_eq!(st.clock.offset_ms(), 3 * 3_600_000);
+}
+
+/// Every key of a JSON document, at any depth.
+fn keys(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            keys(v, out);
+        }),
+        Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
+}
+
+#[actix_web::test]
+async fn every_admin_field_in_and_out_is_camel_case() {
+    let db = enroll_store::testing::TestDb::sqlite().unwrap();
+    let st = state(&db);
+    let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+    let call = |m: test::TestRequest, uri: String| {
+        m.uri(&uri).insert_header(("Authorization", "Bearer t"))
+    };
+    let t = format!("/admin/v1/tenants/{TENANT}");
+    let (s, dave) = send(
+        &app,
+        call(test::TestRequest::post(), format!("{t}/learners")).set_json(json!({
+            "email": "dave@demo.example", "firstName": "Dave", "lastName": "Dunn",
+            "jobTitle": "Tester", "departmentId": "5e000000-0000-4000-8000-000000000002",
+            "ids": {"lms365": "i:0#.f|membership|dave@demo.example", "scormcloud": "dave"},
+        })),
+    )
+    .await;
+    assert_eq!(s, 201, "{dave}");
+    assert_eq!(dave["firstName"], "Dave");
+    assert_eq!(dave["jobTitle"], "Tester");
+    assert_eq!(
+        dave["ids"]["lms365"],
+        "i:0#.f|membership|dave@demo.example"
+    );
+    assert_eq!(dave["ids"]["scormcloud"], "dave");
+    // Dialects without an explicit id follow the crosswalk rule: the ledger id.
+    assert_eq!(dave["ids"]["absorb"], dave["id"]);
+    // snake_case input is refused, not silently dropped
+    let (s, e) = send(
+        &app,
+        call(test::TestRequest::post(), format!("{t}/learners"))
+            .set_json(json!({"email": "erin@demo.example", "first_name": "Erin"})),
+    )
+    .await;
+    assert_eq!(s, 400, "{e}");
+    let (s, e) = send(
+        &app,
+        call(test::TestRequest::post(), format!("{t}/enrollments"))
+            .set_json(json!({"learnerId": ALICE, "courseId": COURSE})),
+    )
+    .await;
+    assert_eq!(s, 201, "{e}");
+    let id = e["id"].as_str().unwrap();
+    let (s, e) = send(
+        &app,
+        call(
+            test::TestRequest::post(),
+            format!("{t}/enrollments/{id}/commands"),
+        )
+        .set_json(json!({"command": "recordProgress", "progress": 10, "timeSpentMs": 5000})),
+    )
+    .await;
+    assert_eq!((s, e["timeSpentMs"].as_i64()), (200, Some(5000)), "{e}");
+    let mut all = vec![dave, e];
+    for uri in [
+        "/admin/v1/tenants".to_string(),
+        format!("{t}/credentials"),
+        format!("{t}/departments"),
+        format!("{t}/learners"),
+        format!("{t}/courses"),
+        format!("{t}/courses/{COURSE}"),
+        format!("{t}/courses/c0000000-0000-4000-8000-000000000003"),
+        format!("{t}/enrollments/{id}"),
+        format!("{t}/mail"),
+        format!("{t}/outbox"),
+        "/admin/v1/clock".to_string(),
+    ] {
+        let (s, body) = send(&app, call(test::TestRequest::get(), uri.clone())).await;
+        assert_eq!(s, 200, "{uri}: {body}");
+        all.push(body);
+    }
+    let mut found = Vec::new();
+    all.iter().for_each(|v| keys(v, &mut found));
+    for k in [
+        "firstName",
+        "tenantId",
+        "departmentId",
+        "parentId",
+        "startsAt",
+        "chapterId",
+    ] {
+        assert!(found.iter().any(|f| f == k), "no {k} in {found:?}");
+    }
+    let bad: Vec<&String> = found.iter().filter(|k| k.contains('_')).collect();
+    assert!(bad.is_empty(), "snake_case keys: {bad:?}");
+}
