@@ -30,7 +30,7 @@ pub async fn list(
     caller.require_admin()?;
     let p = Params::from(&req)?;
     let (limit, page) = p.page()?;
-    let filter = match p.get("_filter") {
+    let filter = match p.text("_filter") {
         Some(f) => {
             let e = odata_filter::parse(f)
                 .map_err(|e| AbsorbError::BadRequest(format!("Invalid _filter: {e}")))?;
@@ -41,7 +41,7 @@ pub async fn list(
         }
         None => None,
     };
-    let order = match p.get("_sort") {
+    let order = match p.text("_sort") {
         Some(s) => {
             let keys = odata_filter::parse_absorb_sort(s)
                 .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
