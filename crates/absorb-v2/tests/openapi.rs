@@ -230,3 +230,75 @@ async fn the_document_states_bodies_parameters_and_the_version_header_as_handled
         );
     }
 }
+
+/// A value the document declares invalid for each query parameter component.
+fn invalid(component: &str) -> &'static str {
+    match component {
+        "Limit" | "LegacyLimit" => "0",
+        "Offset" | "LegacyOffset" => "-1",
+        "Status" => "13",
+        "ModifiedSince" => "yesterday",
+        "ReEnroll" | "CancelSession" => "maybe",
+        "UserIds" | "CourseIds" => "not-a-guid",
+        "Filter" => "((",
+        "Sort" => "nope",
+        other => panic!("no invalid value for {other}"),
+    }
+}
+
+#[actix_web::test]
+async fn every_documented_query_parameter_is_validated_by_its_operation() {
+    for (_db, store, _) in stores() {
+        let app = app(&store).await;
+        let t = admin(&app).await;
+        expect(
+            &app,
+            post(
+                &format!("/absorb/users/{ALICE}/enrollments/{COMPLIANCE}"),
+                &t,
+            ),
+            201,
+        )
+        .await;
+        expect(
+            &app,
+            post(
+                &format!("/absorb/users/{ALICE}/enrollments/{LEADERSHIP}/sessions/{BERLIN}"),
+                &t,
+            ),
+            201,
+        )
+        .await;
+        let mut checked = 0;
+        for op in absorb_v2::handlers::openapi::OPS {
+            let session_op = op.path.contains("{sessionId}");
+            let path = op
+                .path
+                .replace("{userId}", ALICE)
+                .replace(
+                    "{courseId}",
+                    if session_op { LEADERSHIP } else { COMPLIANCE },
+                )
+                .replace("{sessionId}", BERLIN)
+                .replace("{chapterId}", CHAPTER1)
+                .replace("{lessonId}", LESSON1);
+            for component in op.query {
+                let doc = absorb_v2::handlers::openapi::document();
+                let name = doc["components"]["parameters"][component]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let uri = format!("/absorb{path}?{name}={}", invalid(component));
+                let req = match op.method {
+                    "get" => get(&uri, &t),
+                    _ => post(&uri, &t).set_json(serde_json::json!({"courseId": PRIVACY})),
+                };
+                let (s, e) = send(&app, req).await;
+                assert_eq!(s, 400, "{} {uri}: {e}", op.method);
+                assert!(e["message"].as_str().unwrap().contains(&name), "{uri}: {e}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
+    }
+}
