@@ -3,7 +3,10 @@
 //! as the handlers enforce them), request bodies, and every status it can answer with the
 //! body's schema. The client-compat suite runs a schema-driven checker against it.
 mod components;
+mod enrollments;
 mod ops;
+mod requests;
+mod resources;
 mod schemas;
 
 pub use ops::{OPS, Op};
