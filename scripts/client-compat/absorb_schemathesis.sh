@@ -4,7 +4,8 @@
 # no server errors; status codes, content types, headers and bodies as documented; data the
 # document calls invalid is rejected; undocumented methods are 405 with a true Allow; auth
 # is enforced. Bounded in time (--max-time); a fixed seed keeps CI reproducible
-# (ABSORB_ST_SEED overrides it, ABSORB_ST_MAX_EXAMPLES the examples per operation).
+# (ABSORB_ST_SEED overrides it, ABSORB_ST_MAX_EXAMPLES the examples per operation,
+# ABSORB_ST_MAX_TIME the time budget in seconds).
 #
 # Called by run.sh with GATEWAY (the gateway's base URL, demo seed loaded) and VENV (its
 # Python venv). Exits non-zero on any finding.
@@ -34,11 +35,11 @@ trap 'rm -rf "$OUT"' EXIT
 echo "== Absorb: schemathesis $SCHEMATHESIS_VERSION against $GATEWAY/absorb/openapi.json"
 cd "$OUT"
 SCHEMATHESIS_HOOKS="$ROOT/scripts/client-compat/absorb_schemathesis_hooks.py" \
-timeout 170 "$VENV/bin/st" run "$GATEWAY/absorb/openapi.json" \
+timeout $(( ${ABSORB_ST_MAX_TIME:-90} + 80 )) "$VENV/bin/st" run "$GATEWAY/absorb/openapi.json" \
   --url "$GATEWAY/absorb" \
   -H "x-api-key: $KEY" -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance,missing_required_header,ignored_auth \
   --mode all --phases examples,coverage,fuzzing \
   --max-examples "${ABSORB_ST_MAX_EXAMPLES:-25}" --seed "${ABSORB_ST_SEED:-20260301}" \
-  --max-time 90 --workers 2 --request-timeout 10 \
+  --max-time "${ABSORB_ST_MAX_TIME:-90}" --workers 2 --request-timeout 10 \
   --generation-database none --no-color --output-truncate false
