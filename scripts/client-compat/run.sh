@@ -33,6 +33,10 @@ done
 status=0
 GATEWAY="http://127.0.0.1:$PORT" ADMIN_TOKEN=$ADMIN_TOKEN \
   "$VENV/bin/python" "$ROOT/scripts/client-compat/test_scormcloud.py" || status=$?
+# --- Absorb: schema-driven checks against /absorb/openapi.json (absorb_schemathesis.sh) ---
+GATEWAY="http://127.0.0.1:$PORT" VENV=$VENV \
+  "$ROOT/scripts/client-compat/absorb_schemathesis.sh" || status=$?
+# --- end Absorb ---
 if [ "$status" -ne 0 ]; then
   echo "--- gateway log"; tail -n 50 "$WORK/gateway.log"
 fi

@@ -58,17 +58,33 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn cache(req: &HttpRequest) -> Option<&AuthCache> {
-    req.app_data::<web::Data<AuthCache>>().map(|c| c.get_ref())
+/// `x-api-version`: absent or `2`. This facade implements version 2 only; a client asking
+/// for another version (Absorb selects v1 behaviour with `1`) is told so rather than served
+/// v2 responses it does not expect.
+pub fn api_version(req: &HttpRequest) -> Result<(), AbsorbError> {
+    for value in req.headers().get_all("x-api-version") {
+        if !value.to_str().is_ok_and(|v| v.trim() == "2") {
+            let shown: String = String::from_utf8_lossy(value.as_bytes())
+                .chars()
+                .take(40)
+                .collect();
+            return Err(AbsorbError::BadRequest(format!(
+                "The x-api-version '{shown}' is not supported; this API implements version 2."
+            )));
+        }
+    }
+    Ok(())
 }
 
-/// Verifies `x-api-key`.
+/// Verifies `x-api-version` and `x-api-key`.
 pub async fn api_key(req: &HttpRequest) -> Result<ApiKey, AbsorbError> {
+    api_version(req)?;
+    let cache = AuthCache::shared();
     let key = header(req, "x-api-key")
         .ok_or_else(|| AbsorbError::Unauthorized("The x-api-key header is missing.".into()))?
         .to_string();
     let hash = hash_secret(&key);
-    if let Some(tenant_id) = cache(req).and_then(|c| c.key(&hash)) {
+    if let Some(tenant_id) = cache.key(&hash) {
         return Ok(ApiKey { tenant_id });
     }
     let store = store(req)?;
@@ -78,9 +94,7 @@ pub async fn api_key(req: &HttpRequest) -> Result<ApiKey, AbsorbError> {
     let tenant_id = principal
         .map(|p| p.tenant_id)
         .ok_or_else(|| AbsorbError::Unauthorized("The API key is invalid.".into()))?;
-    if let Some(c) = cache(req) {
-        c.put_key(hash, tenant_id);
-    }
+    cache.put_key(hash, tenant_id);
     Ok(ApiKey { tenant_id })
 }
 
@@ -114,11 +128,14 @@ impl FromRequest for Caller {
                 .to_string();
             let store = store(&req)?;
             let hash = hash_secret(&token);
-            if let Some((tenant_id, user)) = cache(&req).and_then(|c| c.token(&hash, store.now()))
+            // Only this process revokes tokens (see auth_cache.rs), or none are cached.
+            let cache = store.single_process().then(AuthCache::shared);
+            if let Some((tenant_id, user)) = cache.and_then(|c| c.token(&hash, store.now()))
                 && tenant_id == key.tenant_id
             {
                 return Ok(Caller { tenant_id, user });
             }
+            let evictions = cache.map(AuthCache::evictions);
             let (user, expires_at) = store
                 .call(move |s| {
                     let Some(info) = s.check_token(Dialect::Absorb, &token)? else {
@@ -137,8 +154,8 @@ impl FromRequest for Caller {
                     AbsorbError::Unauthorized("The token is invalid or has expired.".into())
                 })?;
             let user = Arc::new(user);
-            if let Some(c) = cache(&req) {
-                c.put_token(hash, key.tenant_id, Arc::clone(&user), expires_at);
+            if let (Some(c), Some(seen)) = (cache, evictions) {
+                c.put_token(hash, key.tenant_id, Arc::clone(&user), expires_at, seen);
             }
             Ok(Caller {
                 tenant_id: key.tenant_id,

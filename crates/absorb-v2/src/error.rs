@@ -1,7 +1,8 @@
 //! Absorb's `GenericErrorResponse`: `{validations, code, message, term, _meta}`.
 //!
 //! `term` strings are not published by Absorb; we use the HTTP reason in PascalCase
-//! (`BadRequest`, `Unauthorized`, `Forbidden`, `NotFound`, `UnprocessableEntity`).
+//! (`BadRequest`, `Unauthorized`, `Forbidden`, `NotFound`, `MethodNotAllowed`,
+//! `UnprocessableEntity`).
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use enroll_domain::DomainError;
@@ -23,6 +24,9 @@ pub enum AbsorbError {
     /// 404: unknown id (or another tenant's).
     #[error("{0}")]
     NotFound(String),
+    /// 405: the path exists but does not take this method; `allow` lists the ones it takes.
+    #[error("The method '{method}' is not allowed on this resource; allowed: {allow}.")]
+    MethodNotAllowed { method: String, allow: String },
     /// 422: the request is well-formed but the ledger refuses it.
     #[error("{0}")]
     Unprocessable(String),
@@ -41,6 +45,7 @@ impl AbsorbError {
             Self::Unauthorized(_) => "Unauthorized",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "NotFound",
+            Self::MethodNotAllowed { .. } => "MethodNotAllowed",
             Self::Unprocessable(_) => "UnprocessableEntity",
             Self::Unavailable => "ServiceUnavailable",
             Self::Internal => "InternalServerError",
@@ -55,6 +60,7 @@ impl ResponseError for AbsorbError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,7 +73,11 @@ impl ResponseError for AbsorbError {
             Self::BadRequest(m) | Self::Unprocessable(m) => vec![m.clone()],
             _ => vec![],
         };
-        HttpResponse::build(status).json(json!({
+        let mut response = HttpResponse::build(status);
+        if let Self::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((actix_web::http::header::ALLOW, allow.as_str()));
+        }
+        response.json(json!({
             "validations": validations,
             "code": status.as_u16(),
             "message": self.to_string(),

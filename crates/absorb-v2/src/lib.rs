@@ -2,11 +2,22 @@
 //!
 //! All 27 enrollment operations of Absorb's enrollments page, plus `POST /authenticate`,
 //! `GET /users` (`_filter`), `GET /users/{id}`, `GET /courses`, `GET /courses/{id}` and
-//! `GET /openapi.json` (the list of what is implemented: [`handlers::openapi::ROUTES`]).
+//! `GET /openapi.json`: an OpenAPI 3.0 document of exactly these operations
+//! ([`handlers::openapi::OPS`]) as the facade behaves — path, query and header parameters
+//! with the bounds the handlers enforce, request bodies, every status each operation can
+//! answer with its schema (resources closed: every field listed, `nullable` only where it can
+//! be null). The client-compat suite runs schemathesis against it
+//! (`scripts/client-compat/absorb_schemathesis.sh`).
 //!
-//! Requests need `x-api-key` (the tenant's private key) and, except `/authenticate`, a token:
-//! `Authorization: Bearer <token>` or the raw token. Tokens last 4 hours by the ledger clock
-//! and a new token for a user revokes the previous one. Admin users act on anyone in their
+//! Requests need `x-api-key` (the tenant's private key) and, except `/authenticate`, a token
+//! from `POST /authenticate` with body `{"username", "password", "privateKey"}`, sent as
+//! `Authorization: Bearer <token>` or as the raw token. Tokens last 4 hours by the ledger
+//! clock and a new token for a user revokes the previous one at once, on every HTTP worker
+//! and every process: one credential cache per process ([`auth_cache`]), emptied of the
+//! user's tokens by `/authenticate` before it answers, and tokens cached only when the
+//! process is the database's only user (SQLite opened exclusively); on PostgreSQL or with
+//! `ENROLL_SQLITE_LOCKING=shared` every request checks its token in the database. API keys
+//! are cached 2 s everywhere (no API revokes them). Admin users act on anyone in their
 //! tenant; a learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads
 //! the store as `web::Data<enroll_store::Store>`, which the host registers.
 //!
@@ -27,7 +38,30 @@
 //! * Lists of a user's enrollments include historical ones (`isActive: false`); single gets
 //!   return the active enrollment.
 //! * `GET /courses/{courseId}/sessions/{sessionId}/enrollments` pages with `_limit`/`_offset`
-//!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported yet.
+//!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported and
+//!   answer 400 (never silently ignored).
+//! * `x-api-version`: absent or `2` is served; any other value (Absorb selects v1 behaviour
+//!   with `1`, which is not emulated) is a 400 saying only version 2 is implemented. The
+//!   document declares it as an optional header with the single value `2`.
+//! * Query parameters: the last occurrence wins and names are case-insensitive, as ASP.NET
+//!   binds them. A typed parameter (number, flag, date, status) with a value that does not
+//!   parse is a 400, an empty one (`_limit=`) included; empty `_filter`/`_sort` mean absent.
+//!   `_limit` is 1–1000, `_offset` (a page index) 0–2147483647, `status` 0–12. The deprecated
+//!   `limit`/`offset` are used when `_limit`/`_offset` are absent, and are validated whenever
+//!   given. Flags (`reEnroll`, `cancelSession`) are `true`/`false` in any case. Bulk
+//!   `userIds`/`courseIds`: an empty item is a 400. Unknown parameters are ignored.
+//! * Dates (`dateCompleted`, `dateExpires`, `modifiedSince`, attempt `startDate`/
+//!   `completionDate`): RFC 3339, or without an offset meaning UTC. The ledger holds UTC years
+//!   1 to 9999 (`enroll_domain::clock::storable`: what round-trips through the store and
+//!   .NET's `DateTime` and RFC 3339 can render); anything outside is a 400 naming the field,
+//!   and nothing is written.
+//! * Methods: a known path answers a method it does not take (`TRACE`, `DELETE`, also `HEAD`
+//!   and `OPTIONS`, as ASP.NET's attribute routing does) with 405, `Allow` listing its
+//!   methods, in the `GenericErrorResponse` shape (`term` `MethodNotAllowed`); unknown paths
+//!   are 404.
+//! * Request bodies: unknown fields are ignored; a known field of the wrong type, invalid
+//!   JSON, or a missing/empty required field is a 400. Create-or-update's `status`: 1, 3, 4,
+//!   5 move the enrollment, 0 or null leave it, 2 and 6–12 are 422, others 400.
 pub mod auth;
 pub mod auth_cache;
 pub mod error;

@@ -11,6 +11,8 @@ use uuid::Uuid;
 /// Default and maximum page sizes (Absorb's documented 20 / 1000 are unverified; we use them).
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 1000;
+/// The largest page index (`_offset`): Absorb's paging fields are 32-bit.
+pub const MAX_PAGE: i64 = i32::MAX as i64;
 
 /// Absorb's 0–12 enrollment status of each canonical state (`vocab.rs`).
 pub static ABSORB_STATUS: StateCodes = StateCodes::new(enroll_domain::vocab::to_absorb);
@@ -74,24 +76,38 @@ impl Params {
             .map_err(|e| AbsorbError::BadRequest(format!("The query string is malformed: {e}")))
     }
 
-    /// The last value of `name` (case-insensitive), if non-empty.
+    /// The last value of `name` (case-insensitive), empty or not: an empty number, flag or
+    /// date (`_limit=`) is a 400 like any other value that does not parse.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .rev()
-            .find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_empty())
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every value of `name`, also splitting comma lists (`userIds=a,b&userIds=c`).
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
+    /// The last value of a free-text parameter (`_filter`, `_sort`); empty means absent.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Every value of `name`, also splitting comma lists (`userIds=a,b&userIds=c`). An empty
+    /// item (`userIds=`, `a,,b`) is a 400.
+    pub fn all(&self, name: &str) -> Result<Vec<&str>, AbsorbError> {
+        let items: Vec<&str> = self
+            .0
             .iter()
             .filter(|(k, _)| {
                 k.eq_ignore_ascii_case(name) || k.eq_ignore_ascii_case(&format!("{name}[]"))
             })
-            .flat_map(|(_, v)| v.split(',').map(str::trim).filter(|s| !s.is_empty()))
-            .collect()
+            .flat_map(|(_, v)| v.split(',').map(str::trim))
+            .collect();
+        if items.iter().any(|s| s.is_empty()) {
+            return Err(AbsorbError::BadRequest(format!(
+                "{name} has an empty value; send GUIDs."
+            )));
+        }
+        Ok(items)
     }
 
     /// A boolean flag (`true`/`false`, default false).
@@ -106,36 +122,42 @@ impl Params {
         }
     }
 
-    fn int(&self, names: [&str; 2]) -> Result<Option<i64>, AbsorbError> {
-        let Some((name, v)) = names.iter().find_map(|n| self.get(n).map(|v| (*n, v))) else {
+    /// `name` as an integer within `range`, if given.
+    fn int(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<Option<i64>, AbsorbError> {
+        let Some(v) = self.get(name) else {
             return Ok(None);
         };
-        v.parse::<i64>().map(Some).map_err(|_| {
-            AbsorbError::BadRequest(format!("The value '{v}' is not valid for {name}."))
-        })
+        match v.parse::<i64>() {
+            Ok(n) if range.contains(&n) => Ok(Some(n)),
+            _ => Err(AbsorbError::BadRequest(format!(
+                "The value '{v}' is not valid for {name}: use an integer from {} to {}.",
+                range.start(),
+                range.end()
+            ))),
+        }
     }
 
-    /// (page size, page index) from `_limit`/`_offset` (or the deprecated `limit`/`offset`).
+    /// (page size, page index) from `_limit`/`_offset`, or the deprecated `limit`/`offset`
+    /// when the new ones are absent. Every one given must be valid, used or not.
     pub fn page(&self) -> Result<(i64, i64), AbsorbError> {
-        let limit = self.int(["_limit", "limit"])?.unwrap_or(DEFAULT_LIMIT);
-        let page = self.int(["_offset", "offset"])?.unwrap_or(0);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(AbsorbError::BadRequest(format!(
-                "_limit must be between 1 and {MAX_LIMIT}."
-            )));
-        }
-        if page < 0 {
-            return Err(AbsorbError::BadRequest(
-                "_offset cannot be negative.".into(),
-            ));
-        }
-        Ok((limit, page))
+        let limit = self.int("_limit", 1..=MAX_LIMIT)?;
+        let old_limit = self.int("limit", 1..=MAX_LIMIT)?;
+        let page = self.int("_offset", 0..=MAX_PAGE)?;
+        let old_page = self.int("offset", 0..=MAX_PAGE)?;
+        Ok((
+            limit.or(old_limit).unwrap_or(DEFAULT_LIMIT),
+            page.or(old_page).unwrap_or(0),
+        ))
     }
 
     /// `_filter` compiled against `fields` (400 in Absorb's shape when it does not parse or
     /// names an unknown field).
     pub fn filter(&self, fields: FieldMap) -> Result<Option<DynFilter>, AbsorbError> {
-        let Some(f) = self.get("_filter") else {
+        let Some(f) = self.text("_filter") else {
             return Ok(None);
         };
         let expr = odata_filter::parse(f)
@@ -147,7 +169,7 @@ impl Params {
 
     /// `_sort` compiled against `fields`.
     pub fn sort(&self, fields: FieldMap) -> Result<Option<String>, AbsorbError> {
-        let Some(s) = self.get("_sort") else {
+        let Some(s) = self.text("_sort") else {
             return Ok(None);
         };
         let keys = odata_filter::parse_absorb_sort(s)
@@ -209,14 +231,19 @@ pub fn guid(value: &str, name: &str) -> Result<Uuid, AbsorbError> {
     })
 }
 
-/// Parses an ISO 8601 date-time (no offset = UTC).
+/// Parses an ISO 8601 date-time (no offset = UTC) that the ledger can hold: its UTC year must
+/// be 1 to 9999 ([`enroll_domain::clock::storable`]), or it is a 400 naming the field.
 pub fn datetime(value: &str, name: &str) -> Result<OffsetDateTime, AbsorbError> {
     use time::format_description::well_known::Rfc3339;
-    OffsetDateTime::parse(value, &Rfc3339)
+    let t = OffsetDateTime::parse(value, &Rfc3339)
         .or_else(|_| OffsetDateTime::parse(&format!("{value}Z"), &Rfc3339))
         .map_err(|_| {
             AbsorbError::BadRequest(format!(
                 "The value '{value}' is not a valid date-time for {name}."
             ))
-        })
+        })?;
+    enroll_domain::clock::storable(t).map_err(|e| {
+        AbsorbError::BadRequest(format!("The value '{value}' is not valid for {name}: {e}."))
+    })?;
+    Ok(t)
 }

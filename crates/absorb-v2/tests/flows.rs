@@ -34,6 +34,11 @@ async fn integration_flow_end_to_end() {
         .await;
         assert_eq!(s, 201, "{created}");
         let id = created["enrollmentId"].as_str().unwrap().to_string();
+        // The ledger holds the enrollment for Alice in Compliance, and the answer says so.
+        assert_eq!(
+            ledger_ids(&store, &id),
+            (ALICE.to_string(), COMPLIANCE.to_string())
+        );
         assert_eq!(
             (created["userId"].as_str(), created["courseId"].as_str()),
             (Some(ALICE), Some(COMPLIANCE))
@@ -57,8 +62,18 @@ async fn integration_flow_end_to_end() {
         );
         let (s, by_id) = send(&app, get(&format!("/absorb/enrollments/{id}"), &t)).await;
         assert_eq!(
-            (s, by_id["courseName"].as_str()),
-            (200, Some("Compliance Basics"))
+            (
+                s,
+                by_id["courseName"].as_str(),
+                by_id["userId"].as_str(),
+                by_id["courseId"].as_str()
+            ),
+            (
+                200,
+                Some("Compliance Basics"),
+                Some(ALICE),
+                Some(COMPLIANCE)
+            )
         );
         // A second enroll without reEnroll is a 422 in Absorb's shape.
         let (s, err) = send(
@@ -74,9 +89,10 @@ async fn integration_flow_end_to_end() {
             (422, Some(422), Some("UnprocessableEntity"))
         );
         // Bob too, then page through the course's enrollments one per page.
-        send(
+        expect(
             &app,
             post(&format!("/absorb/users/{BOB}/enrollments/{COMPLIANCE}"), &t),
+            201,
         )
         .await;
         let mut seen = vec![];
@@ -159,7 +175,7 @@ async fn attempts_move_lesson_and_course_progress() {
         let app = app(&store).await;
         let t = admin(&app).await;
         let base = format!("/absorb/users/{ALICE}/enrollments/{COMPLIANCE}");
-        send(&app, post(&base, &t)).await;
+        expect(&app, post(&base, &t), 201).await;
         for (i, lesson) in [LESSON1, LESSON2, LESSON3].iter().enumerate() {
             let (s, a) = send(&app, post(&format!("{base}/lessons/{lesson}/attempts"), &t)).await;
             assert_eq!(s, 200, "{a}");
@@ -196,8 +212,12 @@ async fn attempts_move_lesson_and_course_progress() {
             ),
             (Some(3), Some(2))
         );
-        let (_, attempts) =
-            send(&app, get(&format!("{base}/lessons/{LESSON1}/attempts"), &t)).await;
+        let attempts = expect(
+            &app,
+            get(&format!("{base}/lessons/{LESSON1}/attempts"), &t),
+            200,
+        )
+        .await;
         assert_eq!(attempts[0]["status"], 3);
         // A finished attempt cannot be finished again; a completed course cannot start a new attempt.
         let id = attempts[0]["id"].as_str().unwrap();
@@ -222,15 +242,17 @@ async fn failed_attempts_count_failures_and_user_specific_finish_checks_ownershi
         let app = app(&store).await;
         let t = admin(&app).await;
         let base = format!("/absorb/users/{ALICE}/enrollments/{COMPLIANCE}");
-        send(&app, post(&base, &t)).await;
-        send(
+        expect(&app, post(&base, &t), 201).await;
+        expect(
             &app,
             post(&format!("/absorb/users/{BOB}/enrollments/{COMPLIANCE}"), &t),
+            201,
         )
         .await;
-        let (_, a) = send(
+        let a = expect(
             &app,
             post(&format!("{base}/lessons/{LESSON3}/attempts"), &t),
+            200,
         )
         .await;
         let attempt = a["attemptId"].as_str().unwrap();
@@ -272,9 +294,25 @@ async fn ilc_session_enrollment_with_cancel_and_reenroll() {
         let base = format!("/absorb/users/{ALICE}/enrollments/{LEADERSHIP}");
         let (s, c) = send(&app, post(&format!("{base}/sessions/{BERLIN}"), &t)).await;
         assert_eq!(s, 201, "{c}");
+        // What the ledger holds: Alice's Leadership enrollment, with a Berlin session
+        // enrollment under the id the answer gave.
+        let enrollment = c["enrollmentId"].as_str().unwrap();
         assert_eq!(
-            (c["sessionId"].as_str(), c["courseId"].as_str()),
-            (Some(BERLIN), Some(LEADERSHIP))
+            ledger_ids(&store, enrollment),
+            (ALICE.to_string(), LEADERSHIP.to_string())
+        );
+        let sessions = store
+            .session_enrollments(tenant(&store), uuid::Uuid::parse_str(enrollment).unwrap())
+            .unwrap();
+        assert_eq!(
+            sessions
+                .iter()
+                .map(|x| (x.id.to_string(), x.session_id.to_string()))
+                .collect::<Vec<_>>(),
+            vec![(
+                c["sessionEnrollmentId"].as_str().unwrap().to_string(),
+                BERLIN.to_string()
+            )]
         );
         // Another session without cancelSession → 422; with it → moved.
         let (s, _) = send(&app, post(&format!("{base}/sessions/{ONLINE}"), &t)).await;
@@ -409,9 +447,10 @@ async fn bulk_list_and_my_enrollments() {
         let app = app(&store).await;
         let t = admin(&app).await;
         for (u, c) in [(ALICE, COMPLIANCE), (ALICE, PRIVACY), (BOB, PRIVACY)] {
-            send(
+            expect(
                 &app,
                 post(&format!("/absorb/users/{u}/enrollments/{c}"), &t),
+                201,
             )
             .await;
         }

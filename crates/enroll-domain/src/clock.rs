@@ -113,17 +113,25 @@ pub fn from_millis(ms: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// The instant as the store keeps it (epoch milliseconds), if the ledger can hold it: a UTC
-/// year from 1 to 9999, which every vendor's date format can also write back.
+/// The earliest instant the ledger stores: 0001-01-01T00:00:00Z.
+pub const STORABLE_MIN: OffsetDateTime = time::macros::datetime!(0001-01-01 0:00 UTC);
+/// The latest instant the ledger stores: 9999-12-31T23:59:59.999Z.
+pub const STORABLE_MAX: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59.999 UTC);
+
+/// `t` as the store keeps it ([`to_millis`]), if the ledger can hold it: its UTC year is 1 to
+/// 9999 ([`STORABLE_MIN`]..=[`STORABLE_MAX`]). Within that range [`from_millis`] gives the
+/// same instant back (to the millisecond) and every dialect can render it: RFC 3339 has
+/// four-digit years, and .NET's `DateTime` (Absorb, LMS365) starts at year 1. Outside it (e.g.
+/// `0000-01-01T00:00:00+23:59`, which is year −1 in UTC) the answer is
+/// [`DomainError::Invalid`] naming the range, never a value that reads back as something else.
 pub fn storable(t: OffsetDateTime) -> Result<i64, crate::DomainError> {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    if (1..=9999).contains(&utc.year()) {
-        Ok(to_millis(utc))
-    } else {
-        Err(crate::DomainError::Invalid(format!(
-            "the date {t} is outside the years 1 to 9999 (UTC)"
-        )))
+    if t < STORABLE_MIN || t > STORABLE_MAX {
+        return Err(crate::DomainError::Invalid(
+            "the date must fall between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)"
+                .into(),
+        ));
     }
+    Ok(to_millis(t))
 }
 
 #[cfg(test)]

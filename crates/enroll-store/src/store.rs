@@ -93,6 +93,16 @@ impl Store {
         self.backend
     }
 
+    /// Whether this process is the database's only user, so that what it keeps in memory
+    /// cannot be changed behind its back by another process: SQLite opened exclusively (the
+    /// default, see conn.rs). False on PostgreSQL (several gateways may share it) and with
+    /// `ENROLL_SQLITE_LOCKING=shared`.
+    pub fn single_process(&self) -> bool {
+        self.sqlite_writer.is_some()
+            && !std::env::var("ENROLL_SQLITE_LOCKING")
+                .is_ok_and(|v| v.eq_ignore_ascii_case("shared"))
+    }
+
     /// The injected clock's current time.
     pub fn now(&self) -> OffsetDateTime {
         self.clock.now()

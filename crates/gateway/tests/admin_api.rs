@@ -125,10 +125,7 @@ async fn every_admin_field_in_and_out_is_camel_case() {
     assert_eq!(s, 201, "{dave}");
     assert_eq!(dave["firstName"], "Dave");
     assert_eq!(dave["jobTitle"], "Tester");
-    assert_eq!(
-        dave["ids"]["lms365"],
-        "i:0#.f|membership|dave@demo.example"
-    );
+    assert_eq!(dave["ids"]["lms365"], "i:0#.f|membership|dave@demo.example");
     assert_eq!(dave["ids"]["scormcloud"], "dave");
     // Dialects without an explicit id follow the crosswalk rule: the ledger id.
     assert_eq!(dave["ids"]["absorb"], dave["id"]);

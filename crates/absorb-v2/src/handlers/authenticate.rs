@@ -24,7 +24,6 @@ pub struct AuthenticateBody {
 pub async fn authenticate(
     key: ApiKey,
     store: web::Data<Store>,
-    cache: Option<web::Data<AuthCache>>,
     body: web::Json<AuthenticateBody>,
 ) -> Result<HttpResponse, AbsorbError> {
     let b = body.into_inner();
@@ -74,9 +73,8 @@ pub async fn authenticate(
     .ok_or_else(|| {
         AbsorbError::Unauthorized("The username, password or private key is incorrect.".into())
     })?;
-    // This process forgets the user's older tokens at once (other processes within the TTL).
-    if let Some(c) = cache {
-        c.evict_user(user);
-    }
+    // Every worker of this process forgets the user's older tokens before the new one is
+    // handed out; other processes never cache tokens (auth_cache.rs).
+    AuthCache::shared().evict_user(user);
     Ok(HttpResponse::Ok().json(token))
 }

@@ -249,12 +249,12 @@ pub async fn bulk(
     caller.require_admin()?;
     let p = Params::from(&req)?;
     let users = p
-        .all("userIds")
+        .all("userIds")?
         .into_iter()
         .map(|u| guid(u, "userIds"))
         .collect::<Result<Vec<_>, _>>()?;
     let courses = p
-        .all("courseIds")
+        .all("courseIds")?
         .into_iter()
         .map(|c| guid(c, "courseIds"))
         .collect::<Result<Vec<_>, _>>()?;

@@ -105,7 +105,8 @@ pub async fn create(
 }
 
 /// `GET /courses/{courseId}/sessions/{sessionId}/enrollments` — list an ILC session's enrollments.
-/// Paged with `_limit`/`_offset`; `status`/`modifiedSince` filter the page.
+/// Paged with `_limit`/`_offset`; `status`/`modifiedSince` filter the page; `_filter` and
+/// `_sort` are a 400 (not supported here).
 pub async fn roster(
     caller: Caller,
     store: web::Data<Store>,
@@ -115,6 +116,15 @@ pub async fn roster(
     caller.require_admin()?;
     let (course, session) = (guid(&path.0, "courseId")?, guid(&path.1, "sessionId")?);
     let p = Params::from(&req)?;
+    // Refused rather than ignored: a client must not take an unfiltered page for a filtered one.
+    if let Some(name) = ["_filter", "_sort"]
+        .into_iter()
+        .find(|n| p.text(n).is_some())
+    {
+        return Err(AbsorbError::BadRequest(format!(
+            "{name} is not supported on a session's enrollments; use status and modifiedSince."
+        )));
+    }
     let (limit, page) = p.page()?;
     let filter = ItemFilter::from(&p)?;
     let t = caller.tenant_id;

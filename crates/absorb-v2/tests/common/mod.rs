@@ -50,6 +50,25 @@ pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
         .collect()
 }
 
+/// The demo tenant (the one `KEY` belongs to).
+pub fn tenant(store: &Store) -> uuid::Uuid {
+    store
+        .verify_credential(enroll_domain::model::Dialect::Absorb, None, KEY)
+        .unwrap()
+        .unwrap()
+        .tenant_id
+}
+
+/// (Absorb user id, Absorb course id) of an enrollment, as the ledger holds them.
+pub fn ledger_ids(store: &Store, enrollment: &str) -> (String, String) {
+    let id = uuid::Uuid::parse_str(enrollment).unwrap();
+    let v = store.enrollment(tenant(store), id).unwrap();
+    (
+        absorb_v2::ids::user_id(&v.learner).to_string(),
+        absorb_v2::ids::course_id(&v.course).to_string(),
+    )
+}
+
 pub async fn app(
     store: &Store,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {
@@ -70,6 +89,16 @@ where
     let status = resp.status().as_u16();
     let body = test::read_body(resp).await;
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// Sends a setup request, asserts its status and returns its body.
+pub async fn expect<S>(app: &S, req: test::TestRequest, status: u16) -> Value
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    let (got, body) = send(app, req).await;
+    assert_eq!(got, status, "{body}");
+    body
 }
 
 /// Logs in and returns a request builder factory carrying both headers.
@@ -118,23 +147,89 @@ pub fn put(uri: &str, token: &str) -> test::TestRequest {
         .insert_header(("Authorization", format!("Bearer {token}")))
 }
 
-/// Asserts `value` has exactly the fixture's keys, each with a compatible JSON type
-/// (dates, ids and optional numbers may be null).
-pub fn assert_shape(value: &Value, fixture: &Value) {
+/// The fields of each fixture (Absorb's documented samples) that may be null: the optional
+/// ones of Absorb's models (dates that have not happened, optional links). Every other field
+/// must carry a value of the sample's JSON type. The OpenAPI document marks the same fields
+/// `nullable` (tests/openapi.rs checks that both agree).
+pub const NULLABLE: &[(&str, &[&str])] = &[
+    (
+        "user-course-enrollment.json",
+        &[
+            "dateCompleted",
+            "dateExpires",
+            "dateEdited",
+            "dateAdded",
+            "courseVersionId",
+            "dateStarted",
+            "enrollmentKeyId",
+            "certificateId",
+            "credits",
+            "dateDue",
+            "accessDate",
+            "jobTitle",
+            "courseCollectionId",
+            "avatar",
+        ],
+    ),
+    (
+        "course-enrollment.json",
+        &[
+            "dateCompleted",
+            "dateExpires",
+            "dateEdited",
+            "dateAdded",
+            "courseVersionId",
+            "dateStarted",
+            "enrollmentKeyId",
+            "certificateId",
+            "credits",
+            "dateDue",
+            "jobTitle",
+            "courseCollectionId",
+        ],
+    ),
+    (
+        "lesson-enrollment.json",
+        &["lastAttempt", "dateStarted", "dateCompleted"],
+    ),
+    (
+        "chapter-enrollment.json",
+        &["sessionId", "lessonId", "dateStarted", "dateCompleted"],
+    ),
+    ("session-enrollment.json", &["dateStarted", "dateCompleted"]),
+    ("attempt.json", &["completionDate"]),
+    ("error.json", &[]),
+    ("collection.json", &[]),
+];
+
+/// The nullable fields of fixture `name`.
+pub fn nullable(name: &str) -> &'static [&'static str] {
+    NULLABLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+        .unwrap_or_else(|| panic!("no nullable list for {name}"))
+}
+
+/// Asserts `value` has exactly the keys of fixture `name`, each with the sample's JSON type;
+/// only the fields [`NULLABLE`] lists for it may be null.
+pub fn assert_shape(value: &Value, name: &str) {
+    let fixture = fixture(name);
     let (v, f) = (value.as_object().unwrap(), fixture.as_object().unwrap());
     let mut vk: Vec<_> = v.keys().collect();
     let mut fk: Vec<_> = f.keys().collect();
     vk.sort();
     fk.sort();
-    assert_eq!(vk, fk, "keys differ");
+    assert_eq!(vk, fk, "{name}: keys differ");
+    let nullable = nullable(name);
     for (k, fv) in f {
         let got = &v[k];
-        let ok = got.is_null()
+        let ok = (got.is_null() && nullable.contains(&k.as_str()))
             || (fv.is_string() && got.is_string())
             || (fv.is_number() && got.is_number())
             || (fv.is_boolean() && got.is_boolean())
             || (fv.is_array() && got.is_array())
             || (fv.is_object() && got.is_object());
-        assert!(ok, "{k}: expected the type of {fv}, got {got}");
+        assert!(ok, "{name}: {k}: expected the type of {fv}, got {got}");
     }
 }
