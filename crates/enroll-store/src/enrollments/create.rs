@@ -10,7 +10,7 @@ use super::{EnrollOptions, EnrollOutcome, Existing, active_row};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, EnrollmentRow, uuid};
-use crate::schema::{courses, enrollments, session_enrollments, sessions};
+use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
 use crate::store::on_backend;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
@@ -78,6 +78,7 @@ fn round_in(
     now: OffsetDateTime,
 ) -> StoreResult<Vec<EnrollOutcome>> {
     let now_ms = to_millis(now);
+    lock_learners(conn, reqs, round)?;
     let active = active_rows(conn, reqs, round)?;
     let mut plans = Vec::with_capacity(round.len());
     for &i in round {
@@ -205,6 +206,40 @@ fn round_in(
         });
     }
     Ok(out)
+}
+
+/// On PostgreSQL, locks the learners whose enrollment a request may replace or keep (every
+/// request but a plain refusing enroll), in id order: concurrent re-enrolls of one learner then
+/// take turns, each seeing the enrollment the previous one made, instead of racing for the
+/// one active slot. (SQLite runs one write transaction at a time.)
+fn lock_learners(
+    conn: &mut DbConn,
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+) -> StoreResult<()> {
+    let DbConn::Pg(pg) = conn else {
+        return Ok(());
+    };
+    let mut ids: Vec<&str> = round
+        .iter()
+        .map(|i| &reqs[*i])
+        .filter(|r| r.opts.existing != Existing::Refuse)
+        .map(|r| r.learner_id.as_str())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(CHUNK) {
+        learners::table
+            .filter(learners::id.eq_any(chunk))
+            .select(learners::id)
+            .order(learners::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
 }
 
 /// The active enrollments of the round's pairs, by (learner, course).
