@@ -1,6 +1,7 @@
 //! Concurrent writers against the database's invariants, on every backend: a course of
 //! capacity 1 gives one seat, concurrent re-enrolls all succeed and leave one active
 //! enrollment, concurrent plain enrolls give one enrollment and clear refusals.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use common::*;
 use enroll_domain::model::Dialect;
