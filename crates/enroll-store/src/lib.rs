@@ -32,6 +32,7 @@ pub mod migrate;
 pub mod models;
 mod notify;
 pub mod outbox;
+mod purge;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

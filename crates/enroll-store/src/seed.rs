@@ -154,12 +154,12 @@ impl Store {
     }
 
     /// Deletes the seed's tenants (and everything under them) and loads them afresh, in one
-    /// transaction. Other tenants are left alone.
+    /// transaction (set-based, see `purge.rs`). Other tenants are left alone.
     pub fn reset_to_seed(&self, seed: &Seed) -> StoreResult<()> {
         let now = to_millis(self.now());
-        self.write(|c| {
+        self.write_unchecked(|c| {
             for t in &seed.tenants {
-                delete_tenant(c, t.id)?;
+                crate::purge::purge_in(c, t.id)?;
                 load_tenant(c, t, now)?;
             }
             Ok(())

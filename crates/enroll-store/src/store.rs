@@ -137,6 +137,32 @@ impl Store {
         out
     }
 
+    /// Runs `f` as one write transaction in which the database does not check foreign keys
+    /// (SQLite; `f` must leave no row pointing nowhere: see `purge.rs`). Elsewhere it is
+    /// [`Store::write`].
+    pub(crate) fn write_unchecked<T>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let Some(w) = &self.sqlite_writer else {
+            return self.write(f);
+        };
+        w.exclusive(|c| {
+            // Outside any transaction, where the pragma takes effect; always switched back.
+            c.batch_execute("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")?;
+            let out = f(c);
+            let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            let ended = c.batch_execute(&format!("{end}; PRAGMA foreign_keys = ON"));
+            if ended.is_err() {
+                let _ = c.batch_execute("ROLLBACK");
+                c.batch_execute("PRAGMA foreign_keys = ON")?;
+            }
+            let value = out?;
+            ended?;
+            Ok(value)
+        })
+    }
+
     /// Wakes this process's background work waiting on `topic` (other processes on the same
     /// PostgreSQL database hear of it through `NOTIFY`, see [`Store::listen`]).
     pub fn notify(&self, topic: Topic) {
