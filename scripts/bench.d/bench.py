@@ -11,7 +11,10 @@ Subcommands (all called by scripts/bench; stdlib only):
                      learner, course) = 1,000,000 rows, in one transaction, then ANALYZE.
                      Writes WORK/ids.json and the id lists the wrk Lua scripts read.
   busy               prints how busy the CPUs are (percent, over 2 s).
-  report WORK DB     parses WORK/wrk-*.txt (and WORK/scorm.txt) and prints the table.
+  reset  BASE WORK   times POST /admin/v1/reset of the (bulk-loaded) demo tenant while another
+                     tenant keeps enrolling; writes WORK/reset.json.
+  report WORK DB     parses WORK/wrk-*.txt (and WORK/scorm.txt, WORK/reset/reset.json) and
+                     prints the table.
 """
 import json
 import os
@@ -100,16 +103,26 @@ def cmd_bulk(db, work):
     cur.execute("BEGIN")
 
     # Learners: copies of the template row the admin API wrote, with every id-bearing column
-    # replaced (absorb_id/ispring_id equal the id, tc_member_id must be unique per tenant).
+    # replaced; and the crosswalk entries the store writes for every new learner (the derived
+    # number of each number-keyed dialect, see enroll_domain::crosswalk).
     lcols, ltpl = template(cur, "learners", setup["template_learner"])
     tpl_id = setup["template_learner"]
-    cur.execute("SELECT COALESCE(MAX(tc_member_id), 0) FROM learners")
-    tc_base = cur.fetchone()[0] + 1
+    cur.execute("SELECT dialect FROM external_ids WHERE ledger_id = ? AND kind = 'learner'",
+                (tpl_id,))
+    numbered = {"trainercentral": 17}  # number-keyed dialects for learners, and their digits
+    assert {r[0] for r in cur.fetchall()} == set(numbered), "the store's learner crosswalk changed"
+    crosswalk = []
+
+    def derived(lid, digits):
+        floor = 10 ** (digits - 1)
+        return floor + uuid.UUID(lid).int % (9 * floor)
 
     def learner(name, n):
         lid = str(uuid.uuid4())
+        crosswalk.extend((TENANT, d, "learner", str(derived(lid, k)), lid)
+                         for d, k in numbered.items())
         over = {"id": lid, "username": name, "email": f"{name}@bench.example",
-                "first_name": "Bench", "last_name": name, "tc_member_id": tc_base + n,
+                "first_name": "Bench", "last_name": name,
                 "created_at": now - 400 * day, "updated_at": now - 400 * day}
         row = [lid if v == tpl_id else v for v in ltpl]
         for i, c in enumerate(lcols):
@@ -127,6 +140,8 @@ def cmd_bulk(db, work):
         create_learners.append(lid)
         rows.append(row)
     insert_copies(cur, "learners", lcols, rows)
+    cur.executemany("INSERT INTO external_ids (tenant_id, dialect, kind, external_id, ledger_id)"
+                    " VALUES (?, ?, ?, ?, ?)", crosswalk)
 
     # Enrollments: one active row per (table learner, course), copying the template enrollment
     # the Absorb create wrote; state/progress/dates vary so `_filter` has something to select.
@@ -153,7 +168,8 @@ def cmd_bulk(db, work):
             states[state] += 1
             started = min(started, now) if started else None
             completed = min(completed, now) if completed else None
-            for c, v in (("id", str(uuid.uuid4())), ("learner_id", lid), ("course_id", cid),
+            eid = str(uuid.uuid4())
+            for c, v in (("id", eid), ("series_id", eid), ("learner_id", lid), ("course_id", cid),
                          ("state", state), ("active", 1), ("progress", progress),
                          ("score", score), ("time_spent_ms", int(progress) * 60_000),
                          ("added_at", added), ("started_at", started),
@@ -196,6 +212,49 @@ def cmd_bulk(db, work):
           f"({states}) inserted in {t_ins:.1f} s, ANALYZE done in "
           f"{time.perf_counter() - t0 - t_ins:.1f} s; filter course has {per_course} rows, "
           f"{matching} match")
+
+
+# ----------------------------------------------------------------------------------- reset
+
+def cmd_reset(base, work):
+    """POST /admin/v1/reset of the demo tenant (bulk-loaded beforehand) while another tenant,
+    not in the seed, keeps enrolling; checks both afterwards. Writes WORK/reset.json."""
+    import threading
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    other = http("POST", f"{base}/admin/v1/tenants", {"name": "Bench other"}, admin)["id"]
+    ot = f"{base}/admin/v1/tenants/{other}"
+    course = http("POST", f"{ot}/courses", {"kind": "online_course", "title": "Other"}, admin)["id"]
+    learners = [http("POST", f"{ot}/learners", {"email": f"o{i}@other.example"}, admin)["id"]
+                for i in range(2000)]
+    made, latencies, stop = [], [], threading.Event()
+
+    def keep_writing():
+        for lid in learners:
+            if stop.is_set():
+                return
+            t0 = time.perf_counter()
+            made.append(http("POST", f"{ot}/enrollments",
+                             {"learnerId": lid, "courseId": course}, admin)["id"])
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    time.sleep(0.5)
+    t0 = time.perf_counter()
+    http("POST", f"{base}/admin/v1/reset", None, admin)
+    reset_s = time.perf_counter() - t0
+    time.sleep(0.5)
+    stop.set()
+    writer.join()
+    intact = all(http("GET", f"{ot}/enrollments/{e}", None, admin)["id"] == e for e in made)
+    courses = http("GET", f"{base}/admin/v1/tenants/{TENANT}/courses", None, admin)["total"]
+    lat = sorted(latencies)
+    out = {"reset_s": reset_s, "other_writes": len(made), "other_intact": intact,
+           "other_max_ms": lat[-1] if lat else None,
+           "other_p50_ms": lat[len(lat) // 2] if lat else None, "demo_courses_after": courses}
+    with open(os.path.join(work, "reset.json"), "w") as f:
+        json.dump(out, f)
+    print(f"reset: {out}")
 
 
 # ---------------------------------------------------------------------------------- report
@@ -291,6 +350,15 @@ def cmd_report(work, db):
         val = "(no result: see scorm.txt above)" if s is None else f"{s:.3f} s to COMPLETE"
         print(f"{'scorm private invitation, 10,000 addresses':<44} {val:<43}  "
               f"{'<= 2 s':<28} {res}")
+    reset_file = os.path.join(work, "reset", "reset.json")
+    if os.path.exists(reset_file):
+        r = json.load(open(reset_file))
+        ok = r["reset_s"] <= 1.0 and r["other_intact"] and r["demo_courses_after"] == 5
+        val = (f"{r['reset_s']:.3f} s; other tenant's writes meanwhile: "
+               f"{r['other_writes']}, p50 {r['other_p50_ms']:.1f} ms, max {r['other_max_ms']:.0f} ms, "
+               f"{'intact' if r['other_intact'] else 'DAMAGED'}")
+        print(f"{'admin POST /reset, tenant of 100,000 enrollments':<44} {val}  "
+              f"{'<= 1 s':<28} {'PASS' if ok else 'FAIL'}")
     print()
     factors = [f"{what} {measured[g]['rps'] / measured[raw]['rps']:.1f}x"
                for what, g, raw in (("read by id", "get", "raw-get"),
@@ -337,7 +405,8 @@ def cmd_busy():
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"setup": cmd_setup, "bulk": cmd_bulk, "report": cmd_report, "busy": cmd_busy}[cmd](*args)
+    {"setup": cmd_setup, "bulk": cmd_bulk, "reset": cmd_reset, "report": cmd_report,
+     "busy": cmd_busy}[cmd](*args)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ diesel::table! {
         course_version_id -> Nullable<Text>, accepted_terms -> Bool,
         enrollment_key_id -> Nullable<Text>, certificate_id -> Nullable<Text>,
         credits -> Nullable<Double>, collection_id -> Nullable<Text>, source -> Text,
+        series_id -> Text, instance -> Integer, course_version -> Integer,
+        invitation_id -> Nullable<Text>,
     }
 }
 
@@ -54,6 +56,10 @@ struct Enrollment {
     credits: Option<f64>,
     collection_id: Option<String>,
     source: String,
+    series_id: String,
+    instance: i32,
+    course_version: i32,
+    invitation_id: Option<String>,
 }
 
 /// The demo tenant (fixtures/demo-seed.json), which the benchmark's rows belong to.
@@ -98,8 +104,13 @@ async fn create(pool: web::Data<DbPool>, path: web::Path<(String, String)>) -> H
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64);
+        let id = uuid::Uuid::now_v7().to_string();
         let row = Enrollment {
-            id: uuid::Uuid::now_v7().to_string(),
+            series_id: id.clone(),
+            instance: 0,
+            course_version: 0,
+            invitation_id: None,
+            id,
             tenant_id: TENANT.into(),
             learner_id,
             course_id,
