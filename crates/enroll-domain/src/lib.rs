@@ -9,14 +9,12 @@
 //! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
 //! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons).
 //! * [`crosswalk`]: the one rule that names a ledger record in every dialect.
-//! * [`ledger`]: an in-memory reference ledger used to state the invariants (and to test them).
 
 pub mod clock;
 pub mod crosswalk;
 pub mod enrollment;
 pub mod error;
 pub mod invitation;
-pub mod ledger;
 pub mod lesson;
 pub mod model;
 pub mod state;

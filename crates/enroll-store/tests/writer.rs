@@ -50,7 +50,11 @@ fn concurrently(
                 if let Ok(id) = &out {
                     let key = LearnerKey::Email(format!("writer{n}@example.test"));
                     let seen = store.learner(TENANT, &key).map(|l| l.id);
-                    assert_eq!(seen.ok(), Some(*id), "unit {n} acknowledged before its commit");
+                    assert_eq!(
+                        seen.ok(),
+                        Some(*id),
+                        "unit {n} acknowledged before its commit"
+                    );
                 }
                 out
             })
