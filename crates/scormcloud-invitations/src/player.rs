@@ -141,7 +141,17 @@ pub async fn report(
     let session = path.into_inner();
     let result = match result_of(&form) {
         Ok(r) => r,
-        Err(e) => return failure(e),
+        // The learner typed something the form cannot take: say what, as a 400 page.
+        Err(e) => {
+            return html(
+                StatusCode::BAD_REQUEST,
+                "Results not recorded",
+                &format!(
+                    "<p class=\"err\" role=\"alert\">{}</p>",
+                    esc(&e.to_string())
+                ),
+            );
+        }
     };
     let s = session.clone();
     match store.call(move |st| st.report_launch(&s, &result)).await {

@@ -147,6 +147,32 @@ async fn progress_recorded_in_the_ledger_shows_in_scorm() {
                 .len(),
             2
         );
+        // getRegistrationInstances: both instances, oldest first, each with its own outcome.
+        let (s, _, list) = call!(
+            app,
+            get,
+            "/registrations/alice-dp/instances?_=1733250000000"
+        );
+        assert_eq!(s, 200);
+        common::sdk::assert_conforms("RegistrationListSchema", &list);
+        let seen: Vec<_> = list["registrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap(),
+                    r["instance"].as_i64().unwrap(),
+                    r["registrationCompletion"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [("alice-dp", 0, "COMPLETED"), ("alice-dp", 1, "UNKNOWN")]
+        );
+        let (s, _, b) = call!(app, get, "/registrations/nobody/instances");
+        assert_eq!(s, 404, "{b}");
     }
 }
 
@@ -191,8 +217,8 @@ async fn launch_links_record_launches() {
         assert_eq!(resp.status().as_u16(), 200);
         let page = String::from_utf8(actix_web::test::read_body(resp).await.to_vec()).unwrap();
         assert!(
-            page.contains("Data Privacy") || page.contains("reg-fixture-1"),
-            "{page}"
+            page.contains("<dd id=\"registration\">reg-fixture-1</dd>"),
+            "the page is this registration's: {page}"
         );
         let (_, _, r) = call!(app, get, "/registrations/reg-fixture-1");
         assert_eq!(r["registrationCompletion"], "INCOMPLETE");
@@ -256,5 +282,54 @@ async fn bearer_tokens_carry_scopes() {
                 .as_u16(),
             400
         );
+    }
+}
+
+#[actix_rt::test]
+async fn the_sdk_cache_buster_is_accepted_and_unknown_parameters_are_not() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        // The JavaScript SDK adds `_=<timestamp>` to GETs when caching is off.
+        let (s, _, plain) = call!(app, get, "/registrations?courseId=data-privacy-101");
+        let (s2, _, busted) = call!(
+            app,
+            get,
+            "/registrations?courseId=data-privacy-101&_=1733250000000"
+        );
+        assert_eq!((s, s2), (200, 200));
+        assert_eq!(plain, busted);
+        let (s, _, b) = call!(app, get, "/registrations/reg-fixture-1?_=1");
+        assert_eq!((s, b["id"].as_str()), (200, Some("reg-fixture-1")));
+        let (s, _, b) = call!(app, get, "/registrations?colour=blue");
+        assert_eq!(s, 400);
+        common::sdk::assert_conforms("MessageSchema", &b);
+        assert!(b["message"].as_str().unwrap().contains("colour"), "{b}");
+    }
+}
+
+#[actix_rt::test]
+async fn a_token_for_a_scope_scorm_cloud_does_not_have_is_refused() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        for scope in ["read:everything", "read:registration write:everything", ""] {
+            let req = actix_web::test::TestRequest::post()
+                .uri("/scormcloud/api/v2/oauth/authenticate/application/token")
+                .insert_header(common::basic())
+                .set_form([("scope", scope)])
+                .to_request();
+            let resp = actix_web::test::call_service(&app, req).await;
+            assert_eq!(resp.status().as_u16(), 400, "scope {scope:?}");
+            let b: serde_json::Value = actix_web::test::read_body_json(resp).await;
+            common::sdk::assert_conforms("MessageSchema", &b);
+            let bad = scope
+                .split_whitespace()
+                .find(|s| !s.starts_with("read:registration"));
+            match bad {
+                Some(bad) => assert_eq!(b["message"], format!("'{bad}' is not a valid scope")),
+                None => assert_eq!(b["message"], "scope is required"),
+            }
+        }
     }
 }

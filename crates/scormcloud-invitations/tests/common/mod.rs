@@ -10,6 +10,8 @@ use std::sync::Arc;
 use time::macros::datetime;
 use uuid::Uuid;
 
+pub mod sdk;
+
 pub const TENANT: Uuid = Uuid::from_u128(0x7d1c7c3e_0000_4000_8000_000000000001);
 pub const ALICE: Uuid = Uuid::from_u128(0xa0000000_0000_4000_8000_000000000002);
 pub const BASE: &str = "http://test.local/scormcloud/api/v2";
