@@ -188,3 +188,65 @@ async fn every_admin_field_in_and_out_is_camel_case() {
     let bad: Vec<&String> = found.iter().filter(|k| k.contains('_')).collect();
     assert!(bad.is_empty(), "snake_case keys: {bad:?}");
 }
+
+#[actix_web::test]
+async fn a_published_course_version_reaches_enrollments_made_after_it_only() {
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let st = state(&db);
+        let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+        let admin = |req: test::TestRequest| req.insert_header(("Authorization", "Bearer t"));
+        let t = format!("/admin/v1/tenants/{TENANT}");
+        let privacy = "c0000000-0000-4000-8000-000000000002";
+        // A SCORM registration made before the new version keeps version 0.
+        let basic = (
+            "Authorization",
+            "Basic REVNT0FQUDpkZW1vLXNjb3JtLXNlY3JldC1rZXk=",
+        );
+        let register = |id: &str| {
+            test::TestRequest::post()
+                .uri("/scormcloud/api/v2/registrations")
+                .insert_header(basic)
+                .set_json(json!({"courseId": "data-privacy-101", "registrationId": id,
+                    "learner": {"id": format!("learner-{id}")}}))
+        };
+        assert_eq!(send(&app, register("before")).await.0, 204);
+        let (s, v) = send(
+            &app,
+            admin(test::TestRequest::post().uri(&format!("{t}/courses/{privacy}/versions"))),
+        )
+        .await;
+        assert_eq!((s, v), (201, json!({"version": 1})));
+        let (s, v) = send(
+            &app,
+            admin(test::TestRequest::get().uri(&format!("{t}/courses/{privacy}"))),
+        )
+        .await;
+        assert_eq!((s, &v["course"]["version"]), (200, &json!(1)));
+        assert_eq!(send(&app, register("after")).await.0, 204);
+        let version = |id: &'static str| {
+            test::TestRequest::get()
+                .uri(&format!("/scormcloud/api/v2/registrations/{id}"))
+                .insert_header(basic)
+        };
+        assert_eq!(
+            send(&app, version("before")).await.1["course"]["version"],
+            0
+        );
+        assert_eq!(send(&app, version("after")).await.1["course"]["version"], 1);
+        let (s, e) = send(
+            &app,
+            admin(test::TestRequest::post().uri(&format!("{t}/enrollments")))
+                .set_json(json!({"learnerId": ALICE, "courseId": privacy})),
+        )
+        .await;
+        assert_eq!((s, &e["courseVersion"]), (201, &json!(1)), "{e}");
+        let (s, _) = send(
+            &app,
+            admin(test::TestRequest::post().uri(&format!(
+                "{t}/courses/c0000000-0000-4000-8000-0000000000ff/versions"
+            ))),
+        )
+        .await;
+        assert_eq!(s, 404);
+    }
+}

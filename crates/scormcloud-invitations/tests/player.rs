@@ -139,3 +139,73 @@ async fn a_launch_shows_the_registration_and_records_what_the_learner_reports() 
         assert_eq!(s, 404);
     }
 }
+
+#[actix_rt::test]
+async fn attempts_count_the_launches() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        let (_, _, r) = call!(
+            app,
+            get,
+            "/registrations/reg-fixture-1?includeChildResults=true"
+        );
+        assert_eq!(r["activityDetails"]["attempts"], 0);
+        for n in 1..=3 {
+            let (_, _, link) = call!(
+                app,
+                post,
+                "/registrations/reg-fixture-1/launchLink",
+                fixture("launch_link_request")
+            );
+            let (s, _) = page!(app, link["launchLink"].as_str().unwrap());
+            assert_eq!(s, 200);
+            let (_, _, r) = call!(
+                app,
+                get,
+                "/registrations/reg-fixture-1?includeChildResults=true"
+            );
+            assert_eq!(r["activityDetails"]["attempts"], n);
+        }
+        let (_, _, h) = call!(app, get, "/registrations/reg-fixture-1/launchHistory");
+        assert_eq!(h["launchHistory"].as_array().unwrap().len(), 3);
+    }
+}
+
+#[actix_rt::test]
+async fn the_last_runtime_update_is_the_last_report_not_the_launch() {
+    use enroll_domain::clock::OffsetClock;
+    use std::sync::Arc;
+    use time::format_description::well_known::Rfc3339;
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let clock = Arc::new(OffsetClock::new(0));
+        let store = db.store(clock.clone()).unwrap();
+        store.load_seed(&common::seed()).unwrap();
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        let (_, _, link) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            fixture("launch_link_request")
+        );
+        let (_, page) = page!(app, link["launchLink"].as_str().unwrap());
+        clock.advance(time::Duration::hours(1));
+        let (s, _) = page!(app, form_action(&page), Some(&[("progress", "50")]));
+        assert_eq!(s, 200);
+        let (_, _, h) = call!(app, get, "/registrations/reg-fixture-1/launchHistory");
+        let at = |k: &str| {
+            time::OffsetDateTime::parse(h["launchHistory"][0][k].as_str().unwrap(), &Rfc3339)
+                .unwrap()
+        };
+        let gap = at("lastRuntimeUpdate") - at("launchTime");
+        assert!(
+            (3600..3660).contains(&gap.whole_seconds()),
+            "launched {} updated {}",
+            at("launchTime"),
+            at("lastRuntimeUpdate")
+        );
+    }
+}

@@ -333,3 +333,47 @@ async fn a_token_for_a_scope_scorm_cloud_does_not_have_is_refused() {
         }
     }
 }
+
+/// With the clock frozen every enrollment of the series is created in the same millisecond:
+/// the latest of an instance must still be the one made last (v7 ids order the ties).
+#[actix_rt::test]
+async fn resets_in_the_same_millisecond_keep_the_last_one_as_the_instance() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        let mut made = Vec::new();
+        for _ in 0..6 {
+            let current = store
+                .series(TENANT, Dialect::ScormCloud, "reg-fixture-1")
+                .unwrap();
+            made.push(current.current.record.core.id);
+            let (s, _, _) = call!(app, delete, "/registrations/reg-fixture-1/progress");
+            assert_eq!(s, 204);
+        }
+        let last_of_0 = store
+            .series(TENANT, Dialect::ScormCloud, "reg-fixture-1")
+            .unwrap()
+            .current
+            .record
+            .core
+            .id;
+        assert!(
+            !made.contains(&last_of_0),
+            "each reset made a new enrollment"
+        );
+        let (s, _, _) = call!(app, post, "/registrations/reg-fixture-1/instances");
+        assert_eq!(s, 204);
+        let all = store
+            .series_instances(TENANT, Dialect::ScormCloud, "reg-fixture-1")
+            .unwrap();
+        let ids: Vec<_> = all
+            .iter()
+            .map(|v| (v.record.instance, v.record.core.id))
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[0], (0, last_of_0), "instance 0 is its last reset");
+        let (_, _, list) = call!(app, get, "/registrations/reg-fixture-1/instances");
+        assert_eq!(list["registrations"].as_array().unwrap().len(), 2);
+    }
+}

@@ -251,6 +251,8 @@ pub(crate) fn instances_in(
         .filter(enrollments::learner_id.eq(&learner))
         .filter(enrollments::course_id.eq(&course))
         .filter(enrollments::series_id.eq(series_id))
+        // Ids are v7 UUIDs, ordered by creation within a process: rows created in the same
+        // (ledger) millisecond, as with a frozen clock, still come in the order they were made.
         .order((enrollments::added_at, enrollments::id))
         .select((enrollments::id, enrollments::instance))
         .load(conn)?;

@@ -6,8 +6,8 @@ use enroll_store::courses::{CourseKey, NewCourse};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// Mounts `GET|POST /tenants/{t}/learners`, `GET|POST /tenants/{t}/courses` and
-/// `GET /tenants/{t}/courses/{c}`.
+/// Mounts `GET|POST /tenants/{t}/learners`, `GET|POST /tenants/{t}/courses`,
+/// `GET /tenants/{t}/courses/{c}` and `POST /tenants/{t}/courses/{c}/versions`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tenants/{tenant}/learners", web::get().to(list_learners))
         .route("/tenants/{tenant}/learners", web::post().to(create_learner))
@@ -16,6 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/tenants/{tenant}/courses/{course}",
             web::get().to(get_course),
+        )
+        .route(
+            "/tenants/{tenant}/courses/{course}/versions",
+            web::post().to(publish_version),
         );
 }
 
@@ -94,4 +98,16 @@ async fn get_course(
         "lessons": all(d.lessons.iter().map(dto::lesson).collect()),
         "members": d.members,
     })))
+}
+
+/// Publishes a new version of a course (as re-importing its package would): enrollments made
+/// from now on carry it, earlier ones keep theirs. 201 `{"version": n}`.
+async fn publish_version(
+    st: web::Data<AppState>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse> {
+    let (t, c) = path.into_inner();
+    let t = tenant(&st, t).await?;
+    let version = run(&st.store, move |s| s.publish_course_version(t, c)).await?;
+    Ok(HttpResponse::Created().json(json!({"version": version})))
 }

@@ -76,7 +76,7 @@ pub fn enrollment(v: &EnrollmentView) -> Value {
     json!({
         "id": e.id, "learnerId": e.learner_id, "courseId": e.course_id, "state": e.state.as_str(),
         "active": e.active, "progress": e.progress, "score": e.score, "timeSpentMs": e.time_spent_ms,
-        "source": v.record.source,
+        "source": v.record.source, "courseVersion": v.record.course_version,
     })
 }
 
