@@ -11,18 +11,22 @@
 //!   already has an active enrollment in the course that no registration owns (e.g. made
 //!   through Absorb), the registration adopts it; if another registration owns it, 400 (the
 //!   ledger keeps one active enrollment per learner and course: use a new instance).
-//! * Learners are found by their SCORM id; unknown ones are created (username `scorm:<id>`).
-//!   Invitation addresses are matched by SCORM id, then by e-mail, else a learner whose SCORM
-//!   id is the address is created.
+//! * Learners are found by their SCORM id (the ledger's identifier crosswalk); unknown ones
+//!   are created with that id (username `scormcloud:<id>`). A learner made in another dialect
+//!   has no SCORM id of its own: it appears with its ledger UUID as `learner.id`, and that id
+//!   works in requests. Invitation addresses are matched by SCORM id, then by e-mail, else a
+//!   learner whose SCORM id is the address is created.
 //! * New instance and reset both re-enroll: the old enrollment is archived as history and a
 //!   fresh one becomes current (a reset keeps the instance number).
 //! * `duplicateRegistrationOption` compares with the learner's latest registration for the
 //!   course. `FAIL` skips the address and lists it in `errors`; a job with errors ends in
 //!   `ERROR`. `processed` counts handled addresses (sent or skipped), so it reaches `total`.
-//!   `CREATE_NEW` archives the old registration's enrollment (one active per learner/course).
+//!   `CREATE_NEW` archives the old registration's enrollment (one active per learner/course):
+//!   the old registration then answers 404, its history stays in the ledger.
 //! * A public invitation's sign-up with an address that already signed up on it leads to the
-//!   same registration; a sign-up by a learner whose enrollment belongs to another
-//!   registration re-enrolls (the new registration becomes current).
+//!   same registration; a sign-up by a learner who already has an active enrollment in the
+//!   course (from another registration or dialect) joins that enrollment: it counts as a
+//!   sign-up, and no second enrollment is made.
 //! * Invalid addresses make the create call fail with 400 (naming the address); duplicates in
 //!   the list are invited once. Addresses are stored lower-cased.
 //! * Lists return 100 items per page. `filterBy` values: registrations `registration_id`
@@ -41,7 +45,14 @@
 //!   to the body) instead of sending it; the admin API lists it.
 //! * Learner pages (`/learn/…` under the mount): `launch/{token}` (launch links, valid for
 //!   `expiry` seconds), `invite/{token}` (a learner's invitation link, reusable), `join/{token}`
-//!   (a public invitation's sign-up form).
+//!   (a public invitation's sign-up form). There is no course content: the launched page shows
+//!   the registration's state and a form that reports what a SCORM runtime would (progress,
+//!   seconds, score, passed or failed) to `session/{token}`; each visit is a launch
+//!   (`attempts` counts them, `launchHistory` lists them), a report updates its launch
+//!   (`lastRuntimeUpdate`) and the registration. Input the form cannot take is a 400 page.
+//! * `course.version` is the course version the enrollment was made with (the admin API
+//!   publishes new versions); `_` (the JavaScript SDK's cache-buster) is accepted on every
+//!   GET, any other unknown query parameter is 400.
 pub mod auth;
 pub mod error;
 mod handlers;
