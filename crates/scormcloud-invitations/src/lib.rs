@@ -52,7 +52,8 @@
 //!   (`lastRuntimeUpdate`) and the registration. Input the form cannot take is a 400 page.
 //! * `course.version` is the course version the enrollment was made with (the admin API
 //!   publishes new versions); `_` (the JavaScript SDK's cache-buster) is accepted on every
-//!   GET, any other unknown query parameter is 400.
+//!   GET; on the operations that take query parameters (lists, reads, launch history) any
+//!   other unknown one is 400.
 pub mod auth;
 pub mod error;
 mod handlers;

@@ -23,6 +23,7 @@ const NON_FILTERS: &[&str] = &[
     "includeRegistrationReport",
     "includeChildResults",
     "includeInteractionsAndObjectives",
+    "includeHistoryLog",
     "includeRuntime",
     "courseVersion",
 ];

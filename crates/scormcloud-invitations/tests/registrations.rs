@@ -302,10 +302,24 @@ async fn the_sdk_cache_buster_is_accepted_and_unknown_parameters_are_not() {
         assert_eq!(plain, busted);
         let (s, _, b) = call!(app, get, "/registrations/reg-fixture-1?_=1");
         assert_eq!((s, b["id"].as_str()), (200, Some("reg-fixture-1")));
+        for uri in [
+            "/registrations?colour=blue",
+            "/registrations/reg-fixture-1?colour=blue",
+            "/registrations/reg-fixture-1/launchHistory?colour=blue",
+            "/registrations/reg-fixture-1/launchHistory?includeHistoryLog=maybe",
+        ] {
+            let (s, _, b) = call!(app, get, uri);
+            assert_eq!(s, 400, "{uri}");
+            common::sdk::assert_conforms("MessageSchema", &b);
+        }
         let (s, _, b) = call!(app, get, "/registrations?colour=blue");
-        assert_eq!(s, 400);
-        common::sdk::assert_conforms("MessageSchema", &b);
-        assert!(b["message"].as_str().unwrap().contains("colour"), "{b}");
+        assert_eq!(b["message"], "unknown query parameter 'colour'", "{s}");
+        let (s, _, _) = call!(
+            app,
+            get,
+            "/registrations/reg-fixture-1/launchHistory?includeHistoryLog=true&_=5"
+        );
+        assert_eq!(s, 200);
     }
 }
 

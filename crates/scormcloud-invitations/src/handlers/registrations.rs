@@ -239,12 +239,15 @@ pub async fn reset(
 }
 
 /// getRegistrationLaunchHistory: GET /registrations/{registrationId}/launchHistory.
+/// `includeHistoryLog` is accepted (a boolean); there is no runtime log to include.
 pub async fn launch_history(
+    req: HttpRequest,
     auth: Auth,
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ScormError> {
     auth.require("read:registration")?;
+    ListParams::from_request(&req, &[])?.flag("includeHistoryLog")?;
     let (t, id) = (auth.tenant_id, path.into_inner());
     let rid = id.clone();
     let items = run(&store, move |s| s.launch_history(t, ScormCloud, &id)).await?;
