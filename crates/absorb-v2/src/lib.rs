@@ -69,6 +69,7 @@ pub mod handlers;
 pub mod ids;
 pub mod params;
 mod routes;
+pub mod sort;
 pub mod wire;
 
 pub use routes::configure;
