@@ -17,9 +17,11 @@
 //! user's tokens by `/authenticate` before it answers, and tokens cached only when the
 //! process is the database's only user (SQLite opened exclusively); on PostgreSQL or with
 //! `ENROLL_SQLITE_LOCKING=shared` every request checks its token in the database. API keys
-//! are cached 2 s everywhere (no API revokes them). Admin users act on anyone in their
-//! tenant; a learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads
-//! the store as `web::Data<enroll_store::Store>`, which the host registers.
+//! are cached 2 s everywhere (no API revokes them). Admins (role `admin`) act on anyone in
+//! their tenant; department administrators only on the learners of their department and the
+//! departments below it ([`scope`]); a learner's token reaches only `/my-enrollments` (403
+//! elsewhere). The facade reads the store as `web::Data<enroll_store::Store>`, which the host
+//! registers.
 //!
 //! Choices where Absorb's documentation is silent (our conventions, in Absorb's style):
 //! * Paths marked uncertain in our research: un-enroll is `POST /enrollments/unenroll` with a
@@ -55,6 +57,15 @@
 //!   1 to 9999 (`enroll_domain::clock::storable`: what round-trips through the store and
 //!   .NET's `DateTime` and RFC 3339 can render); anything outside is a 400 naming the field,
 //!   and nothing is written.
+//! * Department administrators (Absorb limits them to their departments; what it answers
+//!   for a user outside them is not documented): every list holds only learners of the
+//!   caller's department subtree (`GET /users`, a course's enrollments, the bulk list, session
+//!   and lesson rosters), and an operation naming a user outside it is answered exactly as for
+//!   a user that does not exist — 404 `User not found.`; an enrollment or attempt id of
+//!   theirs is `Enrollment not found.` / `Attempt not found.` (404), or, in an un-enroll list,
+//!   the 422 naming the id — so nothing about other departments leaks, not even that a user
+//!   exists. A department administrator without a department reaches nobody. Courses are the
+//!   whole tenant's catalog, and `/my-enrollments` is the caller's own, for every role.
 //! * Methods: a known path answers a method it does not take (`TRACE`, `DELETE`, also `HEAD`
 //!   and `OPTIONS`, as ASP.NET's attribute routing does) with 405, `Allow` listing its
 //!   methods, in the `GenericErrorResponse` shape (`term` `MethodNotAllowed`); unknown paths
@@ -69,6 +80,7 @@ pub mod handlers;
 pub mod ids;
 pub mod params;
 mod routes;
+pub mod scope;
 pub mod sort;
 pub mod wire;
 

@@ -6,7 +6,11 @@ use serde_json::{Value, json};
 pub const INFO: &str = "Every operation needs `x-api-key` (the tenant's private key). Except \
 `POST /authenticate`, each also needs a token from `POST /authenticate` (body `{\"username\", \
 \"password\", \"privateKey\"}`), sent as `Authorization: Bearer <token>` or as the raw token. \
-`x-api-version` may be omitted or `2`; any other value is a 400. Unsupported methods on a \
+`x-api-version` may be omitted or `2`; any other value is a 400. Admins act on every user of \
+the tenant; a department administrator only on the learners of their department and the \
+departments below it: lists hold only those, and a user outside is answered as an unknown \
+one (404, or the 422 of an unknown id in an un-enroll list); without a department they reach \
+nobody. Courses and `/my-enrollments` are the same for every role. Unsupported methods on a \
 known path are 405 with an `Allow` header; unknown paths are 404. Errors are \
 `GenericErrorResponse`.";
 

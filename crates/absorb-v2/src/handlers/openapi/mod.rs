@@ -26,10 +26,10 @@ fn error_description(status: u16) -> &'static str {
         401 => "The x-api-key header or the token is missing, invalid or expired.",
         403 => "The token belongs to a learner; this operation needs an administrator.",
         404 => {
-            "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant."
+            "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant, or (for a department administrator) belongs to a user outside the caller's department subtree: both are answered alike."
         }
         422 => {
-            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, unknown id in a list)."
+            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
         }
         _ => "The database is unreachable; retry later.",
     }
