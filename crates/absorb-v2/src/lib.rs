@@ -1,7 +1,7 @@
 //! Absorb Integration API v2 facade over the enrollment ledger, mounted at `/absorb`.
 //!
 //! All 27 enrollment operations of Absorb's enrollments page, plus `POST /authenticate`,
-//! `GET /users` (`_filter`), `GET /users/{id}`, `GET /courses`, `GET /courses/{id}` and
+//! `GET /users`, `GET /users/{id}`, `GET /courses`, `GET /courses/{id}` and
 //! `GET /openapi.json`: an OpenAPI 3.0 document of exactly these operations
 //! ([`handlers::openapi::OPS`]) as the facade behaves — path, query and header parameters
 //! with the bounds the handlers enforce, request bodies, every status each operation can
@@ -28,7 +28,8 @@
 //!   JSON array of enrollment ids and answers **204**; an unknown id in the list is a 422 that
 //!   names it and nothing is un-enrolled. Get-by-id is `GET /enrollments/{id}`; the bulk list is
 //!   `GET /enrollments?userIds=…&courseIds=…` (repeated or comma-separated; a plain array, no
-//!   paging, unknown ids match nothing); the second "get user's enrollment" is
+//!   paging, unknown ids match nothing; see below for its cap); the second "get user's
+//!   enrollment" is
 //!   `GET /courses/{courseId}/enrollments/{userId}`. Finishing an attempt is
 //!   `POST /attempts/{attemptId}/finish` or `PUT /attempts/{attemptId}`, and for a specific
 //!   user's lesson `POST …/lessons/{lessonId}/attempts/{attemptId}/finish` or `PUT …/{attemptId}`.
@@ -39,6 +40,17 @@
 //!   enrollment already has is a no-op.
 //! * Lists of a user's enrollments include historical ones (`isActive: false`); single gets
 //!   return the active enrollment.
+//! * `_filter` and `_sort` apply on every list but a session roster: the enrollment lists
+//!   (a user's, a course's, a lesson's, `/my-enrollments` and the bulk list) over
+//!   [`params::ENROLLMENT_FIELDS`], `GET /users` over [`params::USER_FIELDS`] and
+//!   `GET /courses` over [`params::COURSE_FIELDS`] (`id`, `name`, `requiresApproval`,
+//!   `capacity`, `dateAdded`, `dateEdited`); the OpenAPI document names each operation's
+//!   fields. An expression that does not parse, or names a field not in the list, is a 400 in
+//!   Absorb's shape. `_sort` is Absorb's syntax ([`sort`]): `name,-dateAdded`.
+//! * The bulk list has no paging, so it answers at most
+//!   [`BULK_CAP`](handlers::enrollments::BULK_CAP) (10,000) enrollments: when more match, it is
+//!   a 400 giving the count and asking to narrow `userIds`, `courseIds` or `_filter`, never a
+//!   silently shortened list.
 //! * `GET /courses/{courseId}/sessions/{sessionId}/enrollments` pages with `_limit`/`_offset`
 //!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported and
 //!   answer 400 (never silently ignored).

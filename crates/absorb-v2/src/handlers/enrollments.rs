@@ -256,7 +256,8 @@ pub async fn list_for_course(
     page(&store, t, q, limit, pg, false).await
 }
 
-/// `GET /enrollments?userIds=…&courseIds=…` — list course enrollments for a bulk user list.
+/// `GET /enrollments?userIds=…&courseIds=…` — list course enrollments for a bulk user list,
+/// with `_filter`/`_sort`; more than [`BULK_CAP`] matches is a 400 (the list has no paging).
 pub async fn bulk(
     caller: Caller,
     store: web::Data<Store>,
@@ -264,6 +265,10 @@ pub async fn bulk(
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
     let p = Params::from(&req)?;
+    // `_filter` and `_sort` apply as on every enrollment list; paging does not (the result is
+    // a plain array), so at most BULK_CAP enrollments come back: more is a 400 that says so.
+    let filter = p.filter(crate::params::ENROLLMENT_FIELDS)?;
+    let order = p.sort(crate::params::ENROLLMENT_FIELDS)?;
     let users = p
         .all("userIds")?
         .into_iter()
@@ -284,8 +289,6 @@ pub async fn bulk(
             "At most 1000 userIds and 1000 courseIds per request.".into(),
         ));
     }
-    // `_filter` and `_sort` apply as on every enrollment list; paging does not (the result is
-    // a plain array), so at most BULK_CAP enrollments come back: more is a 400 that says so.
     let mut q = EnrollmentQuery {
         learners: (!users.is_empty()).then(|| IdSet {
             dialect: Dialect::Absorb,
@@ -295,8 +298,8 @@ pub async fn bulk(
             dialect: Dialect::Absorb,
             ids: courses.iter().map(Uuid::to_string).collect(),
         }),
-        filter: p.filter(crate::params::ENROLLMENT_FIELDS)?,
-        order: p.sort(crate::params::ENROLLMENT_FIELDS)?,
+        filter,
+        order,
         limit: BULK_CAP,
         ..Default::default()
     };

@@ -5,12 +5,14 @@
 mod components;
 mod enrollments;
 mod ops;
+mod parameters;
 mod requests;
 mod resources;
 mod schemas;
 
 pub use ops::{OPS, Op};
 
+use super::enrollments::BULK_CAP;
 use actix_web::HttpResponse;
 use serde_json::{Map, Value, json};
 
@@ -47,7 +49,7 @@ fn operation(op: &Op) -> Value {
     );
     let mut responses = Map::new();
     let (status, schema, description) = op.ok;
-    let mut ok = json!({"description": description});
+    let mut ok = json!({"description": description.replace("`BULK_CAP`", &BULK_CAP.to_string())});
     if let Some(schema) = schema {
         ok["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
     }
@@ -55,9 +57,13 @@ fn operation(op: &Op) -> Value {
     let mut errors: Vec<u16> = COMMON_ERRORS.iter().chain(op.errors).copied().collect();
     errors.sort_unstable();
     for code in errors {
+        let mut description = error_description(code).to_string();
+        if code == 400 && op.id == "listBulkEnrollments" {
+            description.push_str(&format!(" Also: more than {BULK_CAP} matching enrollments (the list has no paging; narrow userIds, courseIds or _filter)."));
+        }
         responses.insert(
             code.to_string(),
-            json!({"description": error_description(code), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}}),
+            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}}),
         );
     }
     let mut out = json!({

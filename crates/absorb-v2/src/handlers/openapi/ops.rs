@@ -38,7 +38,6 @@ const LIST: &[&str] = &[
     "ModifiedSince",
 ];
 const FILTERS: &[&str] = &["Status", "ModifiedSince"];
-const PAGE: &[&str] = &["Limit", "Offset", "LegacyLimit", "LegacyOffset"];
 const ROSTER: &[&str] = &[
     "Limit",
     "Offset",
@@ -72,10 +71,11 @@ macro_rules! op {
 pub const OPS: &[Op] = &[
     op!("post" "/authenticate" "authenticate" "Authenticate (basic method): a bare JSON string token, valid 4 hours; issuing one revokes the user's previous token",
         q &[], b Some("AuthenticationRequest"), ok (200, Some("Token"), "The token, as a JSON string."), e &[]),
-    op!("get" "/users" "listUsers" "List users", q &["Filter", "Sort", "Limit", "Offset", "LegacyLimit", "LegacyOffset"], b None,
+    op!("get" "/users" "listUsers" "List users", q &["UserFilter", "UserSort", "Limit", "Offset", "LegacyLimit", "LegacyOffset"], b None,
         ok (200, Some("UsersResource"), "A page of the users the caller reaches (a department administrator: their department subtree's learners)."), e &[403]),
     op!("get" "/users/{userId}" "getUser" "Get user", q &[], b None, ok (200, Some("UserResource"), "The user."), e ADMIN_READ),
-    op!("get" "/courses" "listCourses" "List courses", q PAGE, b None, ok (200, Some("CoursesResource"), "A page of courses."), e &[403]),
+    op!("get" "/courses" "listCourses" "List courses", q &["CourseFilter", "CourseSort", "Limit", "Offset", "LegacyLimit", "LegacyOffset"], b None,
+        ok (200, Some("CoursesResource"), "A page of the courses `_filter` selects, in `_sort` order."), e &[403]),
     op!("get" "/courses/{courseId}" "getCourse" "Get course", q &[], b None,
         ok (200, Some("CourseDetailResource"), "The course with its sessions, chapters and lessons."), e ADMIN_READ),
     op!("get" "/users/{userId}/enrollments/{courseId}/sessions" "listUserSessionEnrollments" "List user's session enrollments for specific course",
@@ -106,7 +106,8 @@ pub const OPS: &[Op] = &[
     op!("get" "/courses/{courseId}/enrollments/{userId}" "getCourseUserEnrollment" "Get user's enrollment for specific course",
         q FILTERS, b None, ok (200, UCE, "The active enrollment."), e ADMIN_READ),
     op!("get" "/enrollments" "listBulkEnrollments" "List course enrollments for bulk user list",
-        q &["UserIds", "CourseIds"], b None, ok (200, Some("UserCourseEnrollmentList"), "Every matching enrollment, active and historical."), e &[403]),
+        q &["UserIds", "CourseIds", "Filter", "Sort"], b None,
+        ok (200, Some("UserCourseEnrollmentList"), "Every matching enrollment, active and historical, of users the caller reaches: a plain array without paging, at most `BULK_CAP` (more is a 400 saying so)."), e &[403]),
     op!("get" "/courses/{courseId}/lessons/{lessonId}/enrollments" "listLessonRoster" "Lists enrollments for a lesson",
         q LIST, b None, ok (200, Some("LessonEnrollmentsResource"), "A page of the lesson's enrollments of users the caller reaches."), e ADMIN_READ),
     op!("get" "/users/{userId}/enrollments/{courseId}/chapters/{chapterId}/lessons/{lessonId}" "getChapterLessonEnrollment" "Get lesson enrollment",
