@@ -29,8 +29,7 @@
 //!   names it and nothing is un-enrolled. Get-by-id is `GET /enrollments/{id}`; the bulk list is
 //!   `GET /enrollments?userIds=…&courseIds=…` (repeated or comma-separated; a plain array, no
 //!   paging, unknown ids match nothing; see below for its cap); the second "get user's
-//!   enrollment" is
-//!   `GET /courses/{courseId}/enrollments/{userId}`. Finishing an attempt is
+//!   enrollment" is `GET /courses/{courseId}/enrollments/{userId}`. Finishing an attempt is
 //!   `POST /attempts/{attemptId}/finish` or `PUT /attempts/{attemptId}`, and for a specific
 //!   user's lesson `POST …/lessons/{lessonId}/attempts/{attemptId}/finish` or `PUT …/{attemptId}`.
 //! * `term` strings are the HTTP reason in PascalCase. Page size defaults to 20, max 1000;
