@@ -1,7 +1,7 @@
 //! Absorb Integration API v2 facade over the enrollment ledger, mounted at `/absorb`.
 //!
 //! All 27 enrollment operations of Absorb's enrollments page, plus `POST /authenticate`,
-//! `GET /users` (`_filter`), `GET /users/{id}`, `GET /courses`, `GET /courses/{id}` and
+//! `GET /users`, `GET /users/{id}`, `GET /courses`, `GET /courses/{id}` and
 //! `GET /openapi.json`: an OpenAPI 3.0 document of exactly these operations
 //! ([`handlers::openapi::OPS`]) as the facade behaves — path, query and header parameters
 //! with the bounds the handlers enforce, request bodies, every status each operation can
@@ -17,17 +17,19 @@
 //! user's tokens by `/authenticate` before it answers, and tokens cached only when the
 //! process is the database's only user (SQLite opened exclusively); on PostgreSQL or with
 //! `ENROLL_SQLITE_LOCKING=shared` every request checks its token in the database. API keys
-//! are cached 2 s everywhere (no API revokes them). Admin users act on anyone in their
-//! tenant; a learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads
-//! the store as `web::Data<enroll_store::Store>`, which the host registers.
+//! are cached 2 s everywhere (no API revokes them). Admins (role `admin`) act on anyone in
+//! their tenant; department administrators only on the learners of their department and the
+//! departments below it ([`scope`]); a learner's token reaches only `/my-enrollments` (403
+//! elsewhere). The facade reads the store as `web::Data<enroll_store::Store>`, which the host
+//! registers.
 //!
 //! Choices where Absorb's documentation is silent (our conventions, in Absorb's style):
 //! * Paths marked uncertain in our research: un-enroll is `POST /enrollments/unenroll` with a
 //!   JSON array of enrollment ids and answers **204**; an unknown id in the list is a 422 that
 //!   names it and nothing is un-enrolled. Get-by-id is `GET /enrollments/{id}`; the bulk list is
 //!   `GET /enrollments?userIds=…&courseIds=…` (repeated or comma-separated; a plain array, no
-//!   paging, unknown ids match nothing); the second "get user's enrollment" is
-//!   `GET /courses/{courseId}/enrollments/{userId}`. Finishing an attempt is
+//!   paging, unknown ids match nothing; see below for its cap); the second "get user's
+//!   enrollment" is `GET /courses/{courseId}/enrollments/{userId}`. Finishing an attempt is
 //!   `POST /attempts/{attemptId}/finish` or `PUT /attempts/{attemptId}`, and for a specific
 //!   user's lesson `POST …/lessons/{lessonId}/attempts/{attemptId}/finish` or `PUT …/{attemptId}`.
 //! * `term` strings are the HTTP reason in PascalCase. Page size defaults to 20, max 1000;
@@ -37,6 +39,17 @@
 //!   enrollment already has is a no-op.
 //! * Lists of a user's enrollments include historical ones (`isActive: false`); single gets
 //!   return the active enrollment.
+//! * `_filter` and `_sort` apply on every list but a session roster: the enrollment lists
+//!   (a user's, a course's, a lesson's, `/my-enrollments` and the bulk list) over
+//!   [`params::ENROLLMENT_FIELDS`], `GET /users` over [`params::USER_FIELDS`] and
+//!   `GET /courses` over [`params::COURSE_FIELDS`] (`id`, `name`, `requiresApproval`,
+//!   `capacity`, `dateAdded`, `dateEdited`); the OpenAPI document names each operation's
+//!   fields. An expression that does not parse, or names a field not in the list, is a 400 in
+//!   Absorb's shape. `_sort` is Absorb's syntax ([`sort`]): `name,-dateAdded`.
+//! * The bulk list has no paging, so it answers at most
+//!   [`BULK_CAP`](handlers::enrollments::BULK_CAP) (10,000) enrollments: when more match, it is
+//!   a 400 giving the count and asking to narrow `userIds`, `courseIds` or `_filter`, never a
+//!   silently shortened list.
 //! * `GET /courses/{courseId}/sessions/{sessionId}/enrollments` pages with `_limit`/`_offset`
 //!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported and
 //!   answer 400 (never silently ignored).
@@ -55,6 +68,15 @@
 //!   1 to 9999 (`enroll_domain::clock::storable`: what round-trips through the store and
 //!   .NET's `DateTime` and RFC 3339 can render); anything outside is a 400 naming the field,
 //!   and nothing is written.
+//! * Department administrators (Absorb limits them to their departments; what it answers
+//!   for a user outside them is not documented): every list holds only learners of the
+//!   caller's department subtree (`GET /users`, a course's enrollments, the bulk list, session
+//!   and lesson rosters), and an operation naming a user outside it is answered exactly as for
+//!   a user that does not exist — 404 `User not found.`; an enrollment or attempt id of
+//!   theirs is `Enrollment not found.` / `Attempt not found.` (404), or, in an un-enroll list,
+//!   the 422 naming the id — so nothing about other departments leaks, not even that a user
+//!   exists. A department administrator without a department reaches nobody. Courses are the
+//!   whole tenant's catalog, and `/my-enrollments` is the caller's own, for every role.
 //! * Methods: a known path answers a method it does not take (`TRACE`, `DELETE`, also `HEAD`
 //!   and `OPTIONS`, as ASP.NET's attribute routing does) with 405, `Allow` listing its
 //!   methods, in the `GenericErrorResponse` shape (`term` `MethodNotAllowed`); unknown paths
@@ -69,6 +91,8 @@ pub mod handlers;
 pub mod ids;
 pub mod params;
 mod routes;
+pub mod scope;
+pub mod sort;
 pub mod wire;
 
 pub use routes::configure;

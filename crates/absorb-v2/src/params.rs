@@ -172,7 +172,7 @@ impl Params {
         let Some(s) = self.text("_sort") else {
             return Ok(None);
         };
-        let keys = odata_filter::parse_absorb_sort(s)
+        let keys = crate::sort::parse_sort(s)
             .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;
         let order = compile_sort(&keys, fields)
             .map_err(|e| AbsorbError::BadRequest(format!("Invalid _sort: {e}")))?;

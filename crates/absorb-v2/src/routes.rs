@@ -3,7 +3,7 @@ use crate::error::AbsorbError;
 use crate::handlers::openapi::OPS;
 use crate::handlers::{
     attempts, authenticate, chapters, courses, enrollments, lessons, my_enrollments, openapi,
-    sessions, users,
+    session_roster, sessions, users,
 };
 use actix_web::{HttpRequest, Resource, web};
 
@@ -114,7 +114,7 @@ fn courses_routes(cfg: &mut web::ServiceConfig) {
         .service(r("/{courseId}/enrollments").get(enrollments::list_for_course))
         .service(r("/{courseId}").get(courses::get))
         .service(r("/{courseId}/enrollments/{userId}").get(enrollments::get_for_course_user))
-        .service(r("/{courseId}/sessions/{sessionId}/enrollments").get(sessions::roster))
+        .service(r("/{courseId}/sessions/{sessionId}/enrollments").get(session_roster::list))
         .service(r("/{courseId}/lessons/{lessonId}/enrollments").get(lessons::roster));
 }
 

@@ -240,8 +240,8 @@ fn invalid(component: &str) -> &'static str {
         "ModifiedSince" => "yesterday",
         "ReEnroll" | "CancelSession" => "maybe",
         "UserIds" | "CourseIds" => "not-a-guid",
-        "Filter" => "((",
-        "Sort" => "nope",
+        "Filter" | "UserFilter" | "CourseFilter" => "((",
+        "Sort" | "UserSort" | "CourseSort" => "nope",
         other => panic!("no invalid value for {other}"),
     }
 }

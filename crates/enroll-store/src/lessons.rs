@@ -440,6 +440,26 @@ impl Store {
         })
     }
 
+    /// One attempt; `NotFound("attempt")` when absent or another tenant's. Lets a caller see
+    /// whose attempt it is (its course enrollment) before acting on it.
+    pub fn attempt(&self, tenant_id: Uuid, attempt_id: Uuid) -> StoreResult<Attempt> {
+        self.with_conn(|c| {
+            let a = attempts::table
+                .find(attempt_id.to_string())
+                .select(attempt_cols!())
+                .first(c)
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound("attempt".into()))?;
+            let a = attempt_from(a)?;
+            // Tenant isolation goes through the course enrollment.
+            match find_enrollment(c, tenant_id, a.enrollment_id) {
+                Ok(_) => Ok(a),
+                Err(StoreError::NotFound(_)) => Err(StoreError::NotFound("attempt".into())),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
     /// Attempts of one lesson of a course enrollment, oldest first.
     pub fn list_attempts(
         &self,

@@ -78,7 +78,7 @@ impl CmpOp {
 /// Text-matching functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextFunc {
-    /// `substringof('v', f)` (OData v2 / Absorb) or `contains(f, 'v')` (OData v4).
+    /// `substringof('v', f)` (OData v2) or `contains(f, 'v')` (OData v4).
     Contains,
     /// `startswith(f, 'v')`.
     StartsWith,

@@ -1,10 +1,12 @@
 //! The workspace's one implementation of OData-style filtering and sorting.
 //!
-//! Used by Absorb's `_filter`/`_sort` and LMS365's `$filter`/`$orderby`. [`parse`] turns
-//! untrusted, already URL-decoded text into an [`Expr`]; [`to_sql`] renders it against the
-//! caller's whitelist of fields ([`FieldResolver`]) into SQL text plus bound values
-//! ([`SqlFilter`]). User values never enter the SQL text, and field SQL only ever comes from
-//! the whitelist.
+//! Vendor-neutral: it knows OData's filter grammar and `$orderby`, no vendor's field names or
+//! dialect. [`parse`] turns untrusted, already URL-decoded text into an [`Expr`]; [`to_sql`]
+//! renders it against the caller's whitelist of fields ([`FieldResolver`]) into SQL text plus
+//! bound values ([`SqlFilter`]). [`parse_orderby`] reads an OData `$orderby` into [`SortKey`]s
+//! and [`sort_to_sql`] renders keys against the same whitelist; a facade whose vendor writes
+//! sorts another way parses them into [`SortKey`]s itself. User values never enter the SQL
+//! text, and field SQL only ever comes from the whitelist.
 //!
 //! Grammar: `eq ne gt ge lt le`, `and or not`, parentheses; `substringof('v', f)`,
 //! `contains(f, 'v')`, `startswith`, `endswith`; `tolower(f)`, `toupper(f)`; a bare boolean
@@ -68,7 +70,7 @@ pub use ast::{CaseFn, CmpOp, Expr, FieldRef, Literal, Operand, TextFunc};
 pub use error::FilterError;
 pub use lexer::MAX_INPUT_LEN;
 pub use parser::{MAX_DEPTH, MAX_NODES, parse};
-pub use sort::{MAX_SORT_KEYS, SortKey, parse_absorb_sort, parse_orderby, sort_to_sql};
+pub use sort::{MAX_SORT_KEYS, SortKey, parse_orderby, sort_to_sql};
 pub use sql::{
     BindValue, Column, FieldResolver, FieldTable, SqlFilter, SqlPart, ValueKind, to_sql,
 };

@@ -17,7 +17,7 @@ pub const MAX_NODES: usize = 200;
 /// Words that can never be field names.
 const RESERVED: [&str; 9] = ["and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le"];
 
-/// Parses an OData filter (`$filter` / Absorb `_filter`) into an [`Expr`].
+/// Parses an OData filter expression (the text of a `$filter`) into an [`Expr`].
 ///
 /// Input must already be URL-decoded. Errors carry the byte position of the offending token.
 pub fn parse(input: &str) -> Result<Expr, FilterError> {

@@ -1,4 +1,5 @@
-//! Sort expressions: Absorb's `_sort=name,-dateAdded` and OData's `$orderby=Name desc, Id`.
+//! Sort expressions: OData's `$orderby=Name desc, Id`, and the neutral [`SortKey`] list that
+//! [`sort_to_sql`] renders (a facade with a sort syntax of its own parses it into keys itself).
 use crate::ast::is_field_path;
 use crate::error::{FilterError, clip};
 use crate::lexer::MAX_INPUT_LEN;
@@ -62,15 +63,6 @@ fn key(name: &str, descending: bool) -> Result<SortKey, FilterError> {
             clip(name)
         )))
     }
-}
-
-/// Parses Absorb's `_sort`: a comma list of fields, each optionally prefixed with `-`
-/// (descending) or `+` (ascending), e.g. `lastName,-dateAdded`.
-pub fn parse_absorb_sort(input: &str) -> Result<Vec<SortKey>, FilterError> {
-    parse_list(input, |item| match item.strip_prefix('-') {
-        Some(rest) => key(rest.trim_start(), true),
-        None => key(item.strip_prefix('+').unwrap_or(item).trim_start(), false),
-    })
 }
 
 /// Parses an OData `$orderby`: a comma list of `field [asc|desc]` (case-insensitive

@@ -3,6 +3,7 @@ use super::{active, run};
 use crate::auth::Caller;
 use crate::error::AbsorbError;
 use crate::params::{datetime, guid};
+use crate::scope::Scope;
 use crate::wire;
 use actix_web::{HttpResponse, web};
 use enroll_domain::lesson::AttemptStatus;
@@ -23,9 +24,9 @@ pub async fn list(
         guid(&path.1, "courseId")?,
         guid(&path.2, "lessonId")?,
     );
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     let rows = run(&store, move |s| {
-        let (_, _, view) = active(s, t, user, course)?;
+        let (_, _, view) = active(s, &c.scope(s)?, t, user, course)?;
         s.list_attempts(t, view.record.core.id, lesson)
     })
     .await?;
@@ -45,9 +46,9 @@ pub async fn start(
         guid(&path.1, "courseId")?,
         guid(&path.2, "lessonId")?,
     );
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     let a = run(&store, move |s| {
-        let (_, _, view) = active(s, t, user, course)?;
+        let (_, _, view) = active(s, &c.scope(s)?, t, user, course)?;
         s.start_attempt(t, view.record.core.id, lesson)
     })
     .await?;
@@ -89,7 +90,8 @@ fn finish_of(b: FinishBody) -> Result<FinishAttempt, AbsorbError> {
     })
 }
 
-/// `POST /attempts/{attemptId}/finish` (also `PUT /attempts/{attemptId}`) — finish attempt.
+/// `POST /attempts/{attemptId}/finish` (also `PUT /attempts/{attemptId}`) — finish attempt. An
+/// attempt of a user outside the caller's scope is not found.
 pub async fn finish(
     caller: Caller,
     store: web::Data<Store>,
@@ -99,8 +101,17 @@ pub async fn finish(
     caller.require_admin()?;
     let id = guid(&path, "attemptId")?;
     let f = finish_of(body.into_inner())?;
-    let t = caller.tenant_id;
-    let a = run(&store, move |s| s.finish_attempt(t, id, None, &f)).await?;
+    let (t, c) = (caller.tenant_id, caller.clone());
+    let a = run(&store, move |s| {
+        // Whose attempt it is decides whether a department administrator may finish it.
+        let scope = c.scope(s)?;
+        if scope != Scope::All {
+            let attempt = s.attempt(t, id)?;
+            scope.check(&s.enrollment(t, attempt.enrollment_id)?.learner, "attempt")?;
+        }
+        s.finish_attempt(t, id, None, &f)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(json!({"attemptId": a.id})))
 }
 
@@ -120,9 +131,9 @@ pub async fn finish_for_user(
     );
     let id = guid(&path.3, "attemptId")?;
     let f = finish_of(body.into_inner())?;
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     let a = run(&store, move |s| {
-        let (_, _, view) = active(s, t, user, course)?;
+        let (_, _, view) = active(s, &c.scope(s)?, t, user, course)?;
         s.finish_attempt(t, id, Some((view.record.core.id, lesson)), &f)
     })
     .await?;

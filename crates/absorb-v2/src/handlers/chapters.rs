@@ -19,9 +19,9 @@ async fn load(
     ),
     AbsorbError,
 > {
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     run(store, move |s| {
-        let (learner, _, view) = active(s, t, user, course)?;
+        let (learner, _, view) = active(s, &c.scope(s)?, t, user, course)?;
         Ok((learner, s.lesson_tree(t, view.record.core.id)?.1))
     })
     .await

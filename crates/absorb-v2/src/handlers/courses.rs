@@ -24,7 +24,7 @@ fn course(c: &Course) -> Value {
     })
 }
 
-/// `GET /courses` — paged.
+/// `GET /courses` — paged, filterable and sortable (`_filter`/`_sort` over [`COURSE_FIELDS`]).
 pub async fn list(
     caller: Caller,
     store: web::Data<Store>,

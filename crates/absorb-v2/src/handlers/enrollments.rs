@@ -3,6 +3,7 @@ use super::{active, run, user_id};
 use crate::auth::Caller;
 use crate::error::AbsorbError;
 use crate::params::{Params, datetime, guid};
+use crate::scope::Scope;
 use crate::wire::{self, Created};
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect;
@@ -24,8 +25,9 @@ pub async fn create(
     let reenroll = Params::from(&req)?.flag("reEnroll")?;
     let t = caller.tenant_id;
     let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
+    let learner = crate::scope::learner_key(&caller, &store, user).await?;
     let out = store
-        .enroll_async(t, crate::ids::user(user), crate::ids::course(course), opts)
+        .enroll_async(t, learner, crate::ids::course(course), opts)
         .await?;
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,
@@ -121,12 +123,12 @@ pub async fn create_or_update(
         patch.command = Some(cmd);
         patch.unless_state = Some(target);
     }
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
     let rec = run(&store, move |s| {
         s.upsert_enrollment(
             t,
-            &crate::ids::user(user),
+            &c.learner_key(s, user)?,
             &crate::ids::course(course),
             &opts,
             &patch,
@@ -149,7 +151,7 @@ pub async fn get_for_user_course(
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
     let (user, course) = (guid(&path.0, "userId")?, guid(&path.1, "courseId")?);
-    one(&caller, &store, &req, user, course).await
+    one(&caller, true, &store, &req, user, course).await
 }
 
 /// `GET /courses/{courseId}/enrollments/{userId}` — the same resource, course first.
@@ -161,20 +163,26 @@ pub async fn get_for_course_user(
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
     let (course, user) = (guid(&path.0, "courseId")?, guid(&path.1, "userId")?);
-    one(&caller, &store, &req, user, course).await
+    one(&caller, true, &store, &req, user, course).await
 }
 
-/// Renders the active enrollment of (user, course), honouring `status`/`modifiedSince`.
+/// Renders the active enrollment of (user, course), honouring `status`/`modifiedSince`; with
+/// `scoped`, a user outside the caller's scope is not found.
 pub(crate) async fn one(
     caller: &Caller,
+    scoped: bool,
     store: &Store,
     req: &HttpRequest,
     user: Uuid,
     course: Uuid,
 ) -> Result<HttpResponse, AbsorbError> {
     let filter = super::ItemFilter::from(&Params::from(req)?)?;
-    let t = caller.tenant_id;
-    let (_, _, view) = run(store, move |s| active(s, t, user, course)).await?;
+    let (t, c) = (caller.tenant_id, caller.clone());
+    let (_, _, view) = run(store, move |s| {
+        let scope = if scoped { c.scope(s)? } else { Scope::All };
+        active(s, &scope, t, user, course)
+    })
+    .await?;
     if !filter.keep(view.record.core.state, view.record.core.dates.edited) {
         return Err(AbsorbError::NotFound("Enrollment not found.".into()));
     }
@@ -191,6 +199,7 @@ pub async fn get_by_id(
     let id = guid(&path, "id")?;
     let t = caller.tenant_id;
     let view = store.enrollment_async(t, id).await?;
+    crate::scope::ensure_reaches(&caller, &store, &view.learner, "enrollment").await?;
     Ok(HttpResponse::Ok().json(wire::enrollment(&view, true)))
 }
 
@@ -218,8 +227,8 @@ pub async fn list_for_user(
     caller.require_admin()?;
     let user = guid(&path, "userId")?;
     let (mut q, limit, pg) = Params::from(&req)?.enrollment_query()?;
-    let t = caller.tenant_id;
-    let learner = run(&store, move |s| s.learner(t, &crate::ids::user(user))).await?;
+    let (t, c) = (caller.tenant_id, caller.clone());
+    let learner = run(&store, move |s| c.scope(s)?.learner(s, t, user)).await?;
     q.learner_id = Some(learner.id);
     page(&store, t, q, limit, pg, true).await
 }
@@ -234,13 +243,21 @@ pub async fn list_for_course(
     caller.require_admin()?;
     let course = guid(&path, "courseId")?;
     let (mut q, limit, pg) = Params::from(&req)?.enrollment_query()?;
-    let t = caller.tenant_id;
-    let detail = run(&store, move |s| s.course(t, &crate::ids::course(course))).await?;
+    let (t, c) = (caller.tenant_id, caller.clone());
+    let (detail, departments) = run(&store, move |s| {
+        Ok((
+            s.course(t, &crate::ids::course(course))?,
+            c.scope(s)?.departments(),
+        ))
+    })
+    .await?;
     q.course_id = Some(detail.course.id);
+    q.departments = departments;
     page(&store, t, q, limit, pg, false).await
 }
 
-/// `GET /enrollments?userIds=…&courseIds=…` — list course enrollments for a bulk user list.
+/// `GET /enrollments?userIds=…&courseIds=…` — list course enrollments for a bulk user list,
+/// with `_filter`/`_sort`; more than [`BULK_CAP`] matches is a 400 (the list has no paging).
 pub async fn bulk(
     caller: Caller,
     store: web::Data<Store>,
@@ -248,6 +265,10 @@ pub async fn bulk(
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
     let p = Params::from(&req)?;
+    // `_filter` and `_sort` apply as on every enrollment list; paging does not (the result is
+    // a plain array), so at most BULK_CAP enrollments come back: more is a 400 that says so.
+    let filter = p.filter(crate::params::ENROLLMENT_FIELDS)?;
+    let order = p.sort(crate::params::ENROLLMENT_FIELDS)?;
     let users = p
         .all("userIds")?
         .into_iter()
@@ -268,9 +289,7 @@ pub async fn bulk(
             "At most 1000 userIds and 1000 courseIds per request.".into(),
         ));
     }
-    // `_filter` and `_sort` apply as on every enrollment list; paging does not (the result is
-    // a plain array), so at most BULK_CAP enrollments come back: more is a 400 that says so.
-    let q = EnrollmentQuery {
+    let mut q = EnrollmentQuery {
         learners: (!users.is_empty()).then(|| IdSet {
             dialect: Dialect::Absorb,
             ids: users.iter().map(Uuid::to_string).collect(),
@@ -279,14 +298,19 @@ pub async fn bulk(
             dialect: Dialect::Absorb,
             ids: courses.iter().map(Uuid::to_string).collect(),
         }),
-        filter: p.filter(crate::params::ENROLLMENT_FIELDS)?,
-        order: p.sort(crate::params::ENROLLMENT_FIELDS)?,
+        filter,
+        order,
         limit: BULK_CAP,
         ..Default::default()
     };
-    let t = caller.tenant_id;
-    // Unknown ids simply match nothing (a bulk read never 404s).
-    let (total, views) = run(&store, move |s| s.list_enrollments(t, &q)).await?;
+    let (t, c) = (caller.tenant_id, caller.clone());
+    // Unknown ids, and users outside the caller's scope, simply match nothing (a bulk read
+    // never 404s).
+    let (total, views) = run(&store, move |s| {
+        q.departments = c.scope(s)?.departments();
+        s.list_enrollments(t, &q)
+    })
+    .await?;
     if total > BULK_CAP {
         return Err(AbsorbError::BadRequest(format!(
             "{total} enrollments match; at most {BULK_CAP} are returned at once. Narrow userIds, courseIds or _filter."
@@ -319,8 +343,25 @@ pub async fn unenroll(
             "Provide at least one enrollment id.".into(),
         ));
     }
-    let t = caller.tenant_id;
-    match store.call(move |s| s.unenroll(t, &ids)).await {
+    let (t, c) = (caller.tenant_id, caller.clone());
+    let checked = move |s: &Store| {
+        // An enrollment of a user outside the caller's scope is refused like an unknown id.
+        let scope = c.scope(s)?;
+        if scope != Scope::All {
+            for id in &ids {
+                let missing = || StoreError::NotFound(format!("enrollment {id}"));
+                let view = s.enrollment(t, *id).map_err(|e| match e {
+                    StoreError::NotFound(_) => missing(),
+                    other => other,
+                })?;
+                if !scope.reaches(&view.learner) {
+                    return Err(missing());
+                }
+            }
+        }
+        s.unenroll(t, &ids)
+    };
+    match store.call(checked).await {
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
         // Absorb answers a bad id in the list with 422 and names it.
         Err(StoreError::NotFound(what)) => Err(AbsorbError::Unprocessable(format!(

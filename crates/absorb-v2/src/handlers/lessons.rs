@@ -16,9 +16,9 @@ async fn load(
     user: Uuid,
     course: Uuid,
 ) -> Result<(Learner, Vec<LessonEnrollment>), AbsorbError> {
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     run(store, move |s| {
-        let (learner, _, view) = active(s, t, user, course)?;
+        let (learner, _, view) = active(s, &c.scope(s)?, t, user, course)?;
         Ok((learner, s.lesson_tree(t, view.record.core.id)?.0))
     })
     .await
@@ -117,7 +117,8 @@ pub async fn get_in_chapter(
 }
 
 /// `GET /courses/{courseId}/lessons/{lessonId}/enrollments` — lists enrollments for a lesson,
-/// one per course enrollment of the course (paged and filtered like course enrollments).
+/// one per course enrollment of the course (paged and filtered like course enrollments; a
+/// department administrator's hold only their department subtree's learners).
 pub async fn roster(
     caller: Caller,
     store: web::Data<Store>,
@@ -127,13 +128,14 @@ pub async fn roster(
     caller.require_admin()?;
     let (course, lesson) = (guid(&path.0, "courseId")?, guid(&path.1, "lessonId")?);
     let (mut q, limit, page) = Params::from(&req)?.enrollment_query()?;
-    let t = caller.tenant_id;
+    let (t, c) = (caller.tenant_id, caller.clone());
     let (total, rows, learners) = run(&store, move |s| {
         let detail = s.course(t, &crate::ids::course(course))?;
         if !detail.lessons.iter().any(|l| l.id == lesson) {
             return Err(enroll_store::StoreError::NotFound("lesson".into()));
         }
         q.course_id = Some(detail.course.id);
+        q.departments = c.scope(s)?.departments();
         let (total, views) = s.list_enrollments(t, &q)?;
         let ids: Vec<Uuid> = views.iter().map(|v| v.record.core.id).collect();
         let rows = s.lesson_enrollments_for(t, &ids, lesson)?;

@@ -7,11 +7,13 @@ pub mod enrollments;
 pub mod lessons;
 pub mod my_enrollments;
 pub mod openapi;
+pub mod session_roster;
 pub mod sessions;
 pub mod users;
 
 use crate::error::AbsorbError;
 use crate::params::Params;
+use crate::scope::Scope;
 use enroll_domain::model::Learner;
 use enroll_store::courses::CourseDetail;
 use enroll_store::models::EnrollmentView;
@@ -28,14 +30,16 @@ where
     Ok(store.call(f).await?)
 }
 
-/// The learner and course named by Absorb ids, and the learner's active enrollment in it.
+/// The learner and course named by Absorb ids, and the learner's active enrollment in it; a
+/// learner outside `scope` is not found.
 pub(crate) fn active(
     s: &Store,
+    scope: &Scope,
     tenant: Uuid,
     user: Uuid,
     course: Uuid,
 ) -> StoreResult<(Learner, CourseDetail, EnrollmentView)> {
-    let learner = s.learner(tenant, &crate::ids::user(user))?;
+    let learner = scope.learner(s, tenant, user)?;
     let detail = s.course(tenant, &crate::ids::course(course))?;
     let view = s
         .active_enrollment(tenant, learner.id, detail.course.id)?

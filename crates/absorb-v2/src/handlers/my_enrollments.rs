@@ -20,7 +20,8 @@ pub async fn get(
 ) -> Result<HttpResponse, AbsorbError> {
     let course = guid(&path, "courseId")?;
     let user = caller_user(&caller);
-    one(&caller, &store, &req, user, course).await
+    // The caller's own enrollment: no administrator scope applies.
+    one(&caller, false, &store, &req, user, course).await
 }
 
 /// `POST /my-enrollments/{courseId}` — enroll the current user in a course. 201.

@@ -20,7 +20,8 @@ fn user(l: &Learner) -> Value {
     })
 }
 
-/// `GET /users` — paged, filterable, sortable.
+/// `GET /users` — paged, filterable, sortable; a department administrator's lists hold only
+/// the learners of their department subtree.
 pub async fn list(
     caller: Caller,
     store: web::Data<Store>,
@@ -29,15 +30,19 @@ pub async fn list(
     caller.require_admin()?;
     let p = Params::from(&req)?;
     let (limit, page) = p.page()?;
-    let q = LearnerQuery {
+    let mut q = LearnerQuery {
         filter: p.filter(USER_FIELDS)?,
         order: p.sort(USER_FIELDS)?,
         departments: None,
         limit,
         offset: page.saturating_mul(limit),
     };
-    let t = caller.tenant_id;
-    let (total, users) = run(&store, move |s| s.list_learners(t, &q)).await?;
+    let c = caller.clone();
+    let (total, users) = run(&store, move |s| {
+        q.departments = c.scope(s)?.departments();
+        s.list_learners(c.tenant_id, &q)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(collection(
         "users",
         total,
@@ -47,7 +52,7 @@ pub async fn list(
     )))
 }
 
-/// `GET /users/{userId}`.
+/// `GET /users/{userId}` — 404 for a user outside the caller's scope, as for an unknown one.
 pub async fn get(
     caller: Caller,
     store: web::Data<Store>,
@@ -55,7 +60,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AbsorbError> {
     caller.require_admin()?;
     let id = guid(&path, "userId")?;
-    let t = caller.tenant_id;
-    let l = run(&store, move |s| s.learner(t, &crate::ids::user(id))).await?;
+    let c = caller.clone();
+    let l = run(&store, move |s| c.scope(s)?.learner(s, c.tenant_id, id)).await?;
     Ok(HttpResponse::Ok().json(user(&l)))
 }

@@ -5,12 +5,14 @@
 mod components;
 mod enrollments;
 mod ops;
+mod parameters;
 mod requests;
 mod resources;
 mod schemas;
 
 pub use ops::{OPS, Op};
 
+use super::enrollments::BULK_CAP;
 use actix_web::HttpResponse;
 use serde_json::{Map, Value, json};
 
@@ -26,10 +28,10 @@ fn error_description(status: u16) -> &'static str {
         401 => "The x-api-key header or the token is missing, invalid or expired.",
         403 => "The token belongs to a learner; this operation needs an administrator.",
         404 => {
-            "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant."
+            "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant, or (for a department administrator) belongs to a user outside the caller's department subtree: both are answered alike."
         }
         422 => {
-            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, unknown id in a list)."
+            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
         }
         _ => "The database is unreachable; retry later.",
     }
@@ -47,7 +49,7 @@ fn operation(op: &Op) -> Value {
     );
     let mut responses = Map::new();
     let (status, schema, description) = op.ok;
-    let mut ok = json!({"description": description});
+    let mut ok = json!({"description": description.replace("`BULK_CAP`", &BULK_CAP.to_string())});
     if let Some(schema) = schema {
         ok["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
     }
@@ -55,9 +57,13 @@ fn operation(op: &Op) -> Value {
     let mut errors: Vec<u16> = COMMON_ERRORS.iter().chain(op.errors).copied().collect();
     errors.sort_unstable();
     for code in errors {
+        let mut description = error_description(code).to_string();
+        if code == 400 && op.id == "listBulkEnrollments" {
+            description.push_str(&format!(" Also: more than {BULK_CAP} matching enrollments (the list has no paging; narrow userIds, courseIds or _filter)."));
+        }
         responses.insert(
             code.to_string(),
-            json!({"description": error_description(code), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}}),
+            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}}),
         );
     }
     let mut out = json!({
