@@ -1,18 +1,23 @@
 //! Session enrollments of instructor-led courses.
 use crate::conn::DbConn;
 use crate::courses::CourseKey;
+use crate::crosswalk;
 use crate::enrollments::{
     EnrollOptions, EnrollOutcome, EnrollRequest, Existing, active_row, apply_in, enroll_all_in,
     insert_session_enrollment, resolve_pair,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::learners::LearnerKey;
+use crate::models::LearnerRow;
 use crate::models::{ts, uuid};
-use crate::schema::{enrollments, session_enrollments, sessions};
+use crate::schema::{enrollments, learners, session_enrollments, sessions};
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
+use enroll_domain::crosswalk::Kind;
+use enroll_domain::model::Learner;
 use enroll_domain::{Command, DomainError, EnrollmentState};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -128,6 +133,19 @@ fn cancel_active_sessions(
     .execute(conn)?)
 }
 
+/// Which of a session's enrollments [`Store::session_roster`] answers, one page of them.
+#[derive(Debug, Clone, Default)]
+pub struct RosterQuery {
+    /// Only session enrollments in one of these states.
+    pub states: Option<Vec<EnrollmentState>>,
+    /// Only session enrollments changed after this instant.
+    pub edited_after: Option<OffsetDateTime>,
+    /// Only learners of these departments (a department admin's scope).
+    pub departments: Option<Vec<Uuid>>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
 impl Store {
     /// Session enrollments of one course enrollment (active first, then historical).
     pub fn session_enrollments(
@@ -148,33 +166,80 @@ impl Store {
         })
     }
 
-    /// A page of one session's enrollments.
+    /// A page of one session's enrollments with their learners, narrowed by `q` in the
+    /// database; the total counts every match.
     pub fn session_roster(
         &self,
         tenant_id: Uuid,
         session_id: Uuid,
-        limit: i64,
-        offset: i64,
-    ) -> StoreResult<(i64, Vec<SessionEnrollment>)> {
+        q: &RosterQuery,
+    ) -> StoreResult<(i64, Vec<(SessionEnrollment, Learner)>)> {
         self.read(|c| {
             let sid = session_id.to_string();
-            let total: i64 = query(tenant_id)
-                .filter(session_enrollments::session_id.eq(&sid))
-                .count()
-                .get_result(c)?;
-            let rows: Vec<Row> = query(tenant_id)
-                .filter(session_enrollments::session_id.eq(&sid))
+            let t = tenant_id.to_string();
+            let base = || {
+                let mut b =
+                    query(tenant_id).filter(session_enrollments::session_id.eq(sid.clone()));
+                if let Some(states) = &q.states {
+                    b = b.filter(
+                        session_enrollments::state
+                            .eq_any(states.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                    );
+                }
+                if let Some(after) = q.edited_after {
+                    b = b.filter(session_enrollments::updated_at.gt(to_millis(after)));
+                }
+                if let Some(ds) = &q.departments {
+                    b = b.filter(
+                        enrollments::learner_id.eq_any(
+                            learners::table
+                                .filter(learners::tenant_id.eq(t.clone()))
+                                .filter(
+                                    learners::department_id
+                                        .eq_any(ds.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+                                )
+                                .select(learners::id),
+                        ),
+                    );
+                }
+                b
+            };
+            let total: i64 = base().count().get_result(c)?;
+            let rows: Vec<Row> = base()
                 .select(cols!())
                 .order((session_enrollments::added_at, session_enrollments::id))
-                .limit(limit)
-                .offset(offset)
+                .limit(q.limit)
+                .offset(q.offset)
                 .load(c)?;
-            Ok((
-                total,
-                rows.into_iter()
-                    .map(to_domain)
-                    .collect::<StoreResult<_>>()?,
-            ))
+            let roster: Vec<SessionEnrollment> = rows
+                .into_iter()
+                .map(to_domain)
+                .collect::<StoreResult<_>>()?;
+            let ids: Vec<String> = roster.iter().map(|r| r.learner_id.to_string()).collect();
+            let learner_rows: Vec<LearnerRow> = learners::table
+                .filter(learners::tenant_id.eq(&t))
+                .filter(learners::id.eq_any(&ids))
+                .select(LearnerRow::as_select())
+                .load(c)?;
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let book = crosswalk::ids_of(c, &refs)?;
+            let by_id: HashMap<String, Learner> = learner_rows
+                .iter()
+                .map(|r| Ok((r.id.clone(), r.to_domain(book.get(Kind::Learner, &r.id))?)))
+                .collect::<StoreResult<_>>()?;
+            let page = roster
+                .into_iter()
+                .map(|r| {
+                    let l = by_id
+                        .get(&r.learner_id.to_string())
+                        .cloned()
+                        .ok_or_else(|| {
+                            StoreError::Internal("roster row without its learner".into())
+                        })?;
+                    Ok((r, l))
+                })
+                .collect::<StoreResult<_>>()?;
+            Ok((total, page))
         })
     }
 

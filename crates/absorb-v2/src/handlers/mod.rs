@@ -66,6 +66,21 @@ impl ItemFilter {
         })
     }
 
+    /// The ledger states the `status` code stands for (several states share a code).
+    pub(crate) fn states(&self) -> Option<Vec<enroll_domain::EnrollmentState>> {
+        self.status.map(|code| {
+            enroll_domain::EnrollmentState::ALL
+                .into_iter()
+                .filter(|s| enroll_domain::vocab::to_absorb(*s) == code)
+                .collect()
+        })
+    }
+
+    /// `modifiedSince`.
+    pub(crate) fn since(&self) -> Option<OffsetDateTime> {
+        self.since
+    }
+
     pub(crate) fn keep(
         &self,
         state: enroll_domain::EnrollmentState,
