@@ -2,74 +2,24 @@
 //! (descending) or `+` (ascending), e.g. `lastName,-dateAdded`. Parsed into odata-filter's
 //! neutral [`SortKey`]s, which `enroll_store::filter::compile_sort` resolves against an
 //! operation's field list (an unknown field is refused there).
-use odata_filter::{FilterError, MAX_INPUT_LEN, MAX_SORT_KEYS, SortKey};
+use odata_filter::{FilterError, SortKey, parse_sort_list};
 
 /// Parses a `_sort` value. Errors name what is wrong and, where it applies, the 0-based byte
-/// position of the offending item: empty input or items, more than [`MAX_SORT_KEYS`] keys,
-/// more than [`MAX_INPUT_LEN`] bytes, or a field that is not a name (`a`, `a_b`, `a/b`).
+/// position of the offending item: empty input or items, more than
+/// [`odata_filter::MAX_SORT_KEYS`] keys, more than [`odata_filter::MAX_INPUT_LEN`] bytes, or
+/// a field that is not a name (`a`, `a_b`, `a/b`).
 pub fn parse_sort(input: &str) -> Result<Vec<SortKey>, FilterError> {
-    if input.len() > MAX_INPUT_LEN {
-        return Err(FilterError::new(format!(
-            "the sort is longer than {MAX_INPUT_LEN} bytes"
-        )));
-    }
-    if input.trim().is_empty() {
-        return Err(FilterError::new("the sort is empty"));
-    }
-    let mut keys = Vec::new();
-    let mut pos = 0;
-    for raw in input.split(',') {
-        let at = pos + (raw.len() - raw.trim_start().len());
-        pos += raw.len() + 1;
-        let item = raw.trim();
-        if item.is_empty() {
-            return Err(FilterError::at("empty item in sort list", at));
-        }
-        if keys.len() == MAX_SORT_KEYS {
-            let msg = format!("at most {MAX_SORT_KEYS} sort fields are allowed");
-            return Err(FilterError::at(msg, at));
-        }
-        let (field, descending) = match item.strip_prefix('-') {
-            Some(rest) => (rest.trim_start(), true),
-            None => (item.strip_prefix('+').unwrap_or(item).trim_start(), false),
-        };
-        if !is_field(field) {
-            let msg = format!("invalid sort field '{}'", clip(field));
-            return Err(FilterError::at(msg, at));
-        }
-        keys.push(SortKey {
-            field: field.to_string(),
-            descending,
-        });
-    }
-    Ok(keys)
-}
-
-/// A field name or path as Absorb writes them: a letter or `_` first, then segments of
-/// letters, digits, `_` and `.` separated by `/` (`customFields/string1`).
-fn is_field(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && s.split('/').all(|seg| {
-            !seg.is_empty()
-                && seg
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
-        })
-}
-
-/// User text quoted back in a message, shortened so a long value doesn't echo whole.
-fn clip(s: &str) -> String {
-    const MAX: usize = 40;
-    match s.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_string(),
-    }
+    parse_sort_list(input, |item| match item.strip_prefix('-') {
+        Some(rest) => SortKey::new(rest.trim_start(), true),
+        None => SortKey::new(item.strip_prefix('+').unwrap_or(item).trim_start(), false),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use odata_filter::MAX_SORT_KEYS;
 
     fn key(field: &str, descending: bool) -> SortKey {
         SortKey {
@@ -144,7 +94,7 @@ mod tests {
         ) {
             let fields: Vec<(String, bool)> = fields
                 .into_iter()
-                .filter(|(f, _)| is_field(f))
+                .filter(|(f, _)| SortKey::new(f, false).is_ok())
                 .collect();
             proptest::prop_assume!(!fields.is_empty());
             let text: Vec<String> = fields

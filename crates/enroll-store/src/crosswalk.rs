@@ -46,6 +46,21 @@ pub fn ledger_id(
     })
 }
 
+/// A list's filter on a dialect id: `Some(None)` without one, `Some(Some(ledger id))` for an
+/// id that names a record, `None` for one that names nothing (the list is empty).
+pub fn narrowing(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    external_id: Option<&str>,
+) -> StoreResult<Option<Option<String>>> {
+    match external_id {
+        None => Ok(Some(None)),
+        Some(id) => Ok(ledger_id(conn, tenant_id, dialect, kind, id)?.map(Some)),
+    }
+}
+
 /// Explicit ids of a set of records, by (kind, ledger id).
 #[derive(Debug, Default)]
 pub struct IdBook(HashMap<(String, String), ExternalIds>);

@@ -70,7 +70,7 @@ pub use ast::{CaseFn, CmpOp, Expr, FieldRef, Literal, Operand, TextFunc};
 pub use error::FilterError;
 pub use lexer::MAX_INPUT_LEN;
 pub use parser::{MAX_DEPTH, MAX_NODES, parse};
-pub use sort::{MAX_SORT_KEYS, SortKey, parse_orderby, sort_to_sql};
+pub use sort::{MAX_SORT_KEYS, SortKey, parse_orderby, parse_sort_list, sort_to_sql};
 pub use sql::{
     BindValue, Column, FieldResolver, FieldTable, SqlFilter, SqlPart, ValueKind, to_sql,
 };

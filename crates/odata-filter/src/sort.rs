@@ -1,5 +1,6 @@
 //! Sort expressions: OData's `$orderby=Name desc, Id`, and the neutral [`SortKey`] list that
-//! [`sort_to_sql`] renders (a facade with a sort syntax of its own parses it into keys itself).
+//! [`sort_to_sql`] renders. A facade with a sort syntax of its own parses its items into keys
+//! inside [`parse_sort_list`], which checks the list itself.
 use crate::ast::is_field_path;
 use crate::error::{FilterError, clip};
 use crate::lexer::MAX_INPUT_LEN;
@@ -17,9 +18,28 @@ pub struct SortKey {
     pub descending: bool,
 }
 
-/// Splits a comma list, refusing empty input, blank items and too many items; `item` parses
-/// one trimmed, non-empty item.
-fn parse_list(
+impl SortKey {
+    /// A key on `field`, which must be a field path (`name`, `customFields/string1`).
+    pub fn new(field: &str, descending: bool) -> Result<Self, FilterError> {
+        if is_field_path(field) {
+            Ok(Self {
+                field: field.to_string(),
+                descending,
+            })
+        } else {
+            Err(FilterError::new(format!(
+                "invalid sort field '{}'",
+                clip(field)
+            )))
+        }
+    }
+}
+
+/// Parses a comma list of sort items, the frame every sort syntax shares: refuses empty
+/// input, blank items, more than [`MAX_SORT_KEYS`] items and more than [`MAX_INPUT_LEN`]
+/// bytes; `item` parses one trimmed, non-empty item (a vendor's own syntax, e.g. `-name`),
+/// and its errors get the item's 0-based byte position.
+pub fn parse_sort_list(
     input: &str,
     item: impl Fn(&str) -> Result<SortKey, FilterError>,
 ) -> Result<Vec<SortKey>, FilterError> {
@@ -51,24 +71,10 @@ fn parse_list(
     Ok(keys)
 }
 
-fn key(name: &str, descending: bool) -> Result<SortKey, FilterError> {
-    if is_field_path(name) {
-        Ok(SortKey {
-            field: name.to_string(),
-            descending,
-        })
-    } else {
-        Err(FilterError::new(format!(
-            "invalid sort field '{}'",
-            clip(name)
-        )))
-    }
-}
-
 /// Parses an OData `$orderby`: a comma list of `field [asc|desc]` (case-insensitive
 /// direction), e.g. `Name desc, Id`.
 pub fn parse_orderby(input: &str) -> Result<Vec<SortKey>, FilterError> {
-    parse_list(input, |item| {
+    parse_sort_list(input, |item| {
         let mut words = item.split_whitespace();
         let name = words.next().unwrap_or_default();
         let descending = match words.next() {
@@ -86,7 +92,7 @@ pub fn parse_orderby(input: &str) -> Result<Vec<SortKey>, FilterError> {
                 clip(extra)
             )));
         }
-        key(name, descending)
+        SortKey::new(name, descending)
     })
 }
 

@@ -189,19 +189,15 @@ impl Store {
         let now = self.now();
         let t = tenant_id.to_string();
         self.read(|c| {
-            let course = match &q.course_id {
-                Some(id) => match crosswalk::ledger_id(c, &t, q.dialect, Kind::Course, id)? {
-                    Some(x) => Some(x),
-                    None => return Ok((0, vec![])),
-                },
-                None => None,
+            let Some(course) =
+                crosswalk::narrowing(c, &t, q.dialect, Kind::Course, q.course_id.as_deref())?
+            else {
+                return Ok((0, vec![]));
             };
-            let learner = match &q.learner_id {
-                Some(id) => match crosswalk::ledger_id(c, &t, q.dialect, Kind::Learner, id)? {
-                    Some(x) => Some(x),
-                    None => return Ok((0, vec![])),
-                },
-                None => None,
+            let Some(learner) =
+                crosswalk::narrowing(c, &t, q.dialect, Kind::Learner, q.learner_id.as_deref())?
+            else {
+                return Ok((0, vec![]));
             };
             let base = || {
                 let mut b = enrollments::table

@@ -44,12 +44,10 @@ impl Store {
     ) -> StoreResult<(i64, Vec<Invitation>)> {
         let t = tenant_id.to_string();
         self.read(|c| {
-            let course = match &q.course_id {
-                Some(id) => match crosswalk::ledger_id(c, &t, q.dialect, Kind::Course, id)? {
-                    Some(x) => Some(x),
-                    None => return Ok((0, vec![])),
-                },
-                None => None,
+            let Some(course) =
+                crosswalk::narrowing(c, &t, q.dialect, Kind::Course, q.course_id.as_deref())?
+            else {
+                return Ok((0, vec![]));
             };
             let base = || {
                 let mut b = inv::table.filter(inv::tenant_id.eq(t.clone())).into_boxed();
