@@ -1,7 +1,8 @@
 //! The admin clock's offset, kept in the `settings` table under [`CLOCK_OFFSET_KEY`] and shared
-//! by every gateway on one database. An advance is one atomic `UPDATE … RETURNING` of the
+//! by every process on one database. An advance is one atomic `UPDATE … RETURNING` of the
 //! stored value, with the bound (±[`MAX_OFFSET_MS`]) checked in the same statement, so
 //! concurrent advances from several processes all count and none can leave the bound.
+//! [`SharedClock`] is a process's clock that follows it.
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::settings;
@@ -9,6 +10,8 @@ use crate::store::{Store, on_backend};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use enroll_domain::clock::MAX_OFFSET_MS;
+use enroll_domain::{Clock, OffsetClock};
+use std::sync::Arc;
 
 /// The settings key under which the clock offset (milliseconds, decimal text) is stored.
 pub const CLOCK_OFFSET_KEY: &str = "clock_offset_ms";
@@ -44,9 +47,11 @@ impl StoredOffset {
 
 // The stored text must be a canonical integer before it is cast (PostgreSQL's cast fails on
 // anything else, SQLite's silently reads a prefix); CASE fixes the order of evaluation.
+#[cfg(feature = "postgres")]
 const PG_ADVANCE: &str = "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + $1 AS TEXT) \
      WHERE key = $2 AND CASE WHEN value ~ '^-?[0-9]{1,16}$' \
      THEN CAST(value AS BIGINT) + $1 BETWEEN $3 AND $4 ELSE FALSE END RETURNING value";
+#[cfg(feature = "sqlite")]
 const SQLITE_ADVANCE: &str = "UPDATE settings SET value = CAST(CAST(value AS INTEGER) + ?1 AS TEXT) \
      WHERE key = ?2 AND CASE WHEN length(value) <= 17 \
      AND CAST(CAST(value AS INTEGER) AS TEXT) = value \
@@ -68,12 +73,14 @@ fn out_of_bound(offset: i128) -> StoreError {
 /// The guarded atomic add; `None` when the stored value is invalid or the sum leaves the bound.
 fn try_add(c: &mut DbConn, by_ms: i64) -> StoreResult<Option<i64>> {
     let rows: Vec<Value> = match c {
+        #[cfg(feature = "postgres")]
         DbConn::Pg(c) => diesel::sql_query(PG_ADVANCE)
             .bind::<BigInt, _>(by_ms)
             .bind::<Text, _>(CLOCK_OFFSET_KEY)
             .bind::<BigInt, _>(-MAX_OFFSET_MS)
             .bind::<BigInt, _>(MAX_OFFSET_MS)
             .load(c)?,
+        #[cfg(feature = "sqlite")]
         DbConn::Sqlite(c) => diesel::sql_query(SQLITE_ADVANCE)
             .bind::<BigInt, _>(by_ms)
             .bind::<Text, _>(CLOCK_OFFSET_KEY)
@@ -143,13 +150,84 @@ impl Store {
     }
 }
 
+/// The ledger clock of one process: an [`OffsetClock`] that follows the offset stored in the
+/// database (the admin clock), shared by every process on it. Cheap to clone.
+///
+/// Give [`SharedClock::clock`] to [`Store::builder`], [`SharedClock::restore`] once the store
+/// is open, and the clone to [`crate::tasks::Tasks::clock`], which refreshes it every few
+/// seconds (other processes may have advanced it).
+#[derive(Debug, Clone, Default)]
+pub struct SharedClock {
+    clock: Arc<OffsetClock>,
+    // Taken while this process changes its offset from the database's (an advance, a
+    // refresh), so it always ends up with the latest value it read.
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl SharedClock {
+    /// A clock at the wall clock's time (offset 0) until [`SharedClock::restore`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The clock, for [`Store::builder`]'s `clock`.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    /// This process's current offset from the wall clock, in milliseconds.
+    pub fn offset_ms(&self) -> i64 {
+        self.clock.offset_ms()
+    }
+
+    /// Takes the stored offset (at start-up). One that is unreadable or out of range is logged
+    /// and ignored (offset 0), never a reason not to start.
+    pub fn restore(&self, store: &Store) {
+        match store.clock_offset() {
+            Ok(StoredOffset::Valid(offset)) => self.clock.set_offset_ms(offset),
+            Ok(StoredOffset::Absent) => {}
+            Ok(StoredOffset::Invalid(text)) => log::warn!(
+                "ignoring the stored clock offset {text:?}: not a whole number of milliseconds \
+                 within ±36500 days; the clock starts at offset 0 (the next advance replaces it)"
+            ),
+            Err(e) => log::warn!("cannot read the stored clock offset, starting at 0: {e:?}"),
+        }
+    }
+
+    /// Moves the ledger clock by `by_ms` for every process on the database (one atomic
+    /// update) and takes the result as this process's offset, which it returns.
+    pub async fn advance(&self, store: &Store, by_ms: i64) -> StoreResult<i64> {
+        let _turn = self.turn.lock().await;
+        let offset = store.call(move |s| s.advance_clock_offset(by_ms)).await?;
+        self.clock.set_offset_ms(offset);
+        Ok(offset)
+    }
+
+    /// Takes the stored offset again (what the background tasks do). An invalid stored value
+    /// counts as 0, as the store's advance does; `warned` keeps one warning per value.
+    pub async fn refresh(&self, store: &Store, warned: &mut Option<String>) {
+        let _turn = self.turn.lock().await;
+        match store.call(|s| s.clock_offset()).await {
+            Ok(StoredOffset::Absent) => {}
+            Ok(StoredOffset::Valid(offset)) => self.clock.set_offset_ms(offset),
+            Ok(StoredOffset::Invalid(text)) => {
+                self.clock.set_offset_ms(0);
+                if warned.as_deref() != Some(text.as_str()) {
+                    log::warn!("ignoring the invalid stored clock offset {text:?}");
+                    *warned = Some(text);
+                }
+            }
+            Err(e) => log::warn!("cannot read the stored clock offset: {e:?}"),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::testing::TestDb;
     use enroll_domain::SystemClock;
-    use std::sync::Arc;
 
     #[test]
     fn concurrent_advances_from_several_stores_sum_exactly() {

@@ -8,31 +8,65 @@
 //! mode a commit is appended to the WAL file before the call returns, so an acknowledged write
 //! survives the process being killed (`kill -9`); only an operating-system crash or power loss
 //! can lose the last commits before a checkpoint. `synchronous=FULL` would fsync every commit
-//! (about 3× fewer writes per second here) to cover power loss too: set
-//! `ENROLL_SQLITE_SYNCHRONOUS=FULL` for that.
+//! (about 3× fewer writes per second here) to cover power loss too:
+//! [`SqliteSynchronous::Full`] (the gateway's `--sqlite-synchronous full`).
 //!
-//! SQLite locking: the gateway is the only process that uses its database file (its writer
-//! batches commits in-process, see writer.rs), so connections open it through SQLite's
+//! SQLite locking: one process uses a SQLite database file (its writer batches commits
+//! in-process, see writer.rs), so by default connections open it through SQLite's
 //! `unix-excl` VFS: the process takes one exclusive lock on the file when it first touches it,
 //! and from then on connections coordinate in memory, with the WAL index on the heap instead
 //! of a memory-mapped `-shm` file. Every read transaction used to take and drop `fcntl` locks
 //! on the file and the `-shm` file, about a fifth of a read by id. Another program (the
-//! `sqlite3` shell, a second gateway) cannot open the file while the gateway runs; set
-//! `ENROLL_SQLITE_LOCKING=shared` to allow that, at the old cost.
+//! `sqlite3` shell, a second process) cannot open the file while the store is open;
+//! [`SqliteLocking::Shared`] (the gateway's `--sqlite-locking shared`) allows that, at the old
+//! cost.
 use crate::error::StoreError;
+use crate::options::{Options, SqliteLocking, SqliteSynchronous};
 use diesel::connection::SimpleConnection;
+#[cfg(feature = "postgres")]
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ManageConnection, Pool};
+#[cfg(feature = "sqlite")]
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError};
 
-/// One connection to either backend; queries are written once against it.
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("enroll-store needs a backend: enable the `sqlite` or `postgres` feature (or both)");
+
+/// One connection to either backend; queries are written once against it. A backend whose
+/// cargo feature is off has no variant.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
-    /// PostgreSQL, for scale-out (several gateways on one database).
+    /// PostgreSQL, for scale-out (several processes on one database).
+    #[cfg(feature = "postgres")]
     Pg(PgConnection),
     /// SQLite, the embedded default.
+    #[cfg(feature = "sqlite")]
     Sqlite(SqliteConnection),
+}
+
+impl DbConn {
+    /// Whether this is a PostgreSQL connection.
+    #[allow(irrefutable_let_patterns)]
+    pub(crate) fn is_pg(&self) -> bool {
+        #[cfg(feature = "postgres")]
+        if let Self::Pg(_) = self {
+            return true;
+        }
+        false
+    }
+
+    /// Runs `sql` on PostgreSQL only: the locks, notifications and isolation levels SQLite
+    /// (one writer at a time, one process) does not need.
+    #[allow(irrefutable_let_patterns)]
+    pub(crate) fn on_pg(&mut self, sql: &str) -> diesel::QueryResult<()> {
+        #[cfg(feature = "postgres")]
+        if let Self::Pg(c) = self {
+            return c.batch_execute(sql);
+        }
+        let _ = sql;
+        Ok(())
+    }
 }
 
 /// Which backend a URL names.
@@ -65,6 +99,21 @@ impl Target {
         )))
     }
 
+    /// Refuses a backend this build left out (its cargo feature is off).
+    pub(crate) fn check_compiled(&self) -> Result<(), StoreError> {
+        let (name, compiled) = match self {
+            Self::Postgres(_) => ("postgres", cfg!(feature = "postgres")),
+            Self::Sqlite(_) => ("sqlite", cfg!(feature = "sqlite")),
+        };
+        if compiled {
+            return Ok(());
+        }
+        Err(StoreError::Config(format!(
+            "this build has no {} support: enable enroll-store's `{name}` cargo feature",
+            self.backend_name()
+        )))
+    }
+
     /// The backend's name, for logs (never the URL: it can hold a password).
     pub fn backend_name(&self) -> &'static str {
         match self {
@@ -76,41 +125,46 @@ impl Target {
 
 /// r2d2 manager that opens the variant the URL named and prepares SQLite connections.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 pub struct Manager {
     target: Target,
     sqlite_synchronous: &'static str,
     /// What SQLite opens: the path itself, or a `file:` URI naming the `unix-excl` VFS.
     sqlite_open: String,
+    exclusive: bool,
 }
 
 impl Manager {
-    /// A manager for `target`.
-    pub fn new(target: Target) -> Self {
-        let env_is = |name: &str, value: &str| {
-            std::env::var(name).is_ok_and(|v| v.eq_ignore_ascii_case(value))
-        };
+    /// A manager for `target` with `options`' SQLite settings.
+    pub fn new(target: Target, options: &Options) -> Self {
+        let exclusive = options.sqlite_locking == SqliteLocking::Exclusive;
         let sqlite_open = match &target {
-            Target::Sqlite(path) if !env_is("ENROLL_SQLITE_LOCKING", "shared") => {
-                exclusive_uri(path)
-            }
+            Target::Sqlite(path) if exclusive => exclusive_uri(path),
             Target::Sqlite(path) => path.clone(),
             Target::Postgres(_) => String::new(),
         };
         Self {
+            exclusive: exclusive && matches!(target, Target::Sqlite(_)),
             target,
-            sqlite_synchronous: if env_is("ENROLL_SQLITE_SYNCHRONOUS", "full") {
-                "FULL"
-            } else {
-                "NORMAL"
+            sqlite_synchronous: match options.sqlite_synchronous {
+                SqliteSynchronous::Normal => "NORMAL",
+                SqliteSynchronous::Full => "FULL",
             },
             sqlite_open,
         }
     }
 
+    /// Whether this opens a SQLite file for this process alone.
+    pub(crate) fn exclusive(&self) -> bool {
+        self.exclusive
+    }
+
     /// Opens one connection.
     pub fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.target {
+            #[cfg(feature = "postgres")]
             Target::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+            #[cfg(feature = "sqlite")]
             Target::Sqlite(_) => {
                 let mut c = SqliteConnection::establish(&self.sqlite_open)?;
                 // mmap: reads take pages straight from the OS cache, without a copy per
@@ -131,6 +185,11 @@ impl Manager {
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(c))
             }
+            #[allow(unreachable_patterns)]
+            other => Err(ConnectionError::BadConnection(format!(
+                "this build has no {} support",
+                other.backend_name()
+            ))),
         }
     }
 }
@@ -181,7 +240,8 @@ impl ManageConnection for Manager {
 pub type DbPool = Pool<Manager>;
 
 /// Builds a pool; SQLite gets a small pool (one writer at a time anyway).
-pub fn build_pool(target: &Target, max_size: Option<u32>) -> Result<DbPool, StoreError> {
+pub fn build_pool(target: &Target, options: &Options) -> Result<DbPool, StoreError> {
+    target.check_compiled()?;
     if let Target::Sqlite(path) = target
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -190,16 +250,17 @@ pub fn build_pool(target: &Target, max_size: Option<u32>) -> Result<DbPool, Stor
             StoreError::Config(format!("cannot create the database directory: {e}"))
         })?;
     }
-    let size = max_size.unwrap_or(match target {
+    let size = options.pool_size.unwrap_or(match target {
         Target::Postgres(_) => 16,
         Target::Sqlite(_) => 8,
     });
-    let manager = Manager::new(target.clone());
+    let manager = Manager::new(target.clone(), options);
     // One connection first, for its error: the pool only reports that it timed out.
     manager.open().map_err(|e| {
         let hint = if e.to_string().contains("locked") {
-            " (another process has the file open: the gateway keeps its SQLite database to \
-             itself while it runs; stop the other process, or set ENROLL_SQLITE_LOCKING=shared)"
+            " (another process has the file open: with exclusive SQLite locking, the default, \
+             one process keeps the file to itself while it runs; stop the other process, or \
+             open both with shared locking)"
         } else {
             ""
         };

@@ -15,6 +15,7 @@
 //!
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
 
+#[cfg(feature = "sqlite")]
 mod checkpoint;
 pub mod clock;
 pub mod conn;
@@ -31,6 +32,7 @@ pub mod list;
 pub mod migrate;
 pub mod models;
 mod notify;
+pub mod options;
 pub mod outbox;
 mod purge;
 pub mod schema;
@@ -40,7 +42,9 @@ pub mod sessions;
 pub mod store;
 pub mod subscriptions;
 pub mod tags;
+pub mod tasks;
 pub mod tenants;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
 mod writer;

@@ -3,22 +3,27 @@
 //! They run on a connection of their own. On SQLite foreign-key enforcement is off while they
 //! run, because migrations rebuild tables the way SQLite prescribes (new table, copy, drop,
 //! rename), and the keys are checked once they are done. On PostgreSQL a session advisory lock
-//! makes gateways started at the same moment take turns: the first applies what is pending,
+//! makes processes started at the same moment take turns: the first applies what is pending,
 //! the others then find nothing to do.
 use crate::conn::{DbConn, Manager};
 use crate::error::StoreError;
+#[cfg(feature = "sqlite")]
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
+#[cfg(feature = "sqlite")]
 use diesel::sql_types::Text;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+#[cfg(feature = "sqlite")]
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// The advisory lock key gateways take turns on while setting a database up (migrations and
+/// The advisory lock key processes take turns on while setting a database up (migrations and
 /// seed loading): any fixed number; this one spells "enroll" in ASCII.
 pub(crate) const SETUP_LOCK: i64 = 0x656e_726f_6c6c;
 
+#[cfg(feature = "sqlite")]
 #[derive(diesel::QueryableByName)]
 struct Violation {
     #[diesel(sql_type = Text)]
@@ -35,6 +40,7 @@ pub fn run_migrations(manager: &Manager) -> Result<(), StoreError> {
         .open()
         .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
     match &mut conn {
+        #[cfg(feature = "sqlite")]
         DbConn::Sqlite(c) => {
             c.batch_execute("PRAGMA foreign_keys = OFF")
                 .map_err(failed)?;
@@ -51,6 +57,7 @@ pub fn run_migrations(manager: &Manager) -> Result<(), StoreError> {
             c.batch_execute("PRAGMA foreign_keys = ON")
                 .map_err(failed)?;
         }
+        #[cfg(feature = "postgres")]
         DbConn::Pg(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({SETUP_LOCK})"))
                 .map_err(failed)?;
@@ -69,7 +76,9 @@ pub fn run_migrations(manager: &Manager) -> Result<(), StoreError> {
 /// Whether every embedded migration has been applied.
 pub fn migrations_applied(conn: &mut DbConn) -> Result<bool, StoreError> {
     let pending = match conn {
+        #[cfg(feature = "sqlite")]
         DbConn::Sqlite(c) => c.has_pending_migration(SQLITE),
+        #[cfg(feature = "postgres")]
         DbConn::Pg(c) => c.has_pending_migration(POSTGRES),
     };
     pending

@@ -1,25 +1,29 @@
 //! Waking background work across processes on PostgreSQL: writes that give other processes
 //! work send `NOTIFY <channel>` in their transaction (delivered when it commits); each
 //! process's listener turns those into in-process wake-ups ([`crate::Store::notified`]).
-use crate::conn::{DbConn, Manager};
+use crate::conn::DbConn;
+#[cfg(feature = "postgres")]
+use crate::conn::Manager;
 use crate::error::StoreResult;
 use crate::store::Topic;
+#[cfg(feature = "postgres")]
 use diesel::connection::SimpleConnection;
+#[cfg(feature = "postgres")]
 use std::sync::Weak;
+#[cfg(feature = "postgres")]
 use std::time::Duration;
 
 /// How often the listener looks at its connection for notifications.
+#[cfg(feature = "postgres")]
 const EVERY: Duration = Duration::from_millis(100);
 
 /// Tells the other processes about `topic`, inside the caller's transaction (PostgreSQL; a
 /// no-op on SQLite, where the in-process wake-up is enough).
 pub(crate) fn send(conn: &mut DbConn, topic: Topic) -> StoreResult<()> {
-    if let DbConn::Pg(c) = conn {
-        c.batch_execute(&format!("NOTIFY {}", topic.channel()))?;
-    }
-    Ok(())
+    Ok(conn.on_pg(&format!("NOTIFY {}", topic.channel()))?)
 }
 
+#[cfg(feature = "postgres")]
 pub(crate) fn listen(manager: &Manager, signals: &Weak<[tokio::sync::Notify; 3]>) {
     let mut conn = None;
     loop {
@@ -30,6 +34,7 @@ pub(crate) fn listen(manager: &Manager, signals: &Weak<[tokio::sync::Notify; 3]>
         if conn.is_none() {
             conn = subscribe(manager);
         }
+        #[allow(irrefutable_let_patterns)]
         let Some(DbConn::Pg(c)) = conn.as_mut() else {
             continue;
         };
@@ -56,6 +61,7 @@ pub(crate) fn listen(manager: &Manager, signals: &Weak<[tokio::sync::Notify; 3]>
     }
 }
 
+#[cfg(feature = "postgres")]
 fn subscribe(manager: &Manager) -> Option<DbConn> {
     let mut conn = manager.open().ok()?;
     let sql: String = Topic::ALL

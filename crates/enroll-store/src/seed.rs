@@ -12,7 +12,6 @@ use crate::learners::{NewLearner, insert_department, insert_learner};
 use crate::schema::tenants;
 use crate::store::Store;
 use crate::tenants::{insert_credential, insert_tenant};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::ExternalIds;
@@ -132,12 +131,10 @@ impl Store {
         self.write(|c| {
             // Gateways started at the same moment on one PostgreSQL database take turns here
             // (the lock ends with the transaction): the later ones find the tenants there.
-            if let DbConn::Pg(pg) = c {
-                pg.batch_execute(&format!(
-                    "SELECT pg_advisory_xact_lock({})",
-                    crate::migrate::SETUP_LOCK
-                ))?;
-            }
+            c.on_pg(&format!(
+                "SELECT pg_advisory_xact_lock({})",
+                crate::migrate::SETUP_LOCK
+            ))?;
             let mut created = 0;
             for t in &seed.tenants {
                 let exists: i64 = tenants::table

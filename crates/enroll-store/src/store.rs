@@ -2,6 +2,7 @@
 use crate::conn::{DbConn, DbPool, Manager, Target, build_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
+use crate::options::{Options, StoreBuilder};
 use crate::writer::Writer;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -50,7 +51,10 @@ pub struct Store {
     backend: &'static str,
     signals: Arc<[tokio::sync::Notify; 3]>,
     /// PostgreSQL: opens the notification listener's connection.
+    #[cfg(feature = "postgres")]
     pg_manager: Option<Manager>,
+    /// SQLite opened for this process alone.
+    exclusive: bool,
     // SQLite has one writer at a time: all writes go through one connection with group
     // commit (writer.rs), which also keeps them out of SQLite's busy handler (it sleeps in
     // growing steps and turned lock contention into second-long tail latencies).
@@ -66,23 +70,46 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens the database named by `url`, applies pending migrations and returns the store.
+    /// Starts opening the database named by `url`: `sqlite://<path>` or `postgres://…`.
+    pub fn builder(url: &str) -> StoreBuilder {
+        StoreBuilder::new(url)
+    }
+
+    /// Opens the database named by `url` with default settings (and `pool_size`, if given),
+    /// applies pending migrations and returns the store. See [`Store::builder`] for the rest.
     pub fn open(url: &str, clock: Arc<dyn Clock>, pool_size: Option<u32>) -> StoreResult<Self> {
+        let builder = Self::builder(url).clock(clock);
+        match pool_size {
+            Some(n) => builder.pool_size(n),
+            None => builder,
+        }
+        .open()
+    }
+
+    pub(crate) fn open_with(
+        url: &str,
+        clock: Arc<dyn Clock>,
+        options: &Options,
+    ) -> StoreResult<Self> {
         let target = Target::from_url(url)?;
-        let pool = build_pool(&target, pool_size)?;
-        let sqlite_writer = matches!(target, Target::Sqlite(_))
-            .then(|| Arc::new(Writer::new(Manager::new(target.clone()))));
+        let pool = build_pool(&target, options)?;
+        let manager = Manager::new(target.clone(), options);
+        let sqlite = matches!(target, Target::Sqlite(_));
+        let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone())));
         let store = Self {
             pool,
             clock,
             backend: target.backend_name(),
             signals: Arc::new(Default::default()),
-            pg_manager: matches!(target, Target::Postgres(_)).then(|| Manager::new(target.clone())),
+            #[cfg(feature = "postgres")]
+            pg_manager: (!sqlite).then(|| manager.clone()),
+            exclusive: manager.exclusive(),
             sqlite_writer,
         };
-        run_migrations(&Manager::new(target.clone()))?;
+        run_migrations(&manager)?;
         if let Some(w) = &store.sqlite_writer {
-            crate::checkpoint::spawn(Manager::new(target), w);
+            #[cfg(feature = "sqlite")]
+            crate::checkpoint::spawn(manager, w);
             crate::writer::spawn_drainer(w);
         }
         Ok(store)
@@ -95,12 +122,10 @@ impl Store {
 
     /// Whether this process is the database's only user, so that what it keeps in memory
     /// cannot be changed behind its back by another process: SQLite opened exclusively (the
-    /// default, see conn.rs). False on PostgreSQL (several gateways may share it) and with
-    /// `ENROLL_SQLITE_LOCKING=shared`.
+    /// default, see conn.rs). False on PostgreSQL (several processes may share it) and with
+    /// [`SqliteLocking::Shared`](crate::options::SqliteLocking::Shared).
     pub fn single_process(&self) -> bool {
-        self.sqlite_writer.is_some()
-            && !std::env::var("ENROLL_SQLITE_LOCKING")
-                .is_ok_and(|v| v.eq_ignore_ascii_case("shared"))
+        self.exclusive
     }
 
     /// The injected clock's current time.
@@ -180,6 +205,12 @@ impl Store {
     /// (a poll of the socket, no query). It ends when the store is dropped. Does nothing on
     /// SQLite, which only one process uses.
     pub fn listen(&self) {
+        #[cfg(feature = "postgres")]
+        self.spawn_listener();
+    }
+
+    #[cfg(feature = "postgres")]
+    fn spawn_listener(&self) {
         let Some(manager) = self.pg_manager.clone() else {
             return;
         };
@@ -221,10 +252,8 @@ impl Store {
         let mut pooled = self.pool.get()?;
         let conn: &mut DbConn = &mut pooled;
         conn.transaction(|c| {
-            if let DbConn::Pg(pg) = c {
-                // Must be the transaction's first statement.
-                pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-            }
+            // Must be the transaction's first statement.
+            c.on_pg("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
             f(c)
         })
     }
@@ -274,7 +303,9 @@ impl Store {
 macro_rules! on_backend {
     ($conn:expr, $c:ident => $body:expr) => {
         match $conn {
+            #[cfg(feature = "sqlite")]
             $crate::conn::DbConn::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
             $crate::conn::DbConn::Pg($c) => $body,
         }
     };

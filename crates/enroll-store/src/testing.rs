@@ -3,6 +3,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`). The PostgreSQL database is dropped on drop.
 use crate::conn::{DbConn, Manager, Target};
 use crate::error::{StoreError, StoreResult};
+use crate::options::Options;
 use crate::store::Store;
 use diesel::connection::SimpleConnection;
 use enroll_domain::Clock;
@@ -46,7 +47,7 @@ impl TestDb {
             return Ok(None);
         };
         let name = format!("enroll_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = Manager::new(Target::from_url(&admin)?)
+        let mut conn = Manager::new(Target::from_url(&admin)?, &Options::default())
             .open()
             .map_err(|e| StoreError::Config(e.to_string()))?;
         conn.batch_execute(&format!("CREATE DATABASE {name}"))?;
@@ -76,7 +77,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin, name)) = &self.pg_admin
             && let Ok(target) = Target::from_url(admin)
-            && let Ok(mut conn) = Manager::new(target).open()
+            && let Ok(mut conn) = Manager::new(target, &Options::default()).open()
         {
             let conn: &mut DbConn = &mut conn;
             if let Err(e) =

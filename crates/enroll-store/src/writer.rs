@@ -32,6 +32,7 @@ const MAX_BATCH: usize = 64;
 
 /// How long writers must have left the connection alone for [`Writer::idle`]: the drain
 /// thread lets go of the turn between batches even under load, for a moment only.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
 const QUIET: Duration = Duration::from_millis(250);
 
 /// Turns and the open batch (the connection itself is used only by the turn's holder).
@@ -193,6 +194,7 @@ impl Writer {
     }
 
     /// No writer has run or waited for [`QUIET`] (a hint: one may arrive right after).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn idle(&self) -> bool {
         let st = self.lock();
         !st.busy

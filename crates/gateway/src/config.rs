@@ -54,8 +54,23 @@ pub struct Config {
     pub workers: Option<usize>,
 
     /// Database connection pool size (default: 8 on SQLite, 16 on PostgreSQL).
-    #[arg(long, env = "ENROLL_POOL_SIZE")]
+    #[arg(long, env = "ENROLL_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub pool_size: Option<u32>,
+
+    /// SQLite: `exclusive` keeps the database file to this process while it runs (fastest
+    /// reads); `shared` lets other programs (the sqlite3 shell) open it meanwhile.
+    #[arg(long, env = "ENROLL_SQLITE_LOCKING", default_value = "exclusive")]
+    pub sqlite_locking: enroll_store::options::SqliteLocking,
+
+    /// SQLite: `normal` (a commit survives the process being killed) or `full` (every commit
+    /// is synced to disk, surviving power loss too; about 3× fewer writes per second).
+    #[arg(long, env = "ENROLL_SQLITE_SYNCHRONOUS", default_value = "normal")]
+    pub sqlite_synchronous: enroll_store::options::SqliteSynchronous,
+
+    /// Seconds an outbound delivery (SCORM Cloud post-back) may take before it counts as
+    /// failed and is retried later.
+    #[arg(long, env = "ENROLL_DELIVERY_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub delivery_timeout: u64,
 
     /// Public base URL used in links the gateway hands out (default: http://<bind>).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]

@@ -4,9 +4,7 @@ pub mod admin;
 pub mod admin_mail;
 pub mod banner;
 pub mod config;
-pub mod delivery;
 pub mod health;
-pub mod jobs;
 pub mod slashes;
 pub mod slow_clients;
 pub mod vendor_error;
@@ -15,11 +13,9 @@ pub mod workers;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use enroll_domain::OffsetClock;
 use enroll_store::Store;
-use enroll_store::clock::StoredOffset;
+use enroll_store::clock::SharedClock;
 use enroll_store::seed::Seed;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Where each facade is mounted.
@@ -34,16 +30,14 @@ pub const MOUNTS: [(&str, &str); 5] = [
 /// Process-wide state shared by the admin API and workers.
 pub struct AppState {
     pub store: Store,
-    pub clock: Arc<OffsetClock>,
+    /// The ledger clock, following the offset stored in the database.
+    pub clock: SharedClock,
     pub admin_token: String,
     pub seed: Option<Seed>,
     pub public_url: String,
     pub body_limit: usize,
     /// How long a request's body may take to arrive after its head (`slow_clients.rs`).
     pub body_timeout: std::time::Duration,
-    /// Taken while this process changes its clock offset from the database's (admin advance,
-    /// the sweep's sync), so it always ends up with the latest value it read.
-    pub clock_turn: tokio::sync::Mutex<()>,
 }
 
 /// The settings key under which the clock offset is persisted.
@@ -53,11 +47,19 @@ impl AppState {
     /// Opens the database (migrations applied), restores the clock offset and loads the seed's
     /// tenants that do not exist yet.
     pub fn open(config: &config::Config) -> anyhow::Result<Self> {
-        let clock = Arc::new(OffsetClock::new(0));
-        let store = Store::open(&config.database_url, clock.clone(), config.pool_size)
+        let clock = SharedClock::new();
+        let mut builder = Store::builder(&config.database_url)
+            .clock(clock.clock())
+            .sqlite_locking(config.sqlite_locking)
+            .sqlite_synchronous(config.sqlite_synchronous);
+        if let Some(n) = config.pool_size {
+            builder = builder.pool_size(n);
+        }
+        let store = builder
+            .open()
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("cannot open the database")?;
-        restore_clock(&store, &clock);
+        clock.restore(&store);
         let seed = if config.seed_file.is_empty() {
             None
         } else {
@@ -87,22 +89,12 @@ impl AppState {
             public_url: config.public_url(),
             body_limit: config.body_limit,
             body_timeout: std::time::Duration::from_secs(config.body_timeout),
-            clock_turn: tokio::sync::Mutex::new(()),
         })
     }
-}
 
-/// Takes the stored clock offset; one that is unreadable or out of range is logged and
-/// ignored (the clock starts at offset 0), never a reason not to start.
-fn restore_clock(store: &Store, clock: &OffsetClock) {
-    match store.clock_offset() {
-        Ok(StoredOffset::Valid(offset)) => clock.set_offset_ms(offset),
-        Ok(StoredOffset::Absent) => {}
-        Ok(StoredOffset::Invalid(text)) => log::warn!(
-            "ignoring the stored clock offset {text:?}: not a whole number of milliseconds \
-             within ±36500 days; the clock starts at offset 0 (the next advance replaces it)"
-        ),
-        Err(e) => log::warn!("cannot read the stored clock offset, starting at 0: {e:?}"),
+    /// Where the SCORM Cloud facade's learner links point (its mount under the public URL).
+    pub fn scorm_links(&self) -> scormcloud_invitations::Links {
+        scormcloud_invitations::Links::new(format!("{}/scormcloud/api/v2", self.public_url))
     }
 }
 
@@ -112,7 +104,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .app_data(web::Data::new(state.store.clone()))
         .app_data(web::PayloadConfig::new(state.body_limit))
         .configure(health::configure)
-        .app_data(web::Data::new(jobs::links(state)))
+        .app_data(web::Data::new(state.scorm_links()))
         .service(admin::scope())
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
@@ -126,8 +118,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
 pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::open(&config)?);
     banner::print(&state, &config);
-    let worker = workers::spawn(state.clone());
-    let background = [jobs::spawn(state.clone()), delivery::spawn(state.clone())];
+    let tasks = workers::start(&state, &config);
     let st = state.clone();
     let mut server = HttpServer::new(move || {
         App::new()
@@ -147,8 +138,7 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
         .bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     server.run().await?;
-    worker.abort();
-    background.iter().for_each(tokio::task::JoinHandle::abort);
+    tasks.stop();
     log::info!("stopped");
     Ok(())
 }

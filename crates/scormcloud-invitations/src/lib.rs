@@ -68,6 +68,15 @@ pub mod wire;
 use actix_web::{HttpRequest, web};
 pub use routes::configure;
 
+/// What this facade adds to the ledger's background tasks ([`enroll_store::tasks::Tasks::with`]):
+/// private invitations' mails (their links under `links`, the URL this facade is mounted at)
+/// and registration post-backs.
+pub fn background(links: Links) -> enroll_store::tasks::Background {
+    enroll_store::tasks::Background::new()
+        .invitation_mail(move |ctx| render::invitation_mail(&links, ctx))
+        .postback(render::postback)
+}
+
 /// Absolute links to the learner pages. The gateway registers one (from its public URL);
 /// without it, links are derived from the request.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use super::{EnrollOptions, EnrollOutcome, Existing, active_row};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, EnrollmentRow, uuid};
-use crate::schema::{courses, enrollments, learners, session_enrollments, sessions};
+use crate::schema::{enrollments, session_enrollments, sessions};
 use crate::store::on_backend;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
@@ -212,11 +212,14 @@ fn round_in(
 /// request but a plain refusing enroll), in id order: concurrent re-enrolls of one learner then
 /// take turns, each seeing the enrollment the previous one made, instead of racing for the
 /// one active slot. (SQLite runs one write transaction at a time.)
+#[cfg(feature = "postgres")]
 fn lock_learners(
     conn: &mut DbConn,
     reqs: &[EnrollRequest<'_>],
     round: &[usize],
 ) -> StoreResult<()> {
+    use crate::schema::learners;
+    #[allow(irrefutable_let_patterns)]
     let DbConn::Pg(pg) = conn else {
         return Ok(());
     };
@@ -239,6 +242,11 @@ fn lock_learners(
             .for_update()
             .load::<String>(pg)?;
     }
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+fn lock_learners(_: &mut DbConn, _: &[EnrollRequest<'_>], _: &[usize]) -> StoreResult<()> {
     Ok(())
 }
 
@@ -371,7 +379,10 @@ fn free_seats(
     }
     let ids: Vec<String> = caps.keys().cloned().collect();
     let tenant = tenant_of(reqs, round)?;
+    #[cfg(feature = "postgres")]
+    #[allow(irrefutable_let_patterns)]
     if let DbConn::Pg(pg) = conn {
+        use crate::schema::courses;
         courses::table
             .filter(courses::id.eq_any(&ids))
             .select(courses::id)
@@ -402,12 +413,14 @@ fn insert_rows(conn: &mut DbConn, rows: &[EnrollmentRow]) -> StoreResult<()> {
         }
         // In-process: one cached prepared statement per row costs no round trip. (diesel's
         // SQLite batch insert opens its own transaction, which cannot nest in ours.)
+        #[cfg(feature = "sqlite")]
         (DbConn::Sqlite(c), rows) => rows.iter().try_fold(0, |n, row| {
             Ok(n + diesel::insert_into(enrollments::table)
                 .values(row)
                 .execute(c)?)
         }),
         // Over the network: multi-row INSERTs (the multi-backend connection has none).
+        #[cfg(feature = "postgres")]
         (DbConn::Pg(c), rows) => rows.chunks(CHUNK).try_fold(0, |n, chunk| {
             Ok(n + diesel::insert_into(enrollments::table)
                 .values(chunk)

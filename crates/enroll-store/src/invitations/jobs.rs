@@ -264,7 +264,7 @@ fn count(
 fn mark(c: &mut DbConn, marks: &[Mark], now_ms: i64) -> StoreResult<usize> {
     let mut n = 0;
     for chunk in marks.chunks(400) {
-        let pg = matches!(c, DbConn::Pg(_));
+        let pg = c.is_pg();
         let mut p = 0;
         let mut ph = || {
             p += 1;

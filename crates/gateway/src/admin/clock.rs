@@ -1,7 +1,7 @@
 //! The ledger clock: read it, move it. The offset from the wall clock is bounded to
 //! ±36,500 days (100 years, [`MAX_OFFSET_MS`]); an advance that would leave the bound, or
 //! whose amount overflows, is a 400 and changes nothing.
-use super::{AdminError, Result, run};
+use super::{AdminError, Result};
 use crate::AppState;
 use actix_web::{HttpResponse, web};
 use enroll_domain::clock::MAX_OFFSET_MS;
@@ -15,7 +15,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn clock_json(st: &AppState) -> Value {
-    json!({"now": st.clock.now_rfc3339(), "offsetMs": st.clock.offset_ms()})
+    let now = st
+        .store
+        .now()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    json!({"now": now, "offsetMs": st.clock.offset_ms()})
 }
 
 async fn get_clock(st: web::Data<AppState>) -> Result<HttpResponse> {
@@ -59,9 +64,6 @@ async fn advance_clock(st: web::Data<AppState>, body: web::Json<Advance>) -> Res
              (±36500 days)"
         ))
     })?;
-    // Turns in this process, so the offset it keeps is the last one the database returned.
-    let _turn = st.clock_turn.lock().await;
-    let offset = run(&st.store, move |s| s.advance_clock_offset(by)).await?;
-    st.clock.set_offset_ms(offset);
+    st.clock.advance(&st.store, by).await?;
     Ok(HttpResponse::Ok().json(clock_json(&st)))
 }

@@ -1,0 +1,132 @@
+//! How a store is opened: [`Store::builder`] and its settings. The library reads no
+//! environment variables; the gateway maps its flags (`--sqlite-locking`, …) onto these.
+use crate::error::{StoreError, StoreResult};
+use crate::store::Store;
+use enroll_domain::{Clock, SystemClock};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// Who may open a SQLite database file while this store has it (see `conn.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteLocking {
+    /// This process only (SQLite's `unix-excl` VFS): the fastest reads, and the store may keep
+    /// what it read in memory ([`Store::single_process`]). Another program (the `sqlite3`
+    /// shell, a second process) cannot open the file meanwhile.
+    #[default]
+    Exclusive,
+    /// Other processes may open the file too, at the cost of file locks on every read.
+    Shared,
+}
+
+/// How hard SQLite makes each commit durable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    /// `synchronous=NORMAL` in WAL mode: a committed write survives the process being killed;
+    /// only an OS crash or power loss can lose the last commits before a checkpoint.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: every commit is synced to disk (about 3× fewer writes per second).
+    Full,
+}
+
+impl FromStr for SqliteLocking {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "exclusive" => Ok(Self::Exclusive),
+            "shared" => Ok(Self::Shared),
+            _ => Err(format!(
+                "'{s}' is not a SQLite locking mode: use exclusive or shared"
+            )),
+        }
+    }
+}
+
+impl FromStr for SqliteSynchronous {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "normal" => Ok(Self::Normal),
+            "full" => Ok(Self::Full),
+            _ => Err(format!(
+                "'{s}' is not a SQLite synchronous mode: use normal or full"
+            )),
+        }
+    }
+}
+
+/// The connection settings a [`StoreBuilder`] collects.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Pooled connections (default: 8 on SQLite, 16 on PostgreSQL).
+    pub pool_size: Option<u32>,
+    /// SQLite only.
+    pub sqlite_locking: SqliteLocking,
+    /// SQLite only.
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// Opens a [`Store`]: `Store::builder(url).clock(…).pool_size(…).open()`.
+#[derive(Clone)]
+#[must_use]
+pub struct StoreBuilder {
+    url: String,
+    clock: Arc<dyn Clock>,
+    options: Options,
+}
+
+impl std::fmt::Debug for StoreBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it can hold a password.
+        f.debug_struct("StoreBuilder")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreBuilder {
+    pub(crate) fn new(url: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            clock: Arc::new(SystemClock),
+            options: Options::default(),
+        }
+    }
+
+    /// The ledger's clock (default: the system clock). Pass an
+    /// [`enroll_domain::OffsetClock`] to move time (the admin clock) and share it with
+    /// [`crate::tasks::Tasks::clock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Pooled connections (default: 8 on SQLite, 16 on PostgreSQL).
+    pub fn pool_size(mut self, size: u32) -> Self {
+        self.options.pool_size = Some(size);
+        self
+    }
+
+    /// Who may open the SQLite file meanwhile (default: this process only).
+    pub fn sqlite_locking(mut self, locking: SqliteLocking) -> Self {
+        self.options.sqlite_locking = locking;
+        self
+    }
+
+    /// Commit durability on SQLite (default: NORMAL).
+    pub fn sqlite_synchronous(mut self, synchronous: SqliteSynchronous) -> Self {
+        self.options.sqlite_synchronous = synchronous;
+        self
+    }
+
+    /// Opens the database, applies pending migrations and starts the SQLite writer and
+    /// checkpointer threads (they end with the last clone of the store).
+    pub fn open(self) -> StoreResult<Store> {
+        if self.options.pool_size == Some(0) {
+            return Err(StoreError::Config(
+                "the pool size must be at least 1".into(),
+            ));
+        }
+        Store::open_with(&self.url, self.clock, &self.options)
+    }
+}

@@ -1,0 +1,171 @@
+//! The ledger's background tasks, for the gateway and for any host that embeds a facade:
+//!
+//! * the expiry sweep (enrollments whose end date passed become `expired`), every 5 s;
+//! * the clock refresh, when given a [`SharedClock`] (another process may have advanced it);
+//! * the private-invitation jobs (a facade's [`Background`] renders the mails), woken by new
+//!   jobs, with a slow poll for jobs whose runner stopped;
+//! * with the `deliveries` feature, outbound deliveries (post-backs): changes of subscribed
+//!   enrollments rendered by a facade, POSTed with retries and backoff (see [`crate::outbox`]).
+//!
+//! ```no_run
+//! # async fn host(store: enroll_store::Store, facade: enroll_store::tasks::Background) {
+//! use enroll_store::tasks::Tasks;
+//! let running = Tasks::new(store).with(facade).start();
+//! // … serve …
+//! running.stop();
+//! # }
+//! ```
+//! `start` spawns on the current tokio runtime (`#[actix_web::main]` provides one). Each task
+//! claims its work with a lease in the database, so several processes on one PostgreSQL
+//! database share it.
+mod invitations;
+mod sweep;
+
+#[cfg(feature = "deliveries")]
+mod deliveries;
+
+use crate::clock::SharedClock;
+use crate::enrollments::SeriesView;
+use crate::invitations::{MailContext, RenderedMail};
+use crate::store::Store;
+use crate::subscriptions::{Rendered, Subscription};
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+#[cfg(feature = "deliveries")]
+pub use deliveries::DeliveryOptions;
+
+type MailFn = Arc<dyn Fn(&MailContext<'_>) -> RenderedMail + Send + Sync>;
+type PostbackFn = Arc<dyn Fn(&Subscription, &SeriesView) -> Option<Rendered> + Send + Sync>;
+
+/// What a facade contributes to the background tasks: how its invitation mails and its
+/// outbound deliveries look. Facades with such work export a function returning one (e.g.
+/// `scormcloud_invitations::background`).
+#[derive(Clone, Default)]
+#[must_use]
+pub struct Background {
+    mail: Option<MailFn>,
+    postback: Option<PostbackFn>,
+}
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Background")
+            .field("mail", &self.mail.is_some())
+            .field("postback", &self.postback.is_some())
+            .finish()
+    }
+}
+
+impl Background {
+    /// Nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Renders the mail of a private invitation's recipient.
+    pub fn invitation_mail(
+        mut self,
+        render: impl Fn(&MailContext<'_>) -> RenderedMail + Send + Sync + 'static,
+    ) -> Self {
+        self.mail = Some(Arc::new(render));
+        self
+    }
+
+    /// Renders a subscribed enrollment's change for a subscription (`None`: not this
+    /// facade's subscription).
+    pub fn postback(
+        mut self,
+        render: impl Fn(&Subscription, &SeriesView) -> Option<Rendered> + Send + Sync + 'static,
+    ) -> Self {
+        self.postback = Some(Arc::new(render));
+        self
+    }
+}
+
+/// Collects the tasks to run, then [`Tasks::start`]s them.
+#[derive(Debug)]
+#[must_use]
+pub struct Tasks {
+    store: Store,
+    clock: Option<SharedClock>,
+    hooks: Vec<Background>,
+    #[cfg(feature = "deliveries")]
+    deliveries: DeliveryOptions,
+}
+
+impl Tasks {
+    /// The expiry sweep on `store`, plus what is added.
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            clock: None,
+            hooks: Vec::new(),
+            #[cfg(feature = "deliveries")]
+            deliveries: DeliveryOptions::default(),
+        }
+    }
+
+    /// Keeps `clock` (the store's) in step with the offset stored in the database.
+    pub fn clock(mut self, clock: SharedClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Adds a facade's renderers: its invitation jobs and deliveries run too.
+    pub fn with(mut self, background: Background) -> Self {
+        self.hooks.push(background);
+        self
+    }
+
+    /// How deliveries are sent (timeout, retries).
+    #[cfg(feature = "deliveries")]
+    pub fn deliveries(mut self, options: DeliveryOptions) -> Self {
+        self.deliveries = options;
+        self
+    }
+
+    /// Spawns the tasks on the current tokio runtime; they run until [`Running::stop`] (or
+    /// the runtime ends). On PostgreSQL it also starts the store's notification listener, so
+    /// work queued by other processes wakes these tasks.
+    pub fn start(self) -> Running {
+        self.store.listen();
+        let mut handles = vec![tokio::spawn(sweep::run(self.store.clone(), self.clock))];
+        if let Some(mail) = self.hooks.iter().find_map(|h| h.mail.clone()) {
+            handles.push(tokio::spawn(invitations::run(self.store.clone(), mail)));
+        }
+        let postbacks: Vec<PostbackFn> = self
+            .hooks
+            .iter()
+            .filter_map(|h| h.postback.clone())
+            .collect();
+        #[cfg(feature = "deliveries")]
+        handles.push(tokio::spawn(deliveries::run(
+            self.store,
+            postbacks,
+            self.deliveries,
+        )));
+        #[cfg(not(feature = "deliveries"))]
+        if !postbacks.is_empty() {
+            log::warn!(
+                "outbound deliveries are not sent: enroll-store was built without its \
+                 `deliveries` feature"
+            );
+        }
+        Running { handles }
+    }
+}
+
+/// The started tasks.
+#[derive(Debug)]
+#[must_use = "the tasks run until `stop`; keep the handle"]
+pub struct Running {
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops every task (work in a transaction finishes or rolls back; leases lapse).
+    pub fn stop(self) {
+        self.handles.iter().for_each(JoinHandle::abort);
+    }
+}
