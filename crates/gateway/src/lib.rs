@@ -5,12 +5,11 @@ pub mod admin_mail;
 pub mod banner;
 pub mod config;
 pub mod health;
-pub mod slashes;
 pub mod slow_clients;
 pub mod vendor_error;
 pub mod workers;
 
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use enroll_store::Store;
@@ -122,7 +121,9 @@ pub async fn run(config: config::Config) -> anyhow::Result<()> {
     let st = state.clone();
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(from_fn(slashes::merge_slashes))
+            // The official SCORM Cloud Python SDK sends `…/v2//invitations`: merge repeated
+            // slashes before routing (what every facade's docs ask an embedding host to do).
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
             .wrap(from_fn(slow_clients::body_deadline))
             .configure(|c| mount(c, &st))
     })

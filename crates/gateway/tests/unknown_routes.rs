@@ -1,6 +1,6 @@
 //! Unknown routes under every prefix answer in that vendor's error shape, never HTML or empty.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, test, web};
 use clap::Parser;
 use gateway::config::Config;
@@ -22,7 +22,7 @@ async fn call(path: &str, method: test::TestRequest) -> (u16, String, String) {
     let state = web::Data::new(AppState::open(&config).unwrap());
     let app = test::init_service(
         App::new()
-            .wrap(from_fn(gateway::slashes::merge_slashes))
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
             .configure(|c| mount(c, &state)),
     )
     .await;
