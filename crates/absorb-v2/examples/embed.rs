@@ -1,0 +1,45 @@
+//! The Absorb facade in an actix-web app of your own, on an embedded SQLite ledger:
+//! `cargo run -p absorb-v2 --example absorb-embed -- fixtures/demo-seed.json` serves
+//! `http://127.0.0.1:8080/absorb` (set `BIND` to listen elsewhere).
+use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::{App, HttpServer, web};
+use enroll_store::Store;
+use enroll_store::clock::SharedClock;
+use enroll_store::seed::Seed;
+use enroll_store::tasks::Tasks;
+use std::io;
+
+#[actix_web::main]
+async fn main() -> io::Result<()> {
+    env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
+    // The ledger: a SQLite file this process keeps to itself while it runs (a postgres://
+    // URL instead lets several processes share it). The shared clock lets tests move time.
+    let clock = SharedClock::new();
+    let store = Store::builder("sqlite://data/embed.db")
+        .clock(clock.clock())
+        .open()
+        .map_err(io::Error::other)?;
+    clock.restore(&store);
+    // Tenants, API keys, learners and courses; tenants already in the ledger are skipped.
+    if let Some(path) = std::env::args().nth(1) {
+        let seed = Seed::from_json(&std::fs::read_to_string(path)?).map_err(io::Error::other)?;
+        store.load_seed(&seed).map_err(io::Error::other)?;
+    }
+    // The expiry sweep and the clock refresh (Absorb adds no mails or post-backs).
+    let tasks = Tasks::new(store.clone()).clock(clock).start();
+    let store = web::Data::new(store);
+    let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    HttpServer::new(move || {
+        App::new()
+            // What every facade reads the ledger from.
+            .app_data(store.clone())
+            // Vendor SDKs send `//` inside paths.
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .service(web::scope("/absorb").configure(absorb_v2::configure))
+    })
+    .bind(bind)?
+    .run()
+    .await?;
+    tasks.stop();
+    Ok(())
+}
