@@ -1,6 +1,7 @@
-//! The Absorb facade in an actix-web app of your own, on an embedded SQLite ledger:
-//! `cargo run -p absorb-v2 --example absorb-embed -- fixtures/demo-seed.json` serves
-//! `http://127.0.0.1:8080/absorb` (set `BIND` to listen elsewhere).
+//! The Absorb facade in an actix-web app of your own, on an embedded SQLite ledger.
+//! Serves `http://127.0.0.1:8080/absorb` (`BIND` to listen elsewhere) and loads the seed
+//! file named by its argument. In this repository:
+//! `cargo run -p absorb-v2 --example absorb-embed -- fixtures/demo-seed.json`.
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
 use enroll_store::Store;
