@@ -16,12 +16,12 @@
 //! and every process: one credential cache per process ([`auth_cache`]), emptied of the
 //! user's tokens by `/authenticate` before it answers, and tokens cached only when the
 //! process is the database's only user (SQLite opened exclusively); on PostgreSQL or with
-//! `ENROLL_SQLITE_LOCKING=shared` every request checks its token in the database. API keys
-//! are cached 2 s everywhere (no API revokes them). Admins (role `admin`) act on anyone in
-//! their tenant; department administrators only on the learners of their department and the
-//! departments below it ([`scope`]); a learner's token reaches only `/my-enrollments` (403
-//! elsewhere). The facade reads the store as `web::Data<enroll_store::Store>`, which the host
-//! registers.
+//! SQLite opened shared ([`enroll_store::options::SqliteLocking::Shared`]) every request
+//! checks its token in the database. API keys are cached 2 s everywhere (no API revokes
+//! them). Admins (role `admin`) act on anyone in their tenant; department administrators
+//! only on the learners of their department and the departments below it ([`scope`]); a
+//! learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads the
+//! store as `web::Data<enroll_store::Store>`, which the host registers (see Embedding).
 //!
 //! Choices where Absorb's documentation is silent (our conventions, in Absorb's style):
 //! * Paths marked uncertain in our research: un-enroll is `POST /enrollments/unenroll` with a
@@ -84,6 +84,38 @@
 //! * Request bodies: unknown fields are ignored; a known field of the wrong type, invalid
 //!   JSON, or a missing/empty required field is a 400. Create-or-update's `status`: 1, 3, 4,
 //!   5 move the enrollment, 0 or null leave it, 2 and 6–12 are 422, others 400.
+//!
+//! # Embedding
+//! Mount [`configure`] under a scope of your actix-web app. The host registers the ledger
+//! (`web::Data<enroll_store::Store>`; without it each request is this facade's 500 and the
+//! log says what is missing), merges repeated slashes (vendor SDKs send `…//…`) and runs
+//! the ledger's background tasks ([`enroll_store::tasks`]). `examples/embed.rs` is a complete
+//! program; in short:
+//!
+//! ```no_run
+//! use actix_web::middleware::{NormalizePath, TrailingSlash};
+//! use actix_web::{App, HttpServer, web};
+//! use enroll_store::{Store, tasks::Tasks};
+//!
+//! # async fn serve() -> std::io::Result<()> {
+//! let store = Store::builder("sqlite://data/ledger.db").open().map_err(std::io::Error::other)?;
+//! let running = Tasks::new(store.clone()).start();
+//! let store = web::Data::new(store);
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .app_data(store.clone())
+//!         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+//!         .service(web::scope("/absorb").configure(absorb_v2::configure))
+//! })
+//! .bind("127.0.0.1:8080")?
+//! .run()
+//! .await?;
+//! running.stop();
+//! # Ok(()) }
+//! ```
+//!
+//! Features `sqlite` and `postgres` (both default) pass through to `enroll-store`;
+//! `default-features = false, features = ["sqlite"]` builds without libpq.
 pub mod auth;
 pub mod auth_cache;
 pub mod error;

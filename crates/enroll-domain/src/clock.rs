@@ -123,7 +123,7 @@ pub const STORABLE_MAX: OffsetDateTime = time::macros::datetime!(9999-12-31 23:5
 /// same instant back (to the millisecond) and every dialect can render it: RFC 3339 has
 /// four-digit years, and .NET's `DateTime` (Absorb, LMS365) starts at year 1. Outside it (e.g.
 /// `0000-01-01T00:00:00+23:59`, which is year −1 in UTC) the answer is
-/// [`DomainError::Invalid`] naming the range, never a value that reads back as something else.
+/// [`DomainError::Invalid`](crate::DomainError::Invalid) naming the range, never a value that reads back as something else.
 pub fn storable(t: OffsetDateTime) -> Result<i64, crate::DomainError> {
     if t < STORABLE_MIN || t > STORABLE_MAX {
         return Err(crate::DomainError::Invalid(

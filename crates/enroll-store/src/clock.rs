@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn concurrent_advances_from_several_stores_sum_exactly() {
         for db in TestDb::all().unwrap() {
-            // Two stores stand for two gateway processes (PostgreSQL); a SQLite file has one.
+            // Two stores stand for two processes (PostgreSQL); a SQLite file has one.
             let stores: Vec<Store> = (0..if db.url.starts_with("sqlite") { 1 } else { 2 })
                 .map(|_| db.store(Arc::new(SystemClock)).unwrap())
                 .collect();

@@ -14,6 +14,49 @@
 //! subscribers and keep launches' results current.
 //!
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
+//!
+//! # Hosting the ledger
+//! A host (the gateway, or your own actix-web app embedding a facade) opens one [`Store`]
+//! with [`Store::builder`] (pool size, SQLite locking and durability, the clock), loads its
+//! tenants from a [`seed::Seed`] (or the facades' own admin calls), registers the store as
+//! `web::Data<Store>` for the facades, and starts the background tasks ([`tasks`]: expiry
+//! sweep, clock refresh, invitation jobs, outbound deliveries):
+//!
+//! ```no_run
+//! use enroll_store::clock::SharedClock;
+//! use enroll_store::seed::Seed;
+//! use enroll_store::tasks::Tasks;
+//! use enroll_store::{Store, StoreResult};
+//!
+//! # async fn host() -> StoreResult<()> {
+//! let clock = SharedClock::new();
+//! let store = Store::builder("sqlite://data/ledger.db").clock(clock.clock()).open()?;
+//! clock.restore(&store);
+//! store.load_seed(&Seed::from_json(r#"{"tenants": []}"#)?)?;
+//! let running = Tasks::new(store.clone()).clock(clock.clone()).start();
+//! // … register `actix_web::web::Data::new(store)`, mount facades, serve …
+//! // Tests move the ledger's time for every process on the database:
+//! clock.advance(&store, 24 * 3600 * 1000).await?;
+//! running.stop();
+//! # Ok(()) }
+//! ```
+//!
+//! **One process per SQLite file**: SQLite is opened exclusively by default (faster reads);
+//! another process, even the `sqlite3` shell, gets "database is locked" until this one ends.
+//! [`options::SqliteLocking::Shared`] lifts that; several servers on one ledger need
+//! PostgreSQL, where every invariant, lease and notification works across processes.
+//!
+//! # Features
+//! * `sqlite`, `postgres` (both default): the backends; at least one is required. Without
+//!   `postgres`, libpq is not built or linked.
+//! * `deliveries` (default): outbound deliveries (post-backs) over reqwest with rustls.
+//! * `testing`: `testing::TestDb`, a fresh throw-away database per test (SQLite file, or a
+//!   PostgreSQL database when `ENROLL_TEST_DATABASE_URL` is set).
+//!
+//! Both backends are compiled from source (libsqlite3-sys and pq-sys "bundled"): a C compiler
+//! is the only system requirement. This workspace's `.cargo/config.toml` sets SQLite compile
+//! options (`LIBSQLITE3_FLAGS`) that builds of other workspaces do not see: copy it to have
+//! them.
 
 #[cfg(feature = "sqlite")]
 mod checkpoint;

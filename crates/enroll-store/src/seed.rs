@@ -129,7 +129,7 @@ impl Store {
     pub fn load_seed(&self, seed: &Seed) -> StoreResult<usize> {
         let now = to_millis(self.now());
         self.write(|c| {
-            // Gateways started at the same moment on one PostgreSQL database take turns here
+            // Processes started at the same moment on one PostgreSQL database take turns here
             // (the lock ends with the transaction): the later ones find the tenants there.
             c.on_pg(&format!(
                 "SELECT pg_advisory_xact_lock({})",

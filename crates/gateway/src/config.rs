@@ -18,7 +18,7 @@ pub struct Config {
     #[arg(long, env = "ENROLL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// Database URL: sqlite://<path> (embedded default) or postgres://user@host/db.
+    /// Database URL: `sqlite://<path>` (embedded default) or `postgres://user@host/db`.
     #[arg(
         long,
         env = "ENROLL_DATABASE_URL",
@@ -72,7 +72,7 @@ pub struct Config {
     #[arg(long, env = "ENROLL_DELIVERY_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub delivery_timeout: u64,
 
-    /// Public base URL used in links the gateway hands out (default: http://<bind>).
+    /// Public base URL used in links the gateway hands out (default: `http://<bind>`).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]
     pub public_url: Option<String>,
 

@@ -54,6 +54,46 @@
 //!   publishes new versions); `_` (the JavaScript SDK's cache-buster) is accepted on every
 //!   GET; on the operations that take query parameters (lists, reads, launch history) any
 //!   other unknown one is 400.
+//!
+//! # Embedding
+//! Mount [`configure`] under a scope of your actix-web app. The host registers the ledger
+//! (`web::Data<enroll_store::Store>`; without it each request is this facade's 500 and the
+//! log says what is missing) and its [`Links`] (where the facade is reachable: invitation
+//! and launch links point there), merges repeated slashes (the official Python SDK sends
+//! `…/v2//invitations`) and runs the ledger's background tasks ([`enroll_store::tasks`]) with
+//! this facade's [`background`] added (private-invitation jobs and post-backs).
+//! `examples/embed.rs` is a complete program; in short:
+//!
+//! ```no_run
+//! use actix_web::middleware::{NormalizePath, TrailingSlash};
+//! use actix_web::{App, HttpServer, web};
+//! use enroll_store::{Store, tasks::Tasks};
+//!
+//! # async fn serve() -> std::io::Result<()> {
+//! let store = Store::builder("sqlite://data/ledger.db").open().map_err(std::io::Error::other)?;
+//! let links = scormcloud_invitations::Links::new("http://127.0.0.1:8080/scormcloud/api/v2");
+//! let running = Tasks::new(store.clone())
+//!     .with(scormcloud_invitations::background(links.clone()))
+//!     .start();
+//! let links = web::Data::new(links);
+//! let store = web::Data::new(store);
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .app_data(store.clone())
+//!         .app_data(links.clone())
+//!         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+//!         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
+//! })
+//! .bind("127.0.0.1:8080")?
+//! .run()
+//! .await?;
+//! running.stop();
+//! # Ok(()) }
+//! ```
+//!
+//! Features `sqlite`, `postgres` and `deliveries` (post-backs; all default) pass through to
+//! `enroll-store`;
+//! `default-features = false, features = ["sqlite"]` builds without libpq.
 pub mod auth;
 pub mod error;
 mod handlers;

@@ -130,7 +130,7 @@ impl Store {
     }
 
     /// [`Store::enrollment`] for async callers: a read by key that never waits for a
-    /// connection on the async worker (see [`Store::read_async`]).
+    /// connection on the async worker (see `Store::read_async`).
     pub async fn enrollment_async(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<EnrollmentView> {
         let now = self.now();
         self.read_async(move |c| enrollment_in(c, tenant_id, id, now))

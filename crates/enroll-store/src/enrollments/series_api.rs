@@ -165,7 +165,7 @@ impl Store {
         })
     }
 
-    /// Every instance of a current series, oldest first (see [`instances_in`]).
+    /// Every instance of a current series, oldest first (see `instances_in`).
     pub fn series_instances(
         &self,
         tenant_id: Uuid,

@@ -2,7 +2,7 @@
 //! post-backs; LMS365 webhooks can reuse it) and for rendered mail (kept for the admin API).
 //!
 //! A message is written in the same transaction as the change it announces, so nothing is
-//! lost on a crash. The delivery worker claims due HTTP messages with a lease (so two gateways
+//! lost on a crash. The delivery worker claims due HTTP messages with a lease (so two processes
 //! on one PostgreSQL do not send the same message at once), records every attempt, and
 //! reschedules failures with exponential backoff until [`RetryPolicy::max_attempts`].
 //! Messages to one destination go out in order: a message is claimed only when no older one
