@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs each facade's embedding example (crates/<facade>/examples/embed.rs) as an embedder
+# would build it — SQLite only, no libpq — with the demo seed, and checks that it serves:
+# Absorb authenticates (through a `//` path) and lists courses; SCORM Cloud lists
+# registrations and its private-invitation job completes, which only the background tasks
+# the example starts can do. Needs curl and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations \
+  --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
+  | grep '"reason":"compiler-artifact"' | grep '"kind":\["example"\]' \
+  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
+bin() { echo "$bins" | grep "/$1\$"; }
+WORK=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Starts example $1 in its own directory (its SQLite file is data/embed.db there).
+start() {
+  mkdir -p "$WORK/$1"
+  PORT=$(free_port)
+  (cd "$WORK/$1" && BIND="127.0.0.1:$PORT" RUST_LOG=warn "$(bin "$1")" \
+    "$ROOT/fixtures/demo-seed.json" >"$WORK/$1.log" 2>&1) &
+  PID=$!
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+    sleep 0.1
+  done
+  echo "example $1 did not start:"; cat "$WORK/$1.log"; exit 1
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+c() { curl --fail-with-body -sS "$@"; }
+
+echo "== absorb-embed"
+start absorb-embed
+KEY=b1f0e3c2-7d4a-4e8b-9c61-2f5a8d7e4b10
+TOKEN=$(c -X POST "http://127.0.0.1:$PORT/absorb//authenticate" -H "x-api-key: $KEY" \
+  -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin@demo.example\",\"password\":\"Demo-Admin-1\",\"privateKey\":\"$KEY\"}" \
+  | tr -d '"')
+c "http://127.0.0.1:$PORT/absorb/courses" -H "x-api-key: $KEY" -H "Authorization: Bearer $TOKEN" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["totalItems"] >= 1, d; print("courses:", d["totalItems"])'
+stop
+
+echo "== scormcloud-embed"
+start scormcloud-embed
+API="http://127.0.0.1:$PORT/scormcloud/api/v2"
+AUTH=(-u DEMOAPP:demo-scorm-secret-key)
+c "${AUTH[@]}" "$API//registrations" >/dev/null
+ID=$(c "${AUTH[@]}" -X POST "$API/invitations/private" -H 'Content-Type: application/json' \
+  -d @fixtures/scormcloud/create_private_invitation.json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 1 100); do
+  status=$(c "${AUTH[@]}" "$API/invitations/private/$ID/jobStatus" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  [ "$status" = COMPLETE ] && break
+  sleep 0.1
+done
+[ "$status" = COMPLETE ] || { echo "the invitation job did not run: $status"; cat "$WORK/scormcloud-embed.log"; exit 1; }
+echo "private invitation job: $status"
+stop
+echo "embedding examples: 2 passed"
