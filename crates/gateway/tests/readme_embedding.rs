@@ -1,5 +1,6 @@
 //! The README's embedding snippet is the Absorb example verbatim, so the code a reader copies
 //! is the code `.ci/run` compiles and runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[test]
 fn readme_embedding_snippet_is_the_absorb_example_verbatim() {

@@ -1,5 +1,6 @@
 //! What the host must register: the facade mounted without the ledger answers in SCORM
 //! Cloud's error shape and says why in the log, instead of actix's plain-text 500.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use actix_web::{App, test, web};
 use std::sync::Mutex;
 
