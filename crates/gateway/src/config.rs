@@ -72,6 +72,12 @@ pub struct Config {
     #[arg(long, env = "ENROLL_DELIVERY_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub delivery_timeout: u64,
 
+    /// Hosts outbound deliveries may go to, comma-separated (`host` or `host:port`); a
+    /// post-back to any other host fails at once, unsent. Empty (the default): any host. Set it
+    /// on shared deployments so tenants' post-back URLs cannot reach internal services.
+    #[arg(long, env = "ENROLL_DELIVERY_ALLOW_HOSTS", value_delimiter = ',')]
+    pub delivery_allow_hosts: Vec<String>,
+
     /// Public base URL used in links the gateway hands out (default: `http://<bind>`).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]
     pub public_url: Option<String>,

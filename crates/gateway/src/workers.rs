@@ -16,6 +16,17 @@ pub fn start(state: &AppState, config: &Config) -> Running {
             timeout: Duration::from_secs(config.delivery_timeout),
             retry: RetryPolicy::default(),
             user_agent: "enroll-gateway".into(),
+            allowed_hosts: allowed_hosts(&config.delivery_allow_hosts),
         })
         .start()
+}
+
+/// `--delivery-allow-hosts`: blank entries dropped; none at all means any host.
+fn allowed_hosts(list: &[String]) -> Option<Vec<String>> {
+    let hosts: Vec<String> = list
+        .iter()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .collect();
+    (!hosts.is_empty()).then_some(hosts)
 }

@@ -1,6 +1,10 @@
 //! The outbound delivery task: turns queued changes of subscribed enrollments into messages
 //! (the facades' renderers), then POSTs due messages with reqwest, recording every attempt and
 //! retrying failures with exponential backoff (see [`crate::outbox`]).
+//!
+//! A claim holds at most one message per destination (the oldest pending one), so the claimed
+//! batch is sent concurrently — at most [`BATCH`] requests at a time — while each destination
+//! still receives its messages in order.
 use super::PostbackFn;
 use crate::outbox::{Attempt, Message, RetryPolicy};
 use crate::store::Store;
@@ -10,6 +14,8 @@ use std::time::Duration;
 const POLL: Duration = Duration::from_millis(250);
 /// A claimed message is not picked up by another process for this long.
 const LEASE_MS: i64 = 60_000;
+/// Messages claimed (and sent concurrently) per round.
+pub const BATCH: i64 = 16;
 
 /// How deliveries are sent.
 #[derive(Debug, Clone)]
@@ -20,6 +26,11 @@ pub struct DeliveryOptions {
     pub retry: RetryPolicy,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// Hosts deliveries may go to (`host` or `host:port`, case-insensitive); `None` (the
+    /// default) allows any. A message to another host is not sent: it fails at once with
+    /// "destination not allowed", visible in the outbox. For shared deployments, where
+    /// tenants' post-back URLs must not reach internal services.
+    pub allowed_hosts: Option<Vec<String>>,
 }
 
 impl Default for DeliveryOptions {
@@ -28,6 +39,7 @@ impl Default for DeliveryOptions {
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: "enroll-gateway".into(),
+            allowed_hosts: None,
         }
     }
 }
@@ -52,7 +64,7 @@ pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: Deliv
         if let Err(e) = store.call(move |s| s.collect_changes(200, &*r)).await {
             log::warn!("change collection failed: {e:?}");
         }
-        let due = match store.call(|s| s.claim_deliveries(16, LEASE_MS)).await {
+        let due = match store.call(|s| s.claim_deliveries(BATCH, LEASE_MS)).await {
             Ok(d) => d,
             Err(e) => {
                 log::warn!("outbox claim failed: {e:?}");
@@ -60,21 +72,67 @@ pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: Deliv
             }
         };
         let idle = due.is_empty();
+        let mut sending = tokio::task::JoinSet::new();
         for msg in due {
-            let attempt = deliver(&client, &msg).await;
-            let id = msg.id;
-            match store
-                .call(move |s| s.record_attempt(id, &attempt, &policy))
-                .await
-            {
-                Ok(status) => log::debug!("outbox {id} → {} ({status})", msg.target),
-                Err(e) => log::warn!("outbox {id}: cannot record the attempt: {e:?}"),
-            }
+            let (store, client) = (store.clone(), client.clone());
+            let allowed = allowed(options.allowed_hosts.as_deref(), &msg.target);
+            sending.spawn(async move {
+                let (attempt, policy) = if allowed {
+                    (deliver(&client, &msg).await, policy)
+                } else {
+                    log::warn!(
+                        "outbox {}: {} is not an allowed destination",
+                        msg.id,
+                        msg.target
+                    );
+                    let refused = Attempt {
+                        status_code: None,
+                        error: Some("destination not allowed".into()),
+                    };
+                    // No retry can change the answer.
+                    (
+                        refused,
+                        RetryPolicy {
+                            max_attempts: 1,
+                            ..policy
+                        },
+                    )
+                };
+                let id = msg.id;
+                match store
+                    .call(move |s| s.record_attempt(id, &attempt, &policy))
+                    .await
+                {
+                    Ok(status) => log::debug!("outbox {id} → {} ({status})", msg.target),
+                    Err(e) => log::warn!("outbox {id}: cannot record the attempt: {e:?}"),
+                }
+            });
         }
+        // The next claim waits for this round: a destination's next message is claimable
+        // only once this one is recorded.
+        while sending.join_next().await.is_some() {}
         if idle {
             tokio::time::sleep(POLL).await;
         }
     }
+}
+
+/// Whether `target`'s host (or host:port) is in `hosts`; any target when there is no list.
+fn allowed(hosts: Option<&[String]>, target: &str) -> bool {
+    let Some(hosts) = hosts else { return true };
+    let Ok(url) = reqwest::Url::parse(target) else {
+        return false;
+    };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let with_port = url.port().map(|p| format!("{host}:{p}"));
+    hosts.iter().any(|h| {
+        h.eq_ignore_ascii_case(host)
+            || with_port
+                .as_deref()
+                .is_some_and(|hp| h.eq_ignore_ascii_case(hp))
+    })
 }
 
 /// One POST. Header values (which may hold credentials) are never logged.
