@@ -35,6 +35,10 @@ compile_error!("enroll-store needs a backend: enable the `sqlite` or `postgres` 
 
 /// One connection to either backend; queries are written once against it. A backend whose
 /// cargo feature is off has no variant.
+/// SQLite's page cache per connection (`PRAGMA cache_size`, negative: KiB). Small on purpose
+/// (see `Manager::connect`); a bulk purge raises it for its one transaction.
+pub(crate) const SQLITE_CACHE_KIB: i64 = -8192;
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
     /// PostgreSQL, for scale-out (several processes on one database).
@@ -177,7 +181,7 @@ impl Manager {
                 let pragmas = format!(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -8192; PRAGMA mmap_size = 2147418112; \
+                     PRAGMA cache_size = {SQLITE_CACHE_KIB}; PRAGMA mmap_size = 2147418112; \
                      PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;",
                     self.sqlite_synchronous
                 );

@@ -51,13 +51,42 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
     ("tenants", "id = $1"),
 ];
 
+/// On SQLite, the tenant's enrollment ids are collected once into a temporary table: planned
+/// against `enrollments WHERE tenant_id = …`, each child table's delete scanned every
+/// enrollment of every tenant again (a tenant id is not selective when there are few tenants).
+const SQLITE_COLLECT: [&str; 3] = [
+    "CREATE TEMP TABLE IF NOT EXISTS purge_enrollments (id TEXT PRIMARY KEY) WITHOUT ROWID",
+    "DELETE FROM temp.purge_enrollments",
+    "INSERT INTO temp.purge_enrollments SELECT id FROM enrollments WHERE tenant_id = $1",
+];
+const SQLITE_OF_ENROLLMENTS: &str = "enrollment_id IN (SELECT id FROM temp.purge_enrollments)";
+
 /// Deletes a tenant and everything it owns, inside the caller's transaction.
 pub(crate) fn purge_in(conn: &mut DbConn, tenant: Uuid) -> StoreResult<()> {
     let t = tenant.to_string();
+    let sqlite = !conn.is_pg();
+    let mut statements: Vec<String> = Vec::with_capacity(PLAN.len() + 4);
+    if sqlite {
+        statements.extend(SQLITE_COLLECT.iter().map(|s| s.to_string()));
+    }
     for (table, rows) in PLAN {
+        let rows = if sqlite {
+            rows.replace(OF_ENROLLMENTS, SQLITE_OF_ENROLLMENTS)
+        } else {
+            (*rows).to_string()
+        };
+        statements.push(format!("DELETE FROM {table} WHERE {rows}"));
+    }
+    if sqlite {
+        statements.push(SQLITE_COLLECT[1].to_string());
+    }
+    for sql in &statements {
         // SQLite reads `$1` as a named parameter; every occurrence binds the one value.
-        let sql = format!("DELETE FROM {table} WHERE {rows}");
-        crate::store::on_backend!(conn, c => diesel::sql_query(&sql).bind::<Text, _>(&t).execute(c))?;
+        if sql.contains("$1") {
+            crate::store::on_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(&t).execute(c))?;
+        } else {
+            crate::store::on_backend!(conn, c => diesel::sql_query(sql).execute(c))?;
+        }
     }
     Ok(())
 }

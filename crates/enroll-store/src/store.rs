@@ -174,13 +174,22 @@ impl Store {
         };
         w.exclusive(|c| {
             // Outside any transaction, where the pragma takes effect; always switched back.
-            c.batch_execute("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")?;
+            // A purge dirties more pages than the small everyday cache holds, and spilling
+            // them to the WAL mid-transaction tripled its time: a large cache for this one
+            // transaction only (an everyday COMMIT scans the whole cache, see conn.rs).
+            let restore = format!(
+                "PRAGMA foreign_keys = ON; PRAGMA cache_size = {}",
+                crate::conn::SQLITE_CACHE_KIB
+            );
+            c.batch_execute(
+                "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144; BEGIN IMMEDIATE",
+            )?;
             let out = f(c);
             let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
-            let ended = c.batch_execute(&format!("{end}; PRAGMA foreign_keys = ON"));
+            let ended = c.batch_execute(&format!("{end}; {restore}"));
             if ended.is_err() {
                 let _ = c.batch_execute("ROLLBACK");
-                c.batch_execute("PRAGMA foreign_keys = ON")?;
+                c.batch_execute(&restore)?;
             }
             let value = out?;
             ended?;
