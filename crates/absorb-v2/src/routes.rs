@@ -5,11 +5,8 @@ use crate::handlers::{
     attempts, authenticate, chapters, courses, enrollments, lessons, my_enrollments, openapi,
     session_roster, sessions, users,
 };
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Next, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, Resource, web};
-use enroll_store::Store;
 
 /// Mounts the Absorb facade. Malformed bodies, queries and paths, unknown routes (404) and
 /// methods a known path does not take (405, with `Allow`) answer in Absorb's
@@ -17,28 +14,13 @@ use enroll_store::Store;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("")
-            .wrap(from_fn(require_store))
+            // The host's ledger registration, checked once per request (a clear log line
+            // instead of actix's plain-text 500).
+            .wrap(from_fn(|req, next| {
+                enroll_web::require_store(req, next, "absorb-v2", || AbsorbError::Internal)
+            }))
             .configure(routes),
     );
-}
-
-/// Every request first checks that the host registered the ledger: without
-/// `App::app_data(web::Data::new(store))` each handler's `web::Data<Store>` would fail with
-/// actix's plain-text 500 and a debug-level log line nobody sees.
-async fn require_store<B: MessageBody + 'static>(
-    req: ServiceRequest,
-    next: Next<B>,
-) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    if req.app_data::<web::Data<Store>>().is_none() {
-        log::error!(
-            "absorb-v2: no ledger registered; the host must call \
-             App::app_data(web::Data::new(store)) with an enroll_store::Store"
-        );
-        return Ok(req
-            .error_response(AbsorbError::Internal)
-            .map_into_right_body());
-    }
-    Ok(next.call(req).await?.map_into_left_body())
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {
