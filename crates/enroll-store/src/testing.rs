@@ -1,6 +1,9 @@
 //! Fresh databases for tests: every test gets its own SQLite file, and its own PostgreSQL
 //! database when `ENROLL_TEST_DATABASE_URL` names a server (e.g.
 //! `postgres://postgres@127.0.0.1:5432/postgres`). The PostgreSQL database is dropped on drop.
+mod receiver;
+pub use receiver::{Received, Receiver};
+
 use crate::conn::{DbConn, Manager, Target};
 use crate::error::{StoreError, StoreResult};
 use crate::options::Options;

@@ -8,49 +8,8 @@ use common::*;
 use enroll_store::Store;
 use enroll_store::outbox::{Channel, NewMessage};
 use enroll_store::tasks::{DeliveryOptions, Tasks};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+use enroll_store::testing::Receiver;
 use std::time::{Duration, Instant};
-
-/// An HTTP endpoint that answers every POST with 200 after `delay`, recording the bodies.
-fn slow_receiver(delay: Duration) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let got: Arc<Mutex<Vec<String>>> = Arc::default();
-    let keep = got.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let keep = keep.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut len = 0;
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':')
-                        && k.eq_ignore_ascii_case("content-length")
-                    {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; len];
-                reader.read_exact(&mut body).unwrap_or(());
-                std::thread::sleep(delay);
-                keep.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&body).into());
-                let mut s = stream;
-                let _ = s.write_all(
-                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                );
-            });
-        }
-    });
-    (url, got)
-}
 
 fn message(target: &str, body: &str) -> NewMessage {
     NewMessage {
@@ -82,30 +41,24 @@ async fn a_batch_goes_out_concurrently_in_order_per_destination() {
         // Four destinations taking 400 ms each, three messages each: one at a time that is
         // 4.8 s; concurrently across destinations (in order within each) about 1.2 s.
         let receivers: Vec<_> = (0..4)
-            .map(|_| slow_receiver(Duration::from_millis(400)))
+            .map(|_| Receiver::slow(Duration::from_millis(400)).unwrap())
             .collect();
         for n in 0..3 {
-            for (url, _) in &receivers {
-                store.enqueue(&message(url, &n.to_string())).unwrap();
+            for r in &receivers {
+                store.enqueue(&message(&r.url, &n.to_string())).unwrap();
             }
         }
         let started = Instant::now();
         let running = Tasks::new(store.clone()).start();
         let all = wait_until(Duration::from_secs(10), || {
-            receivers
-                .iter()
-                .all(|(_, got)| got.lock().unwrap().len() == 3)
+            receivers.iter().all(|r| r.count() == 3)
         })
         .await;
         let took = started.elapsed();
         running.stop();
         assert!(all, "every message delivered");
-        for (_, got) in &receivers {
-            assert_eq!(
-                *got.lock().unwrap(),
-                ["0", "1", "2"],
-                "in order per destination"
-            );
+        for r in &receivers {
+            assert_eq!(r.bodies(), ["0", "1", "2"], "in order per destination");
         }
         assert!(
             took < Duration::from_millis(3_500),
@@ -117,17 +70,13 @@ async fn a_batch_goes_out_concurrently_in_order_per_destination() {
 #[tokio::test]
 async fn an_allow_list_keeps_deliveries_to_its_hosts() {
     for (_db, store, _) in stores() {
-        let (allowed_url, allowed_got) = slow_receiver(Duration::ZERO);
-        let (other_url, other_got) = slow_receiver(Duration::ZERO);
-        let host = allowed_url
-            .trim_start_matches("http://")
-            .trim_end_matches("/hook")
-            .to_string();
+        let (allowed, other) = (Receiver::start().unwrap(), Receiver::start().unwrap());
+        let host = allowed.url.trim_start_matches("http://").to_string();
         let ok = store
-            .enqueue(&message(&allowed_url, "to the allowed host"))
+            .enqueue(&message(&allowed.url, "to the allowed host"))
             .unwrap();
         let refused = store
-            .enqueue(&message(&other_url, "to another host"))
+            .enqueue(&message(&other.url, "to another host"))
             .unwrap();
         let running = Tasks::new(store.clone())
             .deliveries(DeliveryOptions {
@@ -142,11 +91,8 @@ async fn an_allow_list_keeps_deliveries_to_its_hosts() {
         .await;
         running.stop();
         assert!(settled, "allowed one delivered, the other failed");
-        assert_eq!(*allowed_got.lock().unwrap(), ["to the allowed host"]);
-        assert!(
-            other_got.lock().unwrap().is_empty(),
-            "nothing sent to another host"
-        );
+        assert_eq!(allowed.bodies(), ["to the allowed host"]);
+        assert!(other.bodies().is_empty(), "nothing sent to another host");
         let msg = store.outbox_message(refused).unwrap();
         assert_eq!(msg.attempts, 1, "refused once, not retried");
         assert_eq!(msg.last_error.as_deref(), Some("destination not allowed"));

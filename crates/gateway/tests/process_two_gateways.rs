@@ -7,8 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 
-use common::receiver::Receiver;
 use common::{ABSORB_KEY, Gateway, TENANT, admin, command, free_port, start_with};
+use enroll_store::testing::Receiver;
 use enroll_store::testing::TestDb;
 use reqwest::Method;
 use reqwest::blocking::Client;
@@ -253,7 +253,7 @@ fn two_gateways_on_one_postgresql_keep_every_invariant() {
     assert_eq!(invited, 150, "one mail per address");
 
     // One post-back per change, both processes collecting, while the clock moves.
-    let rx = Receiver::start();
+    let rx = Receiver::start().unwrap();
     for i in 0..12 {
         let (s, b) = scorm(
             &gws[i % 2],

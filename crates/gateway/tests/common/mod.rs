@@ -1,6 +1,5 @@
 //! The real binary, started for a test: a free port, the demo seed, admin token `t`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-pub mod receiver;
 
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
