@@ -98,3 +98,23 @@ async fn an_allow_list_keeps_deliveries_to_its_hosts() {
         assert_eq!(msg.last_error.as_deref(), Some("destination not allowed"));
     }
 }
+
+#[tokio::test]
+async fn a_message_queued_while_the_task_is_idle_goes_out_without_waiting_for_a_poll() {
+    for (_db, store, _) in stores() {
+        let rx = Receiver::start().unwrap();
+        let running = Tasks::new(store.clone()).start();
+        // Let the task find nothing and go idle (its slow poll is 5 s).
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let queued = Instant::now();
+        store.enqueue(&message(&rx.url, "woken")).unwrap();
+        let sent = wait_until(Duration::from_secs(10), || rx.count() == 1).await;
+        let took = queued.elapsed();
+        running.stop();
+        assert!(sent, "delivered");
+        assert!(
+            took < Duration::from_millis(2_000),
+            "the enqueue's notification wakes the task: took {took:?}"
+        );
+    }
+}

@@ -7,11 +7,15 @@
 //! still receives its messages in order.
 use super::PostbackFn;
 use crate::outbox::{Attempt, Message, RetryPolicy};
-use crate::store::Store;
+use crate::store::{Store, Topic};
 use std::time::Duration;
 
-/// How often the task looks for work when idle.
-const POLL: Duration = Duration::from_millis(250);
+/// Idle, the task waits for a change or a queued message (notified in this process, and by
+/// `NOTIFY` from others on PostgreSQL), for the next retry falling due, or at most this long.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+/// The shortest wait between rounds: bounds the rounds under a stream of writes (every write
+/// notifies) and while another process holds a due message's lease.
+const MIN_GAP: Duration = Duration::from_millis(250);
 /// A claimed message is not picked up by another process for this long.
 const LEASE_MS: i64 = 60_000;
 /// Messages claimed (and sent concurrently) per round.
@@ -112,9 +116,29 @@ pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: Deliv
         // only once this one is recorded.
         while sending.join_next().await.is_some() {}
         if idle {
-            tokio::time::sleep(POLL).await;
+            idle_wait(&store).await;
         }
     }
+}
+
+/// Sleeps until there may be work: a notification, the next retry's due time, or
+/// [`IDLE_POLL`]; never less than [`MIN_GAP`].
+async fn idle_wait(store: &Store) {
+    let until_due = match store.call(|s| s.next_delivery_due()).await {
+        Ok(Some(at)) => {
+            let left = at - time::OffsetDateTime::now_utc();
+            Duration::try_from(left).unwrap_or(Duration::ZERO)
+        }
+        _ => IDLE_POLL,
+    };
+    let wait = until_due.clamp(MIN_GAP, IDLE_POLL);
+    let started = tokio::time::Instant::now();
+    tokio::select! {
+        () = store.notified(Topic::Changes) => {}
+        () = store.notified(Topic::Deliveries) => {}
+        () = tokio::time::sleep(wait) => {}
+    }
+    tokio::time::sleep_until(started + MIN_GAP).await;
 }
 
 /// Whether `target`'s host (or host:port) is in `hosts`; any target when there is no list.
