@@ -203,9 +203,9 @@ impl SharedClock {
         Ok(offset)
     }
 
-    /// Takes the stored offset again (what the background tasks do). An invalid stored value
-    /// counts as 0, as the store's advance does; `warned` keeps one warning per value.
-    pub async fn refresh(&self, store: &Store, warned: &mut Option<String>) {
+    /// Takes the stored offset again (the background tasks' clock refresh). An invalid stored
+    /// value counts as 0, as the store's advance does; `warned` keeps one warning per value.
+    pub(crate) async fn refresh(&self, store: &Store, warned: &mut Option<String>) {
         let _turn = self.turn.lock().await;
         match store.call(|s| s.clock_offset()).await {
             Ok(StoredOffset::Absent) => {}

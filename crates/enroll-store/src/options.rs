@@ -93,9 +93,9 @@ impl StoreBuilder {
         }
     }
 
-    /// The ledger's clock (default: the system clock). Pass an
-    /// [`enroll_domain::OffsetClock`] to move time (the admin clock) and share it with
-    /// [`crate::tasks::Tasks::clock`].
+    /// The ledger's clock (default: the system clock). To move time (the admin clock), pass a
+    /// [`SharedClock::clock`](crate::clock::SharedClock::clock) and give the `SharedClock`
+    /// to [`crate::tasks::Tasks::clock`], which keeps it in step across processes.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self

@@ -75,17 +75,6 @@ impl Store {
         StoreBuilder::new(url)
     }
 
-    /// Opens the database named by `url` with default settings (and `pool_size`, if given),
-    /// applies pending migrations and returns the store. See [`Store::builder`] for the rest.
-    pub fn open(url: &str, clock: Arc<dyn Clock>, pool_size: Option<u32>) -> StoreResult<Self> {
-        let builder = Self::builder(url).clock(clock);
-        match pool_size {
-            Some(n) => builder.pool_size(n),
-            None => builder,
-        }
-        .open()
-    }
-
     pub(crate) fn open_with(
         url: &str,
         clock: Arc<dyn Clock>,

@@ -72,7 +72,7 @@ impl TestDb {
 
     /// Opens a store (migrations applied) on this database.
     pub fn store(&self, clock: Arc<dyn Clock>) -> StoreResult<Store> {
-        Store::open(&self.url, clock, None)
+        Store::builder(&self.url).clock(clock).open()
     }
 }
 

@@ -59,7 +59,10 @@ fn sqlite_paths_with_uri_characters_open_the_file_they_name() {
     let url = format!("sqlite://{}", path.display());
     let clock: std::sync::Arc<dyn enroll_domain::Clock> =
         std::sync::Arc::new(enroll_domain::SystemClock);
-    let store = enroll_store::Store::open(&url, clock.clone(), None).unwrap();
+    let store = enroll_store::Store::builder(&url)
+        .clock(clock.clone())
+        .open()
+        .unwrap();
     store
         .create_tenant("Odd path", &Default::default())
         .unwrap();
@@ -73,7 +76,10 @@ fn sqlite_paths_with_uri_characters_open_the_file_they_name() {
         names.iter().all(|n| n.starts_with("odd ?#% name.db")),
         "{names:?}"
     );
-    let reopened = enroll_store::Store::open(&url, clock, None).unwrap();
+    let reopened = enroll_store::Store::builder(&url)
+        .clock(clock)
+        .open()
+        .unwrap();
     let tenants = reopened.list_tenants().unwrap();
     assert!(
         tenants.iter().any(|(t, _)| t.name == "Odd path"),
