@@ -112,7 +112,9 @@ impl Tasks {
         self
     }
 
-    /// Adds a facade's renderers: its invitation jobs and deliveries run too.
+    /// Adds a facade's renderers: its invitation jobs and deliveries run too. Deliveries ask
+    /// every facade in turn; invitation jobs have one mail renderer, the first one added (only
+    /// SCORM Cloud has private invitations today).
     pub fn with(mut self, background: Background) -> Self {
         self.hooks.push(background);
         self
