@@ -511,3 +511,55 @@ async fn tokens_expire_after_four_hours_and_new_ones_revoke_old_ones() {
         assert_eq!(send(&app, get("/absorb/courses", &second)).await.0, 401);
     }
 }
+
+#[actix_web::test]
+async fn a_user_with_an_explicit_absorb_id_is_not_found_by_its_ledger_id() {
+    use enroll_domain::model::Dialect;
+    use enroll_store::learners::NewLearner;
+    for (_db, store, _) in stores() {
+        let app = app(&store).await;
+        let t = admin(&app).await;
+        let explicit = "0c0ffee0-0000-4000-8000-00000000abcd";
+        let learner = store
+            .create_learner(
+                tenant(&store),
+                &NewLearner {
+                    email: "dora@demo.example".into(),
+                    first_name: "Dora".into(),
+                    last_name: "Explicit".into(),
+                    department_id: Some(uuid::Uuid::from_u128(
+                        0x5e000000_0000_4000_8000_000000000001,
+                    )),
+                    ids: [(Dialect::Absorb, explicit.to_string())]
+                        .into_iter()
+                        .collect(),
+                    ..NewLearner::default()
+                },
+            )
+            .unwrap();
+        let ledger = learner.id.to_string();
+        let (s, u) = send(&app, get(&format!("/absorb/users/{explicit}"), &t)).await;
+        assert_eq!((s, u["id"].as_str()), (200, Some(explicit)), "{u}");
+        let (s, u) = send(&app, get(&format!("/absorb/users/{ledger}"), &t)).await;
+        assert_eq!(s, 404, "the ledger id still names the user: {u}");
+        let (s, b) = send(
+            &app,
+            post(
+                &format!("/absorb/users/{ledger}/enrollments/{COMPLIANCE}"),
+                &t,
+            ),
+        )
+        .await;
+        assert_eq!(s, 404, "enrolled through the ledger id: {b}");
+        let (s, b) = send(
+            &app,
+            post(
+                &format!("/absorb/users/{explicit}/enrollments/{COMPLIANCE}"),
+                &t,
+            ),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(b["userId"].as_str(), Some(explicit));
+    }
+}

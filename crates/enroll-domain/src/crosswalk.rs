@@ -12,8 +12,10 @@
 //!    the crosswalk when the learner or course is created, so it can be looked up. (Series in
 //!    number-keyed dialects get their numbers the same way once those facades exist.)
 //!
-//! A lookup by a dialect id finds the crosswalk entry first; failing that, the id is taken as
-//! a ledger id, so in UUID and text dialects the ledger id always names the record too.
+//! A lookup by a dialect id finds the crosswalk entry first; failing that, in UUID and text
+//! dialects, the id is taken as a ledger id, and names that record only if the record has no
+//! explicit id in the dialect: one record, one id per dialect, so a record renamed by an
+//! explicit id is no longer found (nor changed, nor ended) by its ledger id.
 use crate::model::Dialect;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};

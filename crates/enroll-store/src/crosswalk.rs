@@ -28,8 +28,27 @@ pub fn explicit(
         .first_row(c))?)
 }
 
+/// The dialect's explicit id of a record, if the crosswalk has one.
+pub fn explicit_of(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    ledger_id: &str,
+) -> StoreResult<Option<String>> {
+    Ok(on_backend!(conn, c => x::table
+        .filter(x::ledger_id.eq(ledger_id))
+        .filter(x::kind.eq(kind.as_str()))
+        .filter(x::dialect.eq(dialect.as_str()))
+        .filter(x::tenant_id.eq(tenant_id))
+        .select(x::external_id)
+        .first_row(c))?)
+}
+
 /// The ledger id a dialect id names by the crosswalk rule: the explicit entry, else (UUID and
-/// text dialects) the id itself taken as a ledger id. The caller checks that record exists.
+/// text dialects) the id itself taken as a ledger id, unless that record has an explicit id
+/// in the dialect (a record has one id per dialect: once one is chosen, the derived one no
+/// longer names it). The caller checks that record exists.
 pub fn ledger_id(
     conn: &mut DbConn,
     tenant_id: &str,
@@ -40,10 +59,14 @@ pub fn ledger_id(
     if let Some(id) = explicit(conn, tenant_id, dialect, kind, external_id)? {
         return Ok(Some(id));
     }
-    Ok(match dialect.id_style(kind) {
+    let derived = match dialect.id_style(kind) {
         IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external_id).ok().map(|u| u.to_string()),
         IdStyle::Number { .. } => None,
-    })
+    };
+    match derived {
+        Some(id) if explicit_of(conn, tenant_id, dialect, kind, &id)?.is_none() => Ok(Some(id)),
+        _ => Ok(None),
+    }
 }
 
 /// A list's filter on a dialect id: `Some(None)` without one, `Some(Some(ledger id))` for an

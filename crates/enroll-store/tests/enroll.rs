@@ -373,3 +373,71 @@ fn bulk_enroll_creates_missing_pairs_in_one_call() {
         assert_eq!(counts(&again), (0, 6));
     }
 }
+
+#[test]
+fn an_explicit_id_is_the_only_one_that_names_a_record_in_its_dialect() {
+    use enroll_domain::crosswalk::{ExternalIds, IdStyle};
+    use enroll_store::courses::NewCourse;
+    use enroll_store::learners::NewLearner;
+    let new_course = |title: String, ids: ExternalIds| NewCourse {
+        id: None,
+        kind: enroll_domain::model::CourseKind::OnlineCourse,
+        title,
+        description: String::new(),
+        session_type: None,
+        requires_approval: false,
+        capacity: None,
+        ids,
+        sessions: vec![],
+        chapters: vec![],
+        members: vec![],
+    };
+    for (_db, store, _) in stores() {
+        for (n, d) in Dialect::ALL.into_iter().enumerate() {
+            let explicit = match d.id_style(enroll_domain::crosswalk::Kind::Learner) {
+                IdStyle::Uuid => uuid::Uuid::new_v4().to_string(),
+                IdStyle::Text => format!("chosen-{n}"),
+                IdStyle::Number { .. } => format!("{}", 4_000 + n),
+            };
+            let ids: ExternalIds = [(d, explicit.clone())].into_iter().collect();
+            let learner = store
+                .create_learner(
+                    TENANT,
+                    &NewLearner {
+                        email: format!("x{n}@example.com"),
+                        ids: ids.clone(),
+                        ..NewLearner::default()
+                    },
+                )
+                .unwrap();
+            let by = |s: &str| store.learner(TENANT, &LearnerKey::External(d, s.into()));
+            assert_eq!(by(&explicit).unwrap().id, learner.id, "{d:?}");
+            assert!(
+                matches!(by(&learner.id.to_string()), Err(StoreError::NotFound(_))),
+                "{d:?}: the learner's ledger id still names it"
+            );
+            let course = store
+                .create_course(TENANT, &new_course(format!("Course {n}"), ids))
+                .unwrap();
+            let by = |s: &str| store.course(TENANT, &CourseKey::External(d, s.into()));
+            assert_eq!(by(&explicit).unwrap().course.id, course, "{d:?}");
+            assert!(
+                matches!(by(&course.to_string()), Err(StoreError::NotFound(_))),
+                "{d:?}: the course's ledger id still names it"
+            );
+            // Without an explicit id, the ledger id names the record in UUID and text dialects.
+            if !matches!(
+                d.id_style(enroll_domain::crosswalk::Kind::Course),
+                IdStyle::Number { .. }
+            ) {
+                let plain = store
+                    .create_course(
+                        TENANT,
+                        &new_course(format!("Plain {n}"), ExternalIds::default()),
+                    )
+                    .unwrap();
+                assert_eq!(by(&plain.to_string()).unwrap().course.id, plain);
+            }
+        }
+    }
+}

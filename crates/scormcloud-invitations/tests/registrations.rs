@@ -391,3 +391,62 @@ async fn resets_in_the_same_millisecond_keep_the_last_one_as_the_instance() {
         assert_eq!(list["registrations"].as_array().unwrap().len(), 2);
     }
 }
+
+#[actix_rt::test]
+async fn an_explicit_registration_id_is_the_only_one_that_names_it() {
+    for (_db, store) in stores() {
+        let app = app!(store);
+        // alice's enrollment, made through Absorb: in SCORM Cloud its ledger id names it.
+        let out = store
+            .enroll(
+                TENANT,
+                &LearnerKey::Id(ALICE),
+                &CourseKey::External(Dialect::ScormCloud, "data-privacy-101".into()),
+                &EnrollOptions::new(Dialect::Absorb),
+            )
+            .unwrap();
+        let ledger = out.enrollment.series_id.to_string();
+        let (s, _, r) = call!(app, get, format!("/registrations/{ledger}"));
+        assert_eq!((s, r["id"].as_str()), (200, Some(ledger.as_str())));
+        // A registration id chosen for it replaces that name.
+        let (s, _, _) = call!(
+            app,
+            post,
+            "/registrations",
+            json!({
+                "courseId": "data-privacy-101", "registrationId": "alice-dp",
+                "learner": {"id": "alice"},
+            })
+        );
+        assert_eq!(s, 204);
+        let (s, _, r) = call!(app, get, "/registrations/alice-dp");
+        assert_eq!((s, r["id"].as_str()), (200, Some("alice-dp")));
+        for path in [
+            format!("/registrations/{ledger}"),
+            format!("/registrations/{ledger}/launchHistory"),
+            format!("/registrations/{ledger}/instances"),
+        ] {
+            let (s, _, b) = call!(app, get, path.clone());
+            assert_eq!(s, 404, "{path}: {b}");
+        }
+        let (s, _, _) = call!(app, head, format!("/registrations/{ledger}"));
+        assert_eq!(s, 404);
+        let (s, _, _) = call!(app, delete, format!("/registrations/{ledger}"));
+        assert_eq!(s, 404);
+        let (s, _, r) = call!(app, get, "/registrations/alice-dp");
+        assert_eq!(
+            (s, r["registrationCompletion"].as_str()),
+            (200, Some("UNKNOWN")),
+            "the DELETE by the old name ended nothing"
+        );
+        // Learners and courses too: alice is `alice` in SCORM Cloud, not her ledger id.
+        let (_, _, l) = call!(app, get, "/registrations?learnerId=alice");
+        assert_eq!(l["registrations"].as_array().unwrap().len(), 1, "{l}");
+        let (s, _, l) = call!(app, get, format!("/registrations?learnerId={ALICE}"));
+        assert_eq!(s, 200);
+        assert_eq!(l["registrations"].as_array().map_or(0, Vec::len), 0, "{l}");
+        let course = out.enrollment.core.course_id;
+        let (_, _, l) = call!(app, get, format!("/registrations?courseId={course}"));
+        assert_eq!(l["registrations"].as_array().map_or(0, Vec::len), 0, "{l}");
+    }
+}

@@ -151,8 +151,9 @@ pub(crate) fn name_in(
             return Err(SeriesConflict::NameTaken(name.into()).into());
         }
         crosswalk::forget(conn, &tenant, dialect, Kind::Series, &old)?;
-    } else if current_of(conn, &tenant, name)?.is_some() {
-        // The name is a series' ledger id, which names it in this dialect already.
+    } else if find_current(conn, &tenant, dialect, name)?.is_some() {
+        // The name is the ledger id of a series without a name of its own in this dialect,
+        // which it names already.
         return Err(SeriesConflict::NameTaken(name.into()).into());
     }
     let row = match active_row(conn, &tenant, &req.learner_id, &req.course.id)? {
