@@ -21,11 +21,15 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// How often an enrollment was launched, first and last.
+/// How often an enrollment was launched, and when it was first and last accessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LaunchSummary {
     pub count: i64,
+    /// The first access: the first launch, or the first learning activity when that came
+    /// earlier (an enrollment completed through an API, launched afterwards, was first
+    /// accessed when it was completed, not at the later launch).
     pub first: Option<OffsetDateTime>,
+    /// The last launch.
     pub last: Option<OffsetDateTime>,
 }
 
@@ -66,7 +70,19 @@ pub fn summaries(conn: &mut DbConn, ids: &[&str]) -> StoreResult<HashMap<String,
                 max(l::launched_at),
             ))
             .load(conn)?;
+        let launched: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let started: HashMap<String, i64> = enrollments::table
+            .filter(enrollments::id.eq_any(&launched))
+            .filter(enrollments::started_at.is_not_null())
+            .select((enrollments::id, enrollments::started_at.assume_not_null()))
+            .load::<(String, i64)>(conn)?
+            .into_iter()
+            .collect();
         for (id, count, first, last) in rows {
+            let first = match (first, started.get(&id)) {
+                (Some(f), Some(s)) => Some(f.min(*s)),
+                (f, s) => f.or(s.copied()),
+            };
             let s = LaunchSummary {
                 count,
                 first: first.map(from_millis),

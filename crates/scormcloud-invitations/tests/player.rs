@@ -209,3 +209,52 @@ async fn the_last_runtime_update_is_the_last_report_not_the_launch() {
         );
     }
 }
+
+#[actix_rt::test]
+async fn a_launch_after_completion_keeps_the_first_access_before_the_completion() {
+    use enroll_domain::clock::OffsetClock;
+    use std::sync::Arc;
+    use time::format_description::well_known::Rfc3339;
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let clock = Arc::new(OffsetClock::new(0));
+        let store = db.store(clock.clone()).unwrap();
+        store.load_seed(&common::seed()).unwrap();
+        let app = app!(store);
+        let (s, _, _) = call!(app, post, "/registrations", fixture("create_registration"));
+        assert_eq!(s, 204);
+        // Completed through the API, never launched.
+        let view = store
+            .series(
+                common::TENANT,
+                enroll_domain::model::Dialect::ScormCloud,
+                "reg-fixture-1",
+            )
+            .unwrap();
+        store
+            .apply_command(
+                common::TENANT,
+                view.current.record.core.id,
+                &enroll_domain::Command::Complete { score: Some(80.0) },
+            )
+            .unwrap();
+        clock.advance(time::Duration::hours(2));
+        let (_, _, link) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            fixture("launch_link_request")
+        );
+        let (s, _) = page!(app, link["launchLink"].as_str().unwrap());
+        assert_eq!(s, 200);
+        let (_, _, r) = call!(app, get, "/registrations/reg-fixture-1");
+        let at = |k: &str| time::OffsetDateTime::parse(r[k].as_str().unwrap(), &Rfc3339).unwrap();
+        assert!(
+            at("firstAccessDate") <= at("completedDate"),
+            "first access {} after completion {}",
+            at("firstAccessDate"),
+            at("completedDate")
+        );
+        let gap = (at("lastAccessDate") - at("completedDate")).whole_seconds();
+        assert!((7200..7260).contains(&gap), "the launch is the last access");
+    }
+}
