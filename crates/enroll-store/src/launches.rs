@@ -2,6 +2,9 @@
 //! itself (recorded, and `Start` on the ledger when the enrollment can start), the launch
 //! history, and results the learner reports from the launched session.
 //!
+//! Launch links and session tokens are bearer capabilities shown once: random, and stored
+//! only as their SHA-256. A session takes reports for [`SESSION_LIFETIME`] after its launch.
+//!
 //! A launch keeps the enrollment's results as of its last runtime update: a trigger
 //! (migration 000007) copies every later change of the enrollment into its latest launch.
 use crate::conn::DbConn;
@@ -20,6 +23,10 @@ use enroll_domain::{Command, EnrollmentState};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// How long a launched session takes the learner's reports, from its launch (ledger clock):
+/// a sitting's worth. After that the learner launches again for a new session.
+pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(4);
 
 /// How often an enrollment was launched, and when it was first and last accessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -240,12 +247,16 @@ impl Store {
 
     /// Records what the learner reports from a launched session (the session's token came with
     /// the launch), through the ledger's commands; returns the series as it now is. A session
-    /// of an enrollment that is no longer current is `NotFound("session")`.
+    /// older than [`SESSION_LIFETIME`], or of an enrollment that is no longer current, is
+    /// `NotFound("session")`.
     pub fn report_launch(&self, session: &str, result: &LaunchResult) -> StoreResult<SeriesView> {
         let now = self.now();
+        let lifetime = i64::try_from(SESSION_LIFETIME.whole_milliseconds()).unwrap_or(i64::MAX);
+        let since = to_millis(now).saturating_sub(lifetime);
         self.write(|c| {
             let launched: Option<String> = l::table
                 .filter(l::token_hash.eq(hash_secret(session)))
+                .filter(l::launched_at.gt(since))
                 .select(l::enrollment_id)
                 .first(c)
                 .optional()?;

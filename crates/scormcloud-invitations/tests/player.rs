@@ -258,3 +258,36 @@ async fn a_launch_after_completion_keeps_the_first_access_before_the_completion(
         assert!((7200..7260).contains(&gap), "the launch is the last access");
     }
 }
+
+#[actix_rt::test]
+async fn a_player_session_takes_reports_for_four_hours_after_its_launch() {
+    use enroll_domain::clock::OffsetClock;
+    use std::sync::Arc;
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let clock = Arc::new(OffsetClock::new(0));
+        let store = db.store(clock.clone()).unwrap();
+        store.load_seed(&common::seed()).unwrap();
+        let app = app!(store);
+        call!(app, post, "/registrations", fixture("create_registration"));
+        let (_, _, link) = call!(
+            app,
+            post,
+            "/registrations/reg-fixture-1/launchLink",
+            fixture("launch_link_request")
+        );
+        let (_, page) = page!(app, link["launchLink"].as_str().unwrap());
+        let action = form_action(&page);
+        clock.advance(time::Duration::hours(3) + time::Duration::minutes(59));
+        let (s, _) = page!(app, action, Some(&[("progress", "30")]));
+        assert_eq!(s, 200, "within its lifetime");
+        clock.advance(time::Duration::minutes(2));
+        let (s, gone) = page!(app, action, Some(&[("progress", "60")]));
+        assert_eq!(s, 404, "{gone}");
+        assert!(gone.contains("invalid or has expired"), "{gone}");
+        let (_, _, r) = call!(app, get, "/registrations/reg-fixture-1");
+        assert_eq!(
+            r["registrationCompletionAmount"], 0.3,
+            "nothing recorded late"
+        );
+    }
+}
