@@ -17,7 +17,8 @@
 //!
 //! # Hosting the ledger
 //! A host (the gateway, or your own actix-web app embedding a facade) opens one [`Store`]
-//! with [`Store::builder`] (pool size, SQLite locking and durability, the clock), loads its
+//! with [`Store::builder`] (pool size, SQLite locking and durability, the clock, and the key
+//! invitation links are made with, see [`links`]), loads its
 //! tenants from a [`seed::Seed`] (or the facades' own admin calls), registers the store as
 //! `web::Data<Store>` for the facades, and starts the background tasks ([`tasks`]: expiry
 //! sweep, clock refresh, invitation jobs, outbound deliveries):
@@ -71,6 +72,7 @@ pub mod invitations;
 pub mod launches;
 pub mod learners;
 pub mod lessons;
+pub mod links;
 pub mod list;
 pub mod migrate;
 pub mod models;

@@ -64,6 +64,8 @@ pub struct Options {
     pub sqlite_locking: SqliteLocking,
     /// SQLite only.
     pub sqlite_synchronous: SqliteSynchronous,
+    /// The key link tokens are made with (none: one kept in the database, see `links.rs`).
+    pub link_key: Option<crate::links::LinkKey>,
 }
 
 /// Opens a [`Store`]: `Store::builder(url).clock(…).pool_size(…).open()`.
@@ -116,6 +118,15 @@ impl StoreBuilder {
     /// Commit durability on SQLite (default: NORMAL).
     pub fn sqlite_synchronous(mut self, synchronous: SqliteSynchronous) -> Self {
         self.options.sqlite_synchronous = synchronous;
+        self
+    }
+
+    /// The key invitation links are made with, kept by the host outside the database (a
+    /// file, a secret store), so that a copy of the database opens no link. Without one the
+    /// store keeps a key in the database. The database remembers the key's fingerprint: opening
+    /// it with another key fails (see [`crate::links`]).
+    pub fn link_key(mut self, key: crate::links::LinkKey) -> Self {
+        self.options.link_key = Some(key);
         self
     }
 

@@ -232,7 +232,6 @@ diesel::table! {
         mail_body -> Nullable<Text>,
         existing_policy -> Text,
         source -> Text,
-        public_token -> Nullable<Text>,
         job_status -> Nullable<Text>,
         job_total -> Integer,
         job_processed -> Integer,
@@ -251,10 +250,10 @@ diesel::table! {
         position -> Integer,
         status -> Text,
         series_id -> Nullable<Text>,
-        token -> Text,
         error -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        mailed_at -> Nullable<BigInt>,
     }
 }
 

@@ -59,6 +59,8 @@ pub struct Store {
     // commit (writer.rs), which also keeps them out of SQLite's busy handler (it sleeps in
     // growing steps and turned lock contention into second-long tail latencies).
     sqlite_writer: Option<Arc<Writer>>,
+    /// The key link tokens are made with (see `links.rs`).
+    links: Arc<crate::links::LinkKey>,
 }
 
 impl std::fmt::Debug for Store {
@@ -84,6 +86,8 @@ impl Store {
         let pool = build_pool(&target, options)?;
         let manager = Manager::new(target.clone(), options);
         let sqlite = matches!(target, Target::Sqlite(_));
+        run_migrations(&manager)?;
+        let links = Arc::new(crate::links::load(&manager, options.link_key.as_ref())?);
         let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone())));
         let store = Self {
             pool,
@@ -94,8 +98,8 @@ impl Store {
             pg_manager: (!sqlite).then(|| manager.clone()),
             exclusive: manager.exclusive(),
             sqlite_writer,
+            links,
         };
-        run_migrations(&manager)?;
         if let Some(w) = &store.sqlite_writer {
             #[cfg(feature = "sqlite")]
             crate::checkpoint::spawn(manager, w);
@@ -115,6 +119,11 @@ impl Store {
     /// [`SqliteLocking::Shared`](crate::options::SqliteLocking::Shared).
     pub fn single_process(&self) -> bool {
         self.exclusive
+    }
+
+    /// The key link tokens are made with.
+    pub(crate) fn links(&self) -> &Arc<crate::links::LinkKey> {
+        &self.links
     }
 
     /// The injected clock's current time.

@@ -78,6 +78,14 @@ pub struct Config {
     #[arg(long, env = "ENROLL_DELIVERY_ALLOW_HOSTS", value_delimiter = ',')]
     pub delivery_allow_hosts: Vec<String>,
 
+    /// File holding the key invitation links are made with (64 hex digits), created on first
+    /// start. It stays out of the database so that a copy of the database opens no link.
+    /// Default: `link.key` beside a SQLite database file, `data/link.key` with PostgreSQL.
+    /// Gateways sharing one database need the same key; one whose key does not match the
+    /// database's links refuses to start.
+    #[arg(long, env = "ENROLL_LINK_KEY_FILE")]
+    pub link_key_file: Option<String>,
+
     /// Public base URL used in links the gateway hands out (default: `http://<bind>`).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]
     pub public_url: Option<String>,

@@ -5,6 +5,7 @@ pub mod admin_mail;
 pub mod banner;
 pub mod config;
 pub mod health;
+pub mod link_key;
 pub mod slow_clients;
 pub mod vendor_error;
 pub mod workers;
@@ -47,7 +48,9 @@ impl AppState {
     /// tenants that do not exist yet.
     pub fn open(config: &config::Config) -> anyhow::Result<Self> {
         let clock = SharedClock::new();
+        let key = link_key::load_or_create(&link_key::path(config))?;
         let mut builder = Store::builder(&config.database_url)
+            .link_key(key)
             .clock(clock.clock())
             .sqlite_locking(config.sqlite_locking)
             .sqlite_synchronous(config.sqlite_synchronous);

@@ -23,10 +23,18 @@
 //!   `ERROR`. `processed` counts handled addresses (sent or skipped), so it reaches `total`.
 //!   `CREATE_NEW` archives the old registration's enrollment (one active per learner/course):
 //!   the old registration then answers 404, its history stays in the ledger.
-//! * A public invitation's sign-up with an address that already signed up on it leads to the
-//!   same registration; a sign-up by a learner who already has an active enrollment in the
-//!   course (from another registration or dialect) joins that enrollment: it counts as a
-//!   sign-up, and no second enrollment is made.
+//! * A public invitation's sign-up page never hands a visitor someone else's registration.
+//!   An address the ledger does not know signs up at once, as in SCORM Cloud: a new learner,
+//!   a registration, and a redirect (303) to its link. An address the ledger knows (a learner
+//!   has it, or it signed up on this invitation before) must be proven: the answer is a
+//!   "Check your mail" page (200) that shows nothing of the learner, and the address's
+//!   mailbox (the mail outbox, topic `scormcloud.sign_up`) gets the link. Following it signs
+//!   the address up then: the invitation's switches, expiry and cap apply at that moment
+//!   (the sign-up counts toward `registrationCount` only then), and a learner who already has
+//!   an active enrollment in the course (from another registration or dialect) joins it, no
+//!   second enrollment is made. The typed name changes no existing learner's profile. One
+//!   such mail per address and invitation every 5 minutes (ledger clock); the page is the
+//!   same either way.
 //! * Invalid addresses make the create call fail with 400 (naming the address); duplicates in
 //!   the list are invited once. Addresses are stored lower-cased.
 //! * Lists return 100 items per page. `filterBy` values: registrations `registration_id`
@@ -49,7 +57,20 @@
 //!   the registration's state and a form that reports what a SCORM runtime would (progress,
 //!   seconds, score, passed or failed) to `session/{token}`; each visit is a launch
 //!   (`attempts` counts them, `launchHistory` lists them), a report updates its launch
-//!   (`lastRuntimeUpdate`) and the registration. Input the form cannot take is a 400 page.
+//!   (`lastRuntimeUpdate`) and the registration. Input the form cannot take is a 400 page. A
+//!   session takes reports for 4 hours after its launch (ledger clock); later, its page is
+//!   the 404 "invalid or has expired" page and the learner launches again.
+//! * Every token in a learner page's URL is a bearer capability. Launch links and sessions
+//!   are random and stored only hashed (shown once, like API tokens). Invitation links and
+//!   sign-up pages, which `url` shows on every read, are stored nowhere: each is the record's
+//!   id with a MAC under the host's link key (`enroll_store::links`), so a copy of the
+//!   database opens none; a forged or swapped token is the 404 page.
+//! * `firstAccessDate` is the first launch, or the first learning activity when that came
+//!   earlier (a registration completed through an API and launched afterwards keeps its
+//!   `firstAccessDate` at or before `completedDate`); `lastAccessDate` the last launch.
+//! * A registration has one id: an explicit `registrationId` (or one adopted for an
+//!   enrollment made elsewhere) replaces the ledger id, which then answers 404. Learners and
+//!   courses likewise: one with a SCORM id is not found by its ledger UUID.
 //! * `course.version` is the course version the enrollment was made with (the admin API
 //!   publishes new versions); `_` (the JavaScript SDK's cache-buster) is accepted on every
 //!   GET; on the operations that take query parameters (lists, reads, launch history) any
@@ -58,8 +79,9 @@
 //! # Embedding
 //! Mount [`configure`] under a scope of your actix-web app. The host registers the ledger
 //! (`web::Data<enroll_store::Store>`; without it each request is this facade's 500 and the
-//! log says what is missing) and its [`Links`] (where the facade is reachable: invitation
-//! and launch links point there), merges repeated slashes (the official Python SDK sends
+//! log says what is missing; open it with a link key kept outside the database,
+//! `StoreBuilder::link_key`, so that a copy of the database opens no invitation link) and its
+//! [`Links`] (where the facade is reachable: invitation and launch links point there), merges repeated slashes (the official Python SDK sends
 //! `…/v2//invitations`) and runs the ledger's background tasks ([`enroll_store::tasks`]) with
 //! this facade's [`background`] added (private-invitation jobs and post-backs).
 //! `examples/embed.rs` is a complete program; in short:

@@ -1,8 +1,9 @@
 //! The learner pages' frame, and a public invitation's sign-up form (the launched course
 //! itself is in [`crate::player`]).
-use crate::Links;
+use crate::{Links, render};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_store::invitations::{MailContext, SignUp};
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
 
@@ -106,7 +107,21 @@ pub struct JoinForm {
     last_name: String,
 }
 
-/// POST learn/join/{token}: creates the registration and redirects to the launch (303).
+/// The answer to a sign-up with an address the ledger knows: the same whoever typed it.
+fn check_mail(email: &str) -> HttpResponse {
+    html(
+        StatusCode::OK,
+        "Check your mail",
+        &format!(
+            "<p>A link to the course is on its way to <strong>{}</strong>. Open it from that \
+             mailbox to start the course.</p>",
+            esc(email)
+        ),
+    )
+}
+
+/// POST learn/join/{token}: a new address gets its registration and a redirect to it (303);
+/// an address the ledger knows gets its link by mail and a page saying so (see the crate docs).
 pub async fn join(
     req: HttpRequest,
     store: web::Data<Store>,
@@ -116,13 +131,20 @@ pub async fn join(
     let token = path.into_inner();
     let f = body.into_inner();
     let t = token.clone();
+    let links = Links::of(&req);
+    let mail_links = links.clone();
+    let email = f.email.trim().to_lowercase();
     let result = store
-        .call(move |s| s.join_public_invitation(&t, &f.email, &f.first_name, &f.last_name))
+        .call(move |s| {
+            let render = move |ctx: &MailContext<'_>| render::sign_up_mail(&mail_links, ctx);
+            s.join_public_invitation(&t, &f.email, &f.first_name, &f.last_name, &render)
+        })
         .await;
     match result {
-        Ok(link) => HttpResponse::SeeOther()
-            .insert_header(("Location", Links::of(&req).invite(&link)))
+        Ok(SignUp::Joined(link)) => HttpResponse::SeeOther()
+            .insert_header(("Location", links.invite(&link)))
             .finish(),
+        Ok(SignUp::Mailed) => check_mail(&email),
         Err(StoreError::Invalid(m)) if m.starts_with("Please") => form(
             "Sign up",
             &Links::of(&req).join(&token),

@@ -33,6 +33,23 @@ pub fn invitation_mail(links: &Links, ctx: &MailContext<'_>) -> RenderedMail {
     }
 }
 
+/// Renders the mail a public invitation's sign-up sends to an address the ledger already
+/// knows: the link that proves the address and opens the course. Whoever signed up never
+/// sees it; the mail says what to do if the owner did not ask for it.
+pub fn sign_up_mail(links: &Links, ctx: &MailContext<'_>) -> RenderedMail {
+    RenderedMail {
+        subject: format!("Your link to \"{}\"", ctx.course_title),
+        body: format!(
+            "Hello,\n\nsomeone signed up for the course \"{}\" with this address. If it was \
+             you, start the course here: {}\n\nIf it was not you, ignore this mail: nothing \
+             happens unless the link is opened.\n",
+            ctx.course_title,
+            links.invite(ctx.link_token)
+        ),
+        content_type: "text/plain; charset=utf-8".into(),
+    }
+}
+
 /// Renders a registration's post-back for one of this facade's subscriptions (see the crate
 /// docs for the format); other dialects' subscriptions are not ours to render.
 pub fn postback(sub: &Subscription, view: &SeriesView) -> Option<Rendered> {

@@ -4,7 +4,7 @@ mod common;
 use common::{ALICE, TENANT, fixture, run_jobs, stores};
 use enroll_domain::model::Dialect::ScormCloud;
 use enroll_store::invitations::{
-    ExistingPolicy, JobState, NewInvitation, Recipient, RecipientQuery,
+    ExistingPolicy, JobState, NewInvitation, Recipient, RecipientQuery, SignUp,
 };
 use enroll_store::list::ListWindow;
 use enroll_store::outbox::Channel;
@@ -237,11 +237,21 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
             )
             .unwrap();
         let token = inv.public_token.clone().unwrap();
+        let links = scormcloud_invitations::Links::new(common::BASE);
         let handles: Vec<_> = (0..8)
             .map(|i| {
-                let (s, t) = (store.clone(), token.clone());
+                let (s, t, l) = (store.clone(), token.clone(), links.clone());
                 std::thread::spawn(move || {
-                    s.join_public_invitation(&t, &format!("v{i}@example.com"), "V", "Isitor")
+                    let render = |c: &enroll_store::invitations::MailContext<'_>| {
+                        scormcloud_invitations::render::sign_up_mail(&l, c)
+                    };
+                    s.join_public_invitation(
+                        &t,
+                        &format!("v{i}@example.com"),
+                        "V",
+                        "Isitor",
+                        &render,
+                    )
                 })
             })
             .collect();
@@ -256,12 +266,35 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
         );
         let got = store.invitation(TENANT, &inv.id, None).unwrap();
         assert_eq!(got.enrolled_count, 3);
-        // The same visitor coming back gets the same link, even at the cap.
+        // The same address coming back, even at the cap, gets the same link, by mail only.
         let winner = results.iter().position(Result::is_ok).unwrap();
+        let Ok(SignUp::Joined(link)) = &results[winner] else {
+            panic!("{results:?}")
+        };
+        let render = |c: &enroll_store::invitations::MailContext<'_>| {
+            scormcloud_invitations::render::sign_up_mail(&links, c)
+        };
         let again = store
-            .join_public_invitation(&token, &format!("v{winner}@example.com"), "V", "Isitor")
+            .join_public_invitation(
+                &token,
+                &format!("v{winner}@example.com"),
+                "V",
+                "Isitor",
+                &render,
+            )
             .unwrap();
-        assert_eq!(&again, results[winner].as_ref().unwrap());
+        assert_eq!(again, SignUp::Mailed);
+        let (_, mails) = store
+            .list_outbox(
+                TENANT,
+                Channel::Mail,
+                Some(&format!("v{winner}@example.com")),
+                10,
+                0,
+            )
+            .unwrap();
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].body.contains(link.as_str()), "{}", mails[0].body);
     }
 }
 

@@ -8,6 +8,7 @@ use crate::courses::{CourseKey, find_course};
 use crate::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
 use crate::error::{StoreError, StoreResult};
 use crate::learners::ensure_learners_by_email;
+use crate::links::{LinkKey, Purpose};
 use crate::models::{CourseRow, uuid};
 use crate::outbox::{Channel, NewMessage, enqueue_in};
 use crate::schema::{invitation_recipients as ir, invitations as inv};
@@ -96,8 +97,8 @@ pub struct RenderedMail {
 /// Renders an invitation mail (the dialect knows its wording and link format).
 pub type MailRenderer<'r> = &'r (dyn Fn(&MailContext<'_>) -> RenderedMail + Sync);
 
-/// A pending recipient: (id, e-mail, link token).
-type Pending = (String, String, String);
+/// A pending recipient: (id, e-mail).
+type Pending = (String, String);
 
 fn load(c: &mut DbConn, id: &str) -> StoreResult<(InvitationRow, CourseRow)> {
     let row: InvitationRow = inv::table
@@ -119,7 +120,7 @@ fn pending(c: &mut DbConn, id: &str, limit: i64) -> StoreResult<Vec<Pending>> {
     Ok(ir::table
         .filter(ir::invitation_id.eq(id))
         .filter(ir::status.eq("pending"))
-        .select((ir::id, ir::email, ir::token))
+        .select((ir::id, ir::email))
         .order(ir::position)
         .limit(limit)
         .load(c)?)
@@ -145,6 +146,7 @@ type Mark = (String, &'static str, Option<String>, Option<String>);
 /// handled one of them meanwhile (the caller then goes recipient by recipient).
 fn batch_in(
     c: &mut DbConn,
+    key: &LinkKey,
     invitation: &InvitationRow,
     course: &CourseRow,
     rows: &[Pending],
@@ -170,7 +172,7 @@ fn batch_in(
     };
     let reqs = rows
         .iter()
-        .map(|(_, email, _)| {
+        .map(|(_, email)| {
             let l = learners
                 .get(email)
                 .ok_or_else(|| StoreError::Internal(format!("no learner for {email}")))?;
@@ -184,7 +186,7 @@ fn batch_in(
     let outcomes = enroll_all_in(c, &reqs, now)?;
     let mut marks: Vec<Mark> = Vec::with_capacity(rows.len());
     let (mut linked, mut errors) = (0, Vec::new());
-    for ((id, email, token), out) in rows.iter().zip(outcomes) {
+    for ((id, email), out) in rows.iter().zip(outcomes) {
         if !out.created && policy == ExistingPolicy::Skip {
             let msg = format!("{email}: already enrolled in this course");
             marks.push((id.clone(), "failed", None, Some(msg.clone())));
@@ -198,13 +200,14 @@ fn batch_in(
             None,
         ));
         linked += 1;
+        let token = key.sign(Purpose::Recipient, id)?;
         let mail = render(&MailContext {
             invitation_id: &invitation.id,
             course_title: &course.title,
             subject: invitation.mail_subject.as_deref(),
             body: invitation.mail_body.as_deref(),
             email,
-            link_token: token,
+            link_token: &token,
         });
         enqueue_in(
             c,
@@ -355,6 +358,7 @@ impl Store {
     ) -> StoreResult<JobStatus> {
         let now = self.now();
         let lease_until = to_millis(OffsetDateTime::now_utc()).saturating_add(lease_ms);
+        let key = self.links().clone();
         let result = self.write(|c| {
             let (invitation, course) = load(c, id)?;
             if invitation.job_status.as_deref() != Some(JobState::Started.as_str()) {
@@ -377,7 +381,7 @@ impl Store {
                     .execute(c)?;
                 return status_in(c, id);
             }
-            batch_in(c, &invitation, &course, &rows, now, render)?;
+            batch_in(c, &key, &invitation, &course, &rows, now, render)?;
             diesel::update(inv::table.find(id))
                 .set(inv::job_lease_until.eq(lease_until))
                 .execute(c)?;
@@ -403,11 +407,13 @@ impl Store {
     ) -> StoreResult<JobStatus> {
         let now = self.now();
         let rows = self.read(|c| pending(c, id, batch))?;
+        let key = self.links().clone();
         for row in rows {
             let one = self.write(|c| {
                 let (invitation, course) = load(c, id)?;
                 batch_in(
                     c,
+                    &key,
                     &invitation,
                     &course,
                     std::slice::from_ref(&row),

@@ -1,19 +1,23 @@
 //! Invitations to a course: private ones go to listed addresses (a durable job turns each into
 //! an enrollment and a mail, see [`jobs`]); public ones are a link anyone can sign up through,
-//! limited by a cap, an expiry date and open/closed and enabled/disabled switches (see
-//! [`recipients`]). SCORM Cloud's invitations are these; TrainerCentral's invites can be too.
+//! limited by a cap, an expiry date and open/closed and enabled/disabled switches, where an
+//! address the ledger already knows must prove itself through a mailed link (see
+//! [`sign_up`]). SCORM Cloud's invitations are these; TrainerCentral's invites can be too.
 pub mod jobs;
 pub mod query;
 pub mod recipients;
+pub mod sign_up;
 
 pub use jobs::{JobState, JobStatus, MailContext, MailRenderer, RenderedMail};
 pub use query::{InvitationField, InvitationQuery};
 pub use recipients::{Recipient, RecipientQuery};
+pub use sign_up::SignUp;
 
 use crate::conn::DbConn;
 use crate::courses::{CourseKey, find_course};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
+use crate::links::{LinkKey, Purpose};
 use crate::models::CourseRow;
 use crate::schema::{courses, invitation_recipients as ir, invitations as inv};
 use crate::store::Store;
@@ -98,6 +102,8 @@ pub struct Invitation {
     pub existing: ExistingPolicy,
     /// Private invitations: every address, in the order given.
     pub addresses: Vec<String>,
+    /// Public invitations: the token of the sign-up page's link (made from the invitation's
+    /// id with the store's link key, not stored; see [`crate::links`]).
     pub public_token: Option<String>,
     pub job: Option<JobStatus>,
     /// Subscriptions to the series it makes, one per dialect at most.
@@ -155,7 +161,6 @@ pub(crate) struct InvitationRow {
     pub mail_body: Option<String>,
     pub existing_policy: String,
     pub source: String,
-    pub public_token: Option<String>,
     pub job_status: Option<String>,
     pub job_total: i32,
     pub job_processed: i32,
@@ -212,9 +217,11 @@ pub(crate) fn find_row(
 }
 
 /// Loads courses, addresses, subscriptions and counts for invitation rows (a fixed number of
-/// queries, whatever the number of rows, but for the per-invitation counts).
+/// queries, whatever the number of rows, but for the per-invitation counts); public ones get
+/// their sign-up token from `key`.
 pub(crate) fn complete(
     conn: &mut DbConn,
+    key: &LinkKey,
     rows: Vec<InvitationRow>,
     with_addresses: bool,
     with_counts: bool,
@@ -255,6 +262,11 @@ pub(crate) fn complete(
             .as_deref()
             .map(|s| JobStatus::from_row(s, r.job_total, r.job_processed, &r.job_errors))
             .transpose()?;
+        let public_token = if r.is_public {
+            Some(key.sign(Purpose::PublicInvitation, &r.id)?)
+        } else {
+            None
+        };
         out.push(Invitation {
             course: courses
                 .get(&r.course_id)
@@ -272,7 +284,7 @@ pub(crate) fn complete(
             mail_body: r.mail_body,
             existing: ExistingPolicy::parse(&r.existing_policy),
             addresses,
-            public_token: r.public_token,
+            public_token,
             job,
             subscriptions: subs.remove(&r.id).unwrap_or_default(),
             created: from_millis(r.created_at),
@@ -285,12 +297,13 @@ pub(crate) fn complete(
 
 fn get_in(
     conn: &mut DbConn,
+    key: &LinkKey,
     tenant_id: &str,
     id: &str,
     is_public: Option<bool>,
 ) -> StoreResult<Invitation> {
     let row = find_row(conn, tenant_id, id, is_public)?;
-    complete(conn, vec![row], true, true)?
+    complete(conn, key, vec![row], true, true)?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("invitation '{id}'")))
 }
@@ -342,6 +355,7 @@ impl Store {
         let now = to_millis(self.now());
         let id = Uuid::new_v4().to_string();
         let t = tenant_id.to_string();
+        let key = self.links().clone();
         let created = self.write(|c| {
             let course = find_course(
                 c,
@@ -368,7 +382,6 @@ impl Store {
                     (
                         inv::existing_policy.eq(new.existing.as_str()),
                         inv::source.eq(dialect.as_str()),
-                        inv::public_token.eq(new.is_public.then(crate::secrets::new_token)),
                         inv::job_status.eq((!new.is_public).then_some(JobState::Started.as_str())),
                         inv::job_total.eq(total),
                         inv::job_processed.eq(0),
@@ -385,7 +398,7 @@ impl Store {
             tags::add_in(c, &t, TagKind::Invitation, &id, &new.tags)?;
             let sub = new.subscription.as_ref();
             subscriptions::set_in(c, &t, Scope::Invitation, &id, dialect, sub, now)?;
-            get_in(c, &t, &id, None)
+            get_in(c, &key, &t, &id, None)
         })?;
         if !new.is_public {
             self.notify(crate::store::Topic::Jobs);
@@ -401,7 +414,8 @@ impl Store {
         is_public: Option<bool>,
     ) -> StoreResult<Invitation> {
         let t = tenant_id.to_string();
-        self.read(|c| get_in(c, &t, id, is_public))
+        let key = self.links().clone();
+        self.read(|c| get_in(c, &key, &t, id, is_public))
     }
 
     /// Updates an invitation's attributes (as `dialect`, for its subscription).
@@ -425,6 +439,7 @@ impl Store {
         };
         let now = to_millis(self.now());
         let t = tenant_id.to_string();
+        let key = self.links().clone();
         self.write(|c| {
             let mut r = find_row(c, &t, id, Some(is_public))?;
             r.allow_launch = u.allow_launch.unwrap_or(r.allow_launch);
@@ -453,7 +468,7 @@ impl Store {
                     inv::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            get_in(c, &t, id, Some(is_public))
+            get_in(c, &key, &t, id, Some(is_public))
         })
     }
 }

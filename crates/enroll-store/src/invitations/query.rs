@@ -43,6 +43,7 @@ impl Store {
         q: &InvitationQuery,
     ) -> StoreResult<(i64, Vec<Invitation>)> {
         let t = tenant_id.to_string();
+        let key = self.links().clone();
         self.read(|c| {
             let Some(course) =
                 crosswalk::narrowing(c, &t, q.dialect, Kind::Course, q.course_id.as_deref())?
@@ -111,7 +112,10 @@ impl Store {
             };
             let rows: Vec<InvitationRow> =
                 sel.limit(q.window.limit).offset(q.window.offset).load(c)?;
-            Ok((total, complete(c, rows, q.with_addresses, q.with_counts)?))
+            Ok((
+                total,
+                complete(c, &key, rows, q.with_addresses, q.with_counts)?,
+            ))
         })
     }
 }

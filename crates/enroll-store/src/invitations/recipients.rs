@@ -1,21 +1,18 @@
-//! An invitation's recipients: the private work list, the users an invitation reached, a
-//! public invitation's sign-up, and a recipient following their link.
-use super::{Invitation, InvitationRow, complete, find_row, valid_email};
+//! An invitation's recipients: the private work list and the users an invitation reached
+//! (public sign-ups and following a link are in [`super::sign_up`]).
+use super::find_row;
 use crate::conn::DbConn;
 use crate::crosswalk;
 use crate::enrollments::series::{SeriesView, current_of, series_views};
-use crate::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
-use crate::error::{StoreError, StoreResult};
-use crate::learners::{NewLearner, ensure_learner_by_email};
+use crate::error::StoreResult;
+use crate::links::Purpose;
 use crate::list::{DateField, ListWindow, Order, like_pattern, lower};
 use crate::models::EnrollmentRow;
-use crate::schema::{enrollments, invitation_recipients as ir, invitations as inv, launches};
-use crate::secrets::new_token;
+use crate::schema::{enrollments, invitation_recipients as ir, launches};
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
 use enroll_domain::crosswalk::{ExternalIds, Kind};
-use enroll_domain::invitation::Refusal;
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -24,7 +21,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipient {
     pub email: String,
-    /// Their link's token.
+    /// Their link's token (made from the recipient's id with the store's link key, not
+    /// stored; see [`crate::links`]).
     pub token: String,
     /// Whether they launched their enrollment.
     pub is_started: bool,
@@ -64,7 +62,6 @@ pub(crate) fn insert_work_list(
                     ir::email.eq(email),
                     ir::position.eq(pos),
                     ir::status.eq("pending"),
-                    ir::token.eq(new_token()),
                     ir::created_at.eq(now_ms),
                     ir::updated_at.eq(now_ms),
                 )
@@ -123,6 +120,7 @@ impl Store {
     ) -> StoreResult<(i64, Vec<Recipient>)> {
         let now = self.now();
         let t = tenant_id.to_string();
+        let key = self.links().clone();
         self.read(|c| {
             let invitation = find_row(c, &t, invitation_id, Some(is_public))?;
             let base = || {
@@ -157,7 +155,7 @@ impl Store {
             let total: i64 = base().count().get_result(c)?;
             let sel = base().select((
                 ir::email,
-                ir::token,
+                ir::id,
                 ir::updated_at,
                 ir::series_id.assume_not_null(),
             ));
@@ -186,182 +184,19 @@ impl Store {
             }
             let items = rows
                 .into_iter()
-                .map(|(email, token, updated, series)| {
+                .map(|(email, id, updated, series)| {
                     Ok(Recipient {
+                        token: key.sign(Purpose::Recipient, &id)?,
                         is_started: started.contains(&series),
                         updated: from_millis(updated),
                         series_id: crate::models::uuid(&series)?,
                         series_names: names.get(Kind::Series, &series),
                         series: reports.remove(&series),
                         email,
-                        token,
                     })
                 })
                 .collect::<StoreResult<_>>()?;
             Ok((total, items))
-        })
-    }
-
-    /// The public invitation behind a sign-up page token.
-    pub fn public_invitation_by_token(&self, token: &str) -> StoreResult<Invitation> {
-        self.read(|c| {
-            let row: InvitationRow = inv::table
-                .filter(inv::public_token.eq(token))
-                .select(InvitationRow::as_select())
-                .first(c)
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound("invitation".into()))?;
-            complete(c, vec![row], false, false)?
-                .pop()
-                .ok_or_else(|| StoreError::NotFound("invitation".into()))
-        })
-    }
-
-    /// A visitor signs up on a public invitation's page: checks the switches, the expiration
-    /// date and (atomically) the cap, then enrolls the learner the address stands for (a
-    /// learner already enrolled in the course gets a link to that enrollment's series), or
-    /// finds what this address got from the invitation before. Returns the recipient's link
-    /// token. Refusals are `Invalid`, worded for the learner.
-    pub fn join_public_invitation(
-        &self,
-        token: &str,
-        email: &str,
-        first_name: &str,
-        last_name: &str,
-    ) -> StoreResult<String> {
-        let email = email.trim().to_lowercase();
-        if !valid_email(&email) {
-            return Err(StoreError::Invalid(
-                "Please enter a valid e-mail address.".into(),
-            ));
-        }
-        let now = self.now();
-        let now_ms = to_millis(now);
-        self.write(|c| {
-            let invitation: InvitationRow = inv::table
-                .filter(inv::public_token.eq(token))
-                .select(InvitationRow::as_select())
-                .first(c)
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound("invitation".into()))?;
-            let existing: Option<String> = ir::table
-                .filter(ir::invitation_id.eq(&invitation.id))
-                .filter(ir::email.eq(&email))
-                .filter(ir::series_id.is_not_null())
-                .select(ir::token)
-                .first(c)
-                .optional()?;
-            invitation
-                .admission()
-                .admit(now, existing.is_some())
-                .map_err(|r| StoreError::Invalid(r.to_string()))?;
-            if let Some(t) = existing {
-                return Ok(t);
-            }
-            // The guarded increment is the cap check: concurrent sign-ups serialise on the row.
-            let n = diesel::update(
-                inv::table.filter(inv::id.eq(&invitation.id)).filter(
-                    inv::enrollment_cap
-                        .eq(0)
-                        .or(inv::enrolled_count.lt(inv::enrollment_cap)),
-                ),
-            )
-            .set(inv::enrolled_count.eq(inv::enrolled_count + 1))
-            .execute(c)?;
-            if n == 0 {
-                return Err(StoreError::Invalid(Refusal::Full.to_string()));
-            }
-            let tenant = crate::models::uuid(&invitation.tenant_id)?;
-            let dialect = invitation.dialect()?;
-            let profile = NewLearner {
-                email: email.clone(),
-                first_name: first_name.trim().to_string(),
-                last_name: last_name.trim().to_string(),
-                ..NewLearner::default()
-            };
-            let (learner, _) =
-                ensure_learner_by_email(c, tenant, dialect, &email, &profile, now_ms)?;
-            let course = crate::courses::find_course(
-                c,
-                tenant,
-                &crate::courses::CourseKey::Id(crate::models::uuid(&invitation.course_id)?),
-            )?
-            .ok_or_else(|| StoreError::NotFound("course".into()))?;
-            let opts = EnrollOptions {
-                existing: Existing::Keep,
-                invitation_id: Some(invitation.id.clone()),
-                ..EnrollOptions::from_source(dialect.as_str())
-            };
-            let req = EnrollRequest {
-                learner_id: learner.id,
-                course: &course,
-                opts: &opts,
-            };
-            let out = enroll_all_in(c, &[req], now)?;
-            let series = out
-                .first()
-                .map(|o| o.enrollment.series_id.to_string())
-                .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
-            let link = new_token();
-            diesel::insert_into(ir::table)
-                .values((
-                    ir::id.eq(Uuid::now_v7().to_string()),
-                    ir::invitation_id.eq(&invitation.id),
-                    ir::email.eq(&email),
-                    ir::position.eq(invitation.enrolled_count),
-                    ir::status.eq("sent"),
-                    ir::series_id.eq(&series),
-                    ir::token.eq(&link),
-                    ir::created_at.eq(now_ms),
-                    ir::updated_at.eq(now_ms),
-                ))
-                .execute(c)?;
-            Ok(link)
-        })
-    }
-
-    /// A recipient follows their link: checks the invitation is launchable and not expired,
-    /// records the launch of their series' current enrollment, and returns the series, the
-    /// invitation and the launched session's token.
-    pub fn open_recipient_link(
-        &self,
-        token: &str,
-    ) -> StoreResult<(SeriesView, Invitation, String)> {
-        let now = self.now();
-        self.write(|c| {
-            let found: Option<(String, Option<String>)> = ir::table
-                .filter(ir::token.eq(token))
-                .select((ir::invitation_id, ir::series_id))
-                .first(c)
-                .optional()?;
-            let (invitation_id, series) =
-                found.ok_or_else(|| StoreError::NotFound("invitation".into()))?;
-            let row: InvitationRow = inv::table
-                .find(&invitation_id)
-                .select(InvitationRow::as_select())
-                .first(c)?;
-            if row.expires_at.is_some_and(|e| e <= to_millis(now)) {
-                return Err(StoreError::Invalid(Refusal::Expired.to_string()));
-            }
-            if !row.allow_launch {
-                return Err(StoreError::Invalid(Refusal::Disabled.to_string()));
-            }
-            let series = series.ok_or_else(|| {
-                StoreError::Invalid(
-                    "This invitation is still being prepared; try again in a moment.".into(),
-                )
-            })?;
-            let (view, session) =
-                crate::launches::launch_series_in(c, &row.tenant_id, &series, now).map_err(
-                    |e| match e {
-                        StoreError::NotFound(_) => StoreError::NotFound("invitation".into()),
-                        other => other,
-                    },
-                )?;
-            let invitation = complete(c, vec![row], false, false)?
-                .pop()
-                .ok_or_else(|| StoreError::NotFound("invitation".into()))?;
-            Ok((view, invitation, session))
         })
     }
 }
