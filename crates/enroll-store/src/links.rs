@@ -10,13 +10,14 @@
 //! The key is the host's: [`crate::options::StoreBuilder::link_key`] (the gateway keeps it in
 //! a file beside the database). Without one, the store keeps a key in the database itself
 //! (created on first open): links work the same, but whoever reads the database can make
-//! them. Either way the database records the key's fingerprint, and a store opened with
-//! another key refuses to start rather than invalidate every link handed out so far.
+//! them. Either way the database records the key's fingerprint, and once an invitation
+//! exists a store opened with another key refuses to start rather than invalidate every link
+//! handed out so far.
 use crate::conn::{DbConn, Manager};
 use crate::error::{StoreError, StoreResult};
-use crate::schema::settings;
+use crate::schema::{invitations, settings};
 use crate::secrets::constant_time_eq;
-use crate::store::on_backend;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -130,44 +131,75 @@ fn setting(c: &mut DbConn, key: &str) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
-fn insert_absent(c: &mut DbConn, key: &str, value: &str) -> StoreResult<()> {
-    on_backend!(c, c => diesel::insert_into(settings::table)
+fn put(c: &mut DbConn, key: &str, value: &str) -> StoreResult<()> {
+    diesel::delete(settings::table.filter(settings::key.eq(key))).execute(c)?;
+    diesel::insert_into(settings::table)
         .values((settings::key.eq(key), settings::value.eq(value)))
-        .on_conflict_do_nothing()
-        .execute(c))?;
+        .execute(c)?;
     Ok(())
 }
 
-/// The key this store makes links with: `given` (checked against the fingerprint the
-/// database recorded), else the one kept in the database (created on first open). Runs on a
-/// connection of its own, once migrations are applied.
+/// Whether any link was handed out: every one belongs to an invitation.
+fn links_exist(c: &mut DbConn) -> StoreResult<bool> {
+    Ok(invitations::table
+        .select(invitations::id)
+        .first::<String>(c)
+        .optional()?
+        .is_some())
+}
+
+fn choose(c: &mut DbConn, given: Option<&LinkKey>) -> StoreResult<LinkKey> {
+    let key = match (given, setting(c, KEY_SETTING)?) {
+        (Some(k), _) => k.clone(),
+        (None, Some(text)) => LinkKey::from_hex(&text).map_err(|_| {
+            StoreError::Config("the link key stored in the database is not valid".into())
+        })?,
+        (None, None) => {
+            let k = LinkKey::generate();
+            put(c, KEY_SETTING, &k.to_hex())?;
+            k
+        }
+    };
+    let fingerprint = key.fingerprint();
+    match setting(c, FINGERPRINT_SETTING)? {
+        Some(f) if f == fingerprint => {}
+        // Another key made the links handed out so far: refuse rather than break them all.
+        Some(f) if links_exist(c)? => {
+            return Err(StoreError::Config(format!(
+                "this database's invitation links were made with another link key (fingerprint \
+                 {f}, this one is {fingerprint}): open it with that key, or every link handed \
+                 out so far stops working"
+            )));
+        }
+        _ => put(c, FINGERPRINT_SETTING, &fingerprint)?,
+    }
+    if given.is_some() {
+        // The host keeps the key: a copy in the database would open every link.
+        diesel::delete(settings::table.filter(settings::key.eq(KEY_SETTING))).execute(c)?;
+    }
+    Ok(key)
+}
+
+/// The key this store makes links with: `given`, else the one kept in the database (created
+/// on first open). A key other than the one the database's links were made with is refused
+/// once an invitation exists (before, nothing would break: the new key is recorded). Runs
+/// once migrations are applied, on a connection of its own, one process at a time.
 pub(crate) fn load(manager: &Manager, given: Option<&LinkKey>) -> StoreResult<LinkKey> {
     let mut c = manager
         .open()
         .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
-    let key = match given {
-        Some(k) => k.clone(),
-        None => {
-            insert_absent(&mut c, KEY_SETTING, &LinkKey::generate().to_hex())?;
-            let text = setting(&mut c, KEY_SETTING)?
-                .ok_or_else(|| StoreError::Internal("the stored link key vanished".into()))?;
-            LinkKey::from_hex(&text).map_err(|_| {
-                StoreError::Config("the link key stored in the database is not valid".into())
-            })?
-        }
+    let begin = if c.is_pg() {
+        format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({})",
+            crate::migrate::SETUP_LOCK
+        )
+    } else {
+        "BEGIN IMMEDIATE".to_string()
     };
-    insert_absent(&mut c, FINGERPRINT_SETTING, &key.fingerprint())?;
-    match setting(&mut c, FINGERPRINT_SETTING)? {
-        Some(f) if f == key.fingerprint() => Ok(key),
-        Some(f) => Err(StoreError::Config(format!(
-            "this database's links were made with another link key (fingerprint {f}, this one is \
-             {}): open it with that key, or every invitation link handed out so far stops working",
-            key.fingerprint()
-        ))),
-        None => Err(StoreError::Internal(
-            "the link key's fingerprint vanished".into(),
-        )),
-    }
+    c.batch_execute(&begin)?;
+    let out = choose(&mut c, given);
+    c.batch_execute(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    out
 }
 
 #[cfg(test)]

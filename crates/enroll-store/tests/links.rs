@@ -87,8 +87,30 @@ fn without_a_key_the_store_keeps_one_in_the_database() {
         drop(store);
         let store = open(&db, None).unwrap();
         assert!(store.public_invitation_by_token(&token).is_ok());
+        assert!(store.setting("link_key").unwrap().is_some());
         drop(store);
         refused(open(&db, Some(&LinkKey::generate())));
+    }
+}
+
+#[test]
+fn a_host_key_is_taken_while_no_link_was_handed_out_and_leaves_no_copy_behind() {
+    for db in TestDb::all().unwrap() {
+        let store = open(&db, None).unwrap();
+        store.load_seed(&seed()).unwrap();
+        drop(store);
+        let key = LinkKey::generate();
+        let store = open(&db, Some(&key)).unwrap();
+        assert_eq!(
+            store.setting("link_key").unwrap(),
+            None,
+            "a key in the database"
+        );
+        let token = public(&store);
+        drop(store);
+        refused(open(&db, None));
+        let store = open(&db, Some(&key)).unwrap();
+        assert!(store.public_invitation_by_token(&token).is_ok());
     }
 }
 

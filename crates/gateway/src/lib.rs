@@ -48,7 +48,8 @@ impl AppState {
     /// tenants that do not exist yet.
     pub fn open(config: &config::Config) -> anyhow::Result<Self> {
         let clock = SharedClock::new();
-        let key = link_key::load_or_create(&link_key::path(config))?;
+        let key_file = link_key::path(config);
+        let (key, key_created) = link_key::load_or_create(&key_file)?;
         let mut builder = Store::builder(&config.database_url)
             .link_key(key)
             .clock(clock.clock())
@@ -79,6 +80,12 @@ impl AppState {
             }
             Some(seed)
         };
+        if key_created {
+            log::info!(
+                "created {}, the key invitation links are made with: keep it with the database",
+                key_file.display()
+            );
+        }
         let admin_token = config
             .admin_token
             .clone()

@@ -24,10 +24,10 @@ pub fn path(config: &Config) -> PathBuf {
     }
 }
 
-/// Reads the key from `path`, or creates the file with a new key. Two processes starting at
-/// once agree on one key: the file appears whole (a hard link to a finished temporary file)
-/// or not at all.
-pub fn load_or_create(path: &Path) -> anyhow::Result<LinkKey> {
+/// Reads the key from `path`, or creates the file with a new key (then `true`). Two processes
+/// starting at once agree on one key: the file appears whole (a hard link to a finished
+/// temporary file) or not at all.
+pub fn load_or_create(path: &Path) -> anyhow::Result<(LinkKey, bool)> {
     let read = |p: &Path| -> anyhow::Result<LinkKey> {
         let text = std::fs::read_to_string(p)
             .with_context(|| format!("cannot read the link key file {}", p.display()))?;
@@ -36,7 +36,7 @@ pub fn load_or_create(path: &Path) -> anyhow::Result<LinkKey> {
             .with_context(|| format!("cannot use the link key file {}", p.display()))
     };
     if path.exists() {
-        return read(path);
+        return Ok((read(path)?, false));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -49,11 +49,8 @@ pub fn load_or_create(path: &Path) -> anyhow::Result<LinkKey> {
     let linked = std::fs::hard_link(&tmp, path);
     let _ = std::fs::remove_file(&tmp);
     match linked {
-        Ok(()) => {
-            log::info!("created the link key file {}", path.display());
-            Ok(key)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(path),
+        Ok(()) => Ok((key, true)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok((read(path)?, false)),
         Err(e) => {
             Err(e).with_context(|| format!("cannot create the link key file {}", path.display()))
         }
@@ -78,8 +75,9 @@ mod tests {
     fn the_key_file_is_created_once_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub/link.key");
-        let first = load_or_create(&p).unwrap();
-        assert_eq!(load_or_create(&p).unwrap(), first);
+        let (first, created) = load_or_create(&p).unwrap();
+        assert!(created);
+        assert_eq!(load_or_create(&p).unwrap(), (first, false));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
