@@ -217,8 +217,8 @@ pub fn learner_of(conn: &mut DbConn, row: &LearnerRow) -> StoreResult<Learner> {
 pub struct LearnerQuery {
     /// A compiled filter over the learner fields (see [`crate::filter`]).
     pub filter: Option<crate::filter::DynFilter>,
-    /// A compiled ORDER BY list (see [`crate::filter::compile_sort`]).
-    pub order: Option<String>,
+    /// A compiled sort (see [`crate::filter::compile_sort`]).
+    pub order: Option<crate::filter::Sort>,
     /// Only learners of these departments (a department admin's scope).
     pub departments: Option<Vec<Uuid>>,
     pub limit: i64,
@@ -378,7 +378,8 @@ impl Store {
         tenant_id: Uuid,
         lq: &LearnerQuery,
     ) -> StoreResult<(i64, Vec<Learner>)> {
-        let (filter, order, limit, offset) = (&lq.filter, lq.order.as_deref(), lq.limit, lq.offset);
+        let (filter, limit, offset) = (&lq.filter, lq.limit, lq.offset);
+        let order = lq.order.as_ref().filter(|o| !o.is_empty());
         self.read(|c| {
             let base = || {
                 let mut q = learners::table
@@ -398,9 +399,7 @@ impl Store {
             let total: i64 = base().count().get_result(c)?;
             let mut q = base().select(LearnerRow::as_select());
             q = match order {
-                Some(o) => q
-                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(o))
-                    .then_order_by(learners::id),
+                Some(o) => q.order(o.clone()).then_order_by(learners::id),
                 None => q.order((learners::created_at, learners::id)),
             };
             let rows: Vec<LearnerRow> = q.limit(limit).offset(offset).load(c)?;
