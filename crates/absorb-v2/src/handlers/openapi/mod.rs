@@ -23,7 +23,7 @@ const COMMON_ERRORS: [u16; 3] = [400, 401, 503];
 fn error_description(status: u16) -> &'static str {
     match status {
         400 => {
-            "Malformed request: a GUID, number, date, flag or body that does not parse, a value out of range, or an x-api-version other than 2."
+            "Malformed request: a GUID, number, date, flag or body that does not parse, a value out of range, a JSON body over 2 MiB, or an x-api-version other than 2."
         }
         401 => "The x-api-key header or the token is missing, invalid or expired.",
         403 => "The token belongs to a learner; this operation needs an administrator.",
@@ -31,7 +31,7 @@ fn error_description(status: u16) -> &'static str {
             "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant, or (for a department administrator) belongs to a user outside the caller's department subtree: both are answered alike."
         }
         422 => {
-            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
+            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, a score outside 0–100, negative credits, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
         }
         _ => "The database is unreachable; retry later.",
     }
