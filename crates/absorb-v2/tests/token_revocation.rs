@@ -172,8 +172,10 @@ async fn a_token_revoked_by_another_process_on_postgresql_is_refused_at_once() {
 /// The admin's ledger id: the subject Absorb tokens are issued to.
 fn a_admin_subject(store: &Store, tenant: uuid::Uuid) -> String {
     let user = store
-        .check_password(tenant, "admin@demo.example", "Demo-Admin-1")
-        .unwrap()
+        .learner(
+            tenant,
+            &enroll_store::learners::LearnerKey::Username("admin@demo.example".into()),
+        )
         .unwrap();
     user.id.to_string()
 }

@@ -72,6 +72,7 @@ pub mod launches;
 pub mod learners;
 pub mod lessons;
 pub mod list;
+pub mod logins;
 pub mod migrate;
 pub mod models;
 mod notify;
