@@ -182,6 +182,21 @@ impl Store {
         }
         Ok(Login::Accepted(self.with_conn(|c| learner_of(c, &row))?))
     }
+
+    /// Deletes failure counts older than [`FAILURE_WINDOW`] whose lock has ended; returns
+    /// how many.
+    pub(crate) fn prune_login_failures(&self, now_ms: i64) -> StoreResult<u64> {
+        use login_failures as f;
+        self.write(|c| {
+            let n = diesel::delete(
+                f::table
+                    .filter(f::last_failure_at.lt(now_ms.saturating_sub(ms(FAILURE_WINDOW))))
+                    .filter(f::locked_until.is_null().or(f::locked_until.le(now_ms))),
+            )
+            .execute(c)?;
+            Ok(n as u64)
+        })
+    }
 }
 
 #[cfg(test)]
