@@ -75,6 +75,8 @@ pub struct Config {
     /// Hosts outbound deliveries may go to, comma-separated (`host` or `host:port`); a
     /// post-back to any other host fails at once, unsent. Empty (the default): any host. Set it
     /// on shared deployments so tenants' post-back URLs cannot reach internal services.
+    /// Redirects are followed only to listed hosts; a listed name must resolve to public
+    /// addresses, or to addresses listed themselves (`10.0.0.7`).
     #[arg(long, env = "ENROLL_DELIVERY_ALLOW_HOSTS", value_delimiter = ',')]
     pub delivery_allow_hosts: Vec<String>,
 

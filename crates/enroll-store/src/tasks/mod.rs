@@ -26,6 +26,8 @@ mod sweep;
 
 #[cfg(feature = "deliveries")]
 mod deliveries;
+#[cfg(feature = "deliveries")]
+mod destinations;
 
 use crate::clock::SharedClock;
 use crate::enrollments::SeriesView;
