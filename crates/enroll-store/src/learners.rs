@@ -68,12 +68,24 @@ fn owner(tenant_id: Uuid, new: &NewLearner) -> String {
 /// Hashes the passwords of learners about to be inserted, before the transaction that
 /// inserts them: a password hash takes about a tenth of a second, which the writer should
 /// not wait for; the insert then finds each hash made (`secrets::hash_password_for`).
+/// Several at once, on every core: a seed's learners are hashed before the gateway starts
+/// listening.
 pub(crate) fn prehash<'a>(tenant_id: Uuid, learners: impl IntoIterator<Item = &'a NewLearner>) {
-    for new in learners {
-        if let Some(p) = &new.password {
-            hash_password_for(&owner(tenant_id, new), p);
+    let work: Vec<(String, &str)> = learners
+        .into_iter()
+        .filter_map(|l| Some((owner(tenant_id, l), l.password.as_deref()?)))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let per_thread = work.len().div_ceil(cores).max(1);
+    std::thread::scope(|s| {
+        for chunk in work.chunks(per_thread) {
+            s.spawn(move || {
+                for (owner, password) in chunk {
+                    hash_password_for(owner, password);
+                }
+            });
         }
-    }
+    });
 }
 
 fn insert_learner_row(
