@@ -50,6 +50,7 @@ diesel::table! {
     /// Failed logins per account (migration `000301`).
     login_failures (account) {
         account -> Text,
+        tenant_id -> Text,
         failures -> Integer,
         last_failure_at -> BigInt,
         locked_until -> Nullable<BigInt>,
@@ -89,7 +90,7 @@ fn account(tenant_id: Uuid, username: &str) -> String {
 
 /// Records a failure of `account` at `now_ms` in one transaction; every process adds to the
 /// same row (an atomic upsert, so concurrent failures all count).
-fn record_failure(c: &mut DbConn, account: &str, now_ms: i64) -> StoreResult<()> {
+fn record_failure(c: &mut DbConn, tenant_id: Uuid, account: &str, now_ms: i64) -> StoreResult<()> {
     use login_failures as f;
     // A count whose last failure is older than the window (and whose lock has ended) starts
     // over.
@@ -103,6 +104,7 @@ fn record_failure(c: &mut DbConn, account: &str, now_ms: i64) -> StoreResult<()>
     on_backend!(c, c => diesel::insert_into(f::table)
         .values((
             f::account.eq(account),
+            f::tenant_id.eq(tenant_id.to_string()),
             f::failures.eq(1),
             f::last_failure_at.eq(now_ms),
         ))
@@ -154,7 +156,7 @@ impl Store {
             }
         };
         let (Some(row), Some(stored), true) = (row, stored, ok) else {
-            self.write(|c| record_failure(c, &account, now_ms))?;
+            self.write(|c| record_failure(c, tenant_id, &account, now_ms))?;
             return Ok(Login::Refused);
         };
         // Hashed before the transaction: the writer is not held for the hashing.
