@@ -2,7 +2,7 @@
 //!
 //! `term` strings are not published by Absorb; we use the HTTP reason in PascalCase
 //! (`BadRequest`, `Unauthorized`, `Forbidden`, `NotFound`, `MethodNotAllowed`,
-//! `UnprocessableEntity`).
+//! `UnprocessableEntity`, `TooManyRequests`).
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use enroll_domain::DomainError;
@@ -30,6 +30,11 @@ pub enum AbsorbError {
     /// 422: the request is well-formed but the ledger refuses it.
     #[error("{0}")]
     Unprocessable(String),
+    /// 429: too many failed sign-ins for the user; `Retry-After` says when to try again.
+    #[error(
+        "Too many failed sign-in attempts for this user; try again in {retry_after_secs} seconds."
+    )]
+    TooManyRequests { retry_after_secs: u64 },
     /// 503: the database is unreachable.
     #[error("The service is temporarily unavailable.")]
     Unavailable,
@@ -47,6 +52,7 @@ impl AbsorbError {
             Self::NotFound(_) => "NotFound",
             Self::MethodNotAllowed { .. } => "MethodNotAllowed",
             Self::Unprocessable(_) => "UnprocessableEntity",
+            Self::TooManyRequests { .. } => "TooManyRequests",
             Self::Unavailable => "ServiceUnavailable",
             Self::Internal => "InternalServerError",
         }
@@ -62,6 +68,7 @@ impl ResponseError for AbsorbError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,6 +83,9 @@ impl ResponseError for AbsorbError {
         let mut response = HttpResponse::build(status);
         if let Self::MethodNotAllowed { allow, .. } = self {
             response.insert_header((actix_web::http::header::ALLOW, allow.as_str()));
+        }
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after_secs));
         }
         response.json(json!({
             "validations": validations,

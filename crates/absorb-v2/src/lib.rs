@@ -53,6 +53,18 @@
 //! * `GET /courses/{courseId}/sessions/{sessionId}/enrollments` pages with `_limit`/`_offset`
 //!   and honours `status`/`modifiedSince`; its `_filter`/`_sort` are not supported and
 //!   answer 400 (never silently ignored).
+//! * Sign-in (`POST /authenticate`): passwords are stored as PBKDF2-SHA256 hashes at
+//!   600,000 rounds; a login repeated with a password this process has already verified
+//!   against the same stored hash is answered without hashing again, and an older, weaker
+//!   hash is replaced at the next successful login (`enroll_store::secrets`). Failed logins
+//!   are throttled per user (the tenant and the username, any case; an unknown username
+//!   alike): after 5 failures in a row the account is locked for 30 s, doubling with each
+//!   further failure up to 15 minutes, and a failure-free hour starts the count afresh. While
+//!   locked, every login of it, right password included, is a **429**
+//!   `{"term": "TooManyRequests", …}` in Absorb's error shape with a `Retry-After` header
+//!   (seconds); a success clears the count. The count is in the database, shared by every
+//!   process on it (`enroll_store::logins` states the policy). Private keys are not
+//!   throttled: they are random keys, not passwords.
 //! * `x-api-version`: absent or `2` is served; any other value (Absorb selects v1 behaviour
 //!   with `1`, which is not emulated) is a 400 saying only version 2 is implemented. The
 //!   document declares it as an optional header with the single value `2`.

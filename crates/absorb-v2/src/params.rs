@@ -4,7 +4,9 @@ use crate::error::AbsorbError;
 use actix_web::HttpRequest;
 use enroll_domain::model::Dialect;
 use enroll_store::enrollments::EnrollmentQuery;
-use enroll_store::filter::{DynFilter, Field, FieldMap, StateCodes, compile_filter, compile_sort};
+use enroll_store::filter::{
+    DynFilter, Field, FieldMap, Sort, StateCodes, compile_filter, compile_sort,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -168,7 +170,7 @@ impl Params {
     }
 
     /// `_sort` compiled against `fields`.
-    pub fn sort(&self, fields: FieldMap) -> Result<Option<String>, AbsorbError> {
+    pub fn sort(&self, fields: FieldMap) -> Result<Option<Sort>, AbsorbError> {
         let Some(s) = self.text("_sort") else {
             return Ok(None);
         };

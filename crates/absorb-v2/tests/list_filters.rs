@@ -187,3 +187,56 @@ fn the_document_declares_these_filters_their_fields_and_the_cap() {
         assert!(text.contains(&cap), "{status}: {text}");
     }
 }
+
+#[actix_web::test]
+async fn an_expiry_the_sweep_has_not_reached_filters_and_counts_as_the_rows_render() {
+    for (_db, store, clock) in stores() {
+        let app = app(&store).await;
+        let t = admin(&app).await;
+        let expires = (store.now() + time::Duration::days(1))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        for (user, body) in [
+            (
+                ALICE,
+                json!({"courseId": COMPLIANCE, "dateExpires": expires}),
+            ),
+            (BOB, json!({"courseId": COMPLIANCE})),
+        ] {
+            let req = post(&format!("/absorb/users/{user}/enrollments"), &t).set_json(body);
+            expect(&app, req, 201).await;
+        }
+        // Two days on; the expiry sweep has not run. Alice's enrollment renders as expired
+        // (Absorb status 4), Bob's as not started (0).
+        clock.advance(time::Duration::days(2));
+        let t = admin(&app).await;
+        let list = |q: &str| get(&format!("/absorb/courses/{COMPLIANCE}/enrollments?{q}"), &t);
+        let all = expect(&app, list(""), 200).await;
+        let status_of = |user: &str| {
+            all["enrollments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["userId"] == user)
+                .unwrap()["status"]
+                .as_i64()
+        };
+        assert_eq!((status_of(ALICE), status_of(BOB)), (Some(4), Some(0)));
+        for (q, users) in [
+            ("_filter=status%20eq%204", vec![ALICE]),
+            ("_filter=status%20eq%200", vec![BOB]),
+            ("_filter=status%20ne%204", vec![BOB]),
+            ("status=4", vec![ALICE]),
+            ("status=0", vec![BOB]),
+            ("_sort=-status", vec![ALICE, BOB]),
+        ] {
+            let page = expect(&app, list(q), 200).await;
+            assert_eq!(
+                page["totalItems"].as_u64(),
+                Some(users.len() as u64),
+                "{q}: {page}"
+            );
+            assert_eq!(each(&page["enrollments"], "userId"), users, "{q}");
+        }
+    }
+}

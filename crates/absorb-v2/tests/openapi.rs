@@ -302,3 +302,84 @@ async fn every_documented_query_parameter_is_validated_by_its_operation() {
         assert!(checked > 60, "{checked}");
     }
 }
+
+/// The bounds a schema declares for a numeric field, if any.
+fn bounds(schema: &serde_json::Value, field: &str) -> (Option<f64>, Option<f64>) {
+    let f = &schema["properties"][field];
+    (f["minimum"].as_f64(), f["maximum"].as_f64())
+}
+
+#[actix_web::test]
+async fn the_document_declares_the_limits_the_server_enforces_and_the_server_keeps_them() {
+    let doc = absorb_v2::handlers::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    let enroll = &schemas["CourseEnrollmentRequest"];
+    let finish = &schemas["FinishAttemptRequest"];
+    assert_eq!(bounds(enroll, "score"), (Some(0.0), Some(100.0)));
+    assert_eq!(bounds(enroll, "credits"), (Some(0.0), None));
+    assert_eq!(bounds(finish, "score"), (Some(0.0), Some(100.0)));
+    let params = &doc["components"]["parameters"];
+    for p in [
+        "Filter",
+        "UserFilter",
+        "CourseFilter",
+        "Sort",
+        "UserSort",
+        "CourseSort",
+    ] {
+        assert_eq!(
+            params[p]["schema"]["maxLength"].as_u64(),
+            Some(odata_filter::MAX_INPUT_LEN as u64),
+            "{p}"
+        );
+    }
+    for (_db, store, _) in stores() {
+        let app = app(&store).await;
+        let t = admin(&app).await;
+        // Each declared bound is accepted, and a step past it refused in Absorb's shape.
+        let enroll_with = |field: &str, v: f64| {
+            post(&format!("/absorb/users/{ALICE}/enrollments"), &t)
+                .set_json(serde_json::json!({"courseId": COMPLIANCE, field: v}))
+        };
+        for field in ["score", "credits"] {
+            let (min, max) = bounds(enroll, field);
+            for (v, ok) in [min.map(|m| (m, true)), min.map(|m| (m - 0.5, false))]
+                .into_iter()
+                .chain([max.map(|m| (m, true)), max.map(|m| (m + 0.5, false))])
+                .flatten()
+            {
+                let (s, body) = send(&app, enroll_with(field, v)).await;
+                if ok {
+                    assert_eq!(s, 201, "{field} {v}: {body}");
+                } else {
+                    assert!((400..500).contains(&s), "{field} {v}: {s} {body}");
+                    assert_shape(&body, "error.json");
+                }
+            }
+        }
+        let (min, max) = bounds(finish, "score");
+        let base = format!("/absorb/users/{ALICE}/enrollments/{COMPLIANCE}/lessons/{LESSON1}");
+        for (v, ok) in [
+            (min.unwrap() - 0.5, false),
+            (max.unwrap() + 0.5, false),
+            (max.unwrap(), true),
+        ] {
+            let started = expect(&app, post(&format!("{base}/attempts"), &t), 200).await;
+            let id = started["attemptId"].as_str().unwrap();
+            let req = post(&format!("/absorb/attempts/{id}/finish"), &t)
+                .set_json(serde_json::json!({"status": 3, "score": v}));
+            let (s, body) = send(&app, req).await;
+            if ok {
+                assert_eq!(s, 200, "finish score {v}: {body}");
+            } else {
+                assert!((400..500).contains(&s), "finish score {v}: {s} {body}");
+            }
+        }
+        // A filter or sort one byte over the declared length is refused.
+        let long = "a".repeat(odata_filter::MAX_INPUT_LEN + 1);
+        for q in ["_filter", "_sort"] {
+            let (s, body) = send(&app, get(&format!("/absorb/courses?{q}={long}"), &t)).await;
+            assert_eq!(s, 400, "{q}: {body}");
+        }
+    }
+}

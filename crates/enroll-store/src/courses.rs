@@ -324,10 +324,8 @@ impl Store {
             };
             let total: i64 = base().count().get_result(c)?;
             let mut q = base().select(CourseRow::as_select());
-            q = match &cq.order {
-                Some(o) => q
-                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(o))
-                    .then_order_by(courses::id),
+            q = match cq.order.as_ref().filter(|o| !o.is_empty()) {
+                Some(o) => q.order(o.clone()).then_order_by(courses::id),
                 None => q.order((courses::title, courses::id)),
             };
             let rows: Vec<CourseRow> = q.limit(cq.limit).offset(cq.offset).load(c)?;
@@ -373,8 +371,8 @@ impl Store {
 pub struct CourseQuery {
     /// A compiled filter over the course fields (see [`crate::filter`]).
     pub filter: Option<crate::filter::DynFilter>,
-    /// A compiled ORDER BY list.
-    pub order: Option<String>,
+    /// A compiled sort (see [`crate::filter::compile_sort`]).
+    pub order: Option<crate::filter::Sort>,
     pub limit: i64,
     pub offset: i64,
 }

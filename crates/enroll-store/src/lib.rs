@@ -3,7 +3,8 @@
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
 //! series, invitations and their recipients, tags, subscriptions and outbound deliveries,
-//! launches, API credentials and tokens. A facade maps its vendor's wire format onto these;
+//! launches, API credentials and tokens, and password logins ([`logins`]: hashed at today's
+//! cost, throttled per account). A facade maps its vendor's wire format onto these;
 //! it never writes SQL.
 //!
 //! Every [`Store`] method is one unit of work in one transaction; async callers run it off
@@ -74,6 +75,7 @@ pub mod learners;
 pub mod lessons;
 pub mod links;
 pub mod list;
+pub mod logins;
 pub mod migrate;
 pub mod models;
 mod notify;

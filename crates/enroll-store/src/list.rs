@@ -3,7 +3,7 @@
 use crate::filter::DynFilter;
 use enroll_domain::crosswalk::Kind;
 use enroll_domain::model::Dialect;
-use odata_filter::{BindValue, SqlFilter, SqlPart};
+use odata_filter::{BindValue, SqlPart};
 use time::OffsetDateTime;
 
 /// Which timestamp `since`/`until` apply to.
@@ -57,31 +57,32 @@ pub fn like_pattern(s: &str) -> String {
 /// is the SQL column `ledger_col`: the crosswalk rule in SQL (the explicit id, else the
 /// ledger id). `ledger_col` and `kind` come from code, never input; dialect and pattern are
 /// bound.
-pub fn id_like(ledger_col: &'static str, kind: Kind, dialect: Dialect, text: &str) -> DynFilter {
-    DynFilter(SqlFilter {
-        parts: vec![
-            SqlPart::Raw(format!(
-                "(lower(COALESCE((SELECT x.external_id FROM external_ids x \
+pub(crate) fn id_like(
+    ledger_col: &'static str,
+    kind: Kind,
+    dialect: Dialect,
+    text: &str,
+) -> DynFilter {
+    DynFilter::from_parts(vec![
+        SqlPart::Raw(format!(
+            "(lower(COALESCE((SELECT x.external_id FROM external_ids x \
                  WHERE x.ledger_id = {ledger_col} AND x.kind = '{}' AND x.dialect = ",
-                kind.as_str()
-            )),
-            SqlPart::Bind(BindValue::Text(dialect.as_str().to_string())),
-            SqlPart::Raw(format!("), {ledger_col})) LIKE ")),
-            SqlPart::Bind(BindValue::Text(like_pattern(text))),
-            SqlPart::Raw(" ESCAPE '\\')".into()),
-        ],
-    })
+            kind.as_str()
+        )),
+        SqlPart::Bind(BindValue::Text(dialect.as_str().to_string())),
+        SqlPart::Raw(format!("), {ledger_col})) LIKE ")),
+        SqlPart::Bind(BindValue::Text(like_pattern(text))),
+        SqlPart::Raw(" ESCAPE '\\')".into()),
+    ])
 }
 
 /// `lower(column) LIKE pattern` for a text column named in code.
-pub fn text_like(column: &'static str, text: &str) -> DynFilter {
-    DynFilter(SqlFilter {
-        parts: vec![
-            SqlPart::Raw(format!("(lower({column}) LIKE ")),
-            SqlPart::Bind(BindValue::Text(like_pattern(text))),
-            SqlPart::Raw(" ESCAPE '\\')".into()),
-        ],
-    })
+pub(crate) fn text_like(column: &'static str, text: &str) -> DynFilter {
+    DynFilter::from_parts(vec![
+        SqlPart::Raw(format!("(lower({column}) LIKE ")),
+        SqlPart::Bind(BindValue::Text(like_pattern(text))),
+        SqlPart::Raw(" ESCAPE '\\')".into()),
+    ])
 }
 
 /// `(?, ?, …)` binding `values` (never empty: an empty list binds one value nothing equals).
@@ -101,7 +102,7 @@ fn bound_list(parts: &mut Vec<SqlPart>, values: &[String]) {
 
 /// `column` holds a record of `kind` that one of `ids` names in `dialect` by the crosswalk rule
 /// (an explicit entry, or the id taken as a ledger id). `column` and `kind` come from code.
-pub fn named_by(
+pub(crate) fn named_by(
     column: &'static str,
     tenant: &str,
     kind: Kind,
@@ -122,11 +123,11 @@ pub fn named_by(
     )));
     bound_list(&mut parts, ids);
     parts.push(SqlPart::Raw("))".into()));
-    DynFilter(SqlFilter { parts })
+    DynFilter::from_parts(parts)
 }
 
 /// `column` holds an object (of the tag kind `kind`) having any of `tags`.
-pub fn tagged(
+pub(crate) fn tagged(
     column: &'static str,
     tenant: &str,
     kind: &'static str,
@@ -141,5 +142,5 @@ pub fn tagged(
     )));
     bound_list(&mut parts, tags);
     parts.push(SqlPart::Raw("))".into()));
-    DynFilter(SqlFilter { parts })
+    DynFilter::from_parts(parts)
 }

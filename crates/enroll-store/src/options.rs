@@ -141,3 +141,32 @@ impl StoreBuilder {
         Store::open_with(&self.url, self.clock, &self.options)
     }
 }
+
+/// How much history the ledger keeps of its outbound traffic; the background tasks prune the
+/// rest (see [`crate::tasks::Tasks::retention`]). Pending deliveries are never pruned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Finished outbound messages — post-backs delivered or given up (with their delivery
+    /// attempts), and mail — are deleted once older than this (ledger clock; default 30 days).
+    pub messages_max_age: std::time::Duration,
+    /// At most this many finished post-backs, and this many mails, are kept: the newest
+    /// (default 10,000 each).
+    pub messages_max_count: u64,
+    /// Queued changes of watched enrollments that no delivery task collected (none runs, or
+    /// the host was built without deliveries) are dropped once older than this (default 7 days).
+    pub changes_max_age: std::time::Duration,
+    /// At most this many queued changes are kept: the newest (default 1,000,000).
+    pub changes_max_count: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 3600;
+        Self {
+            messages_max_age: std::time::Duration::from_secs(30 * DAY),
+            messages_max_count: 10_000,
+            changes_max_age: std::time::Duration::from_secs(7 * DAY),
+            changes_max_count: 1_000_000,
+        }
+    }
+}

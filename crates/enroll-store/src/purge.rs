@@ -36,6 +36,7 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
     ),
     ("outbox", "tenant_id = $1"),
     ("tokens", "tenant_id = $1"),
+    ("login_failures", "tenant_id = $1"),
     ("credentials", "tenant_id = $1"),
     ("external_ids", "tenant_id = $1"),
     (

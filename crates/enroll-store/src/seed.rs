@@ -123,10 +123,32 @@ fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// The passwords of the seed's tenants in `tenants` hashed before its transaction (see
+/// `learners::prehash`).
+fn prehash_seed(seed: &Seed, tenants: &[String]) {
+    for t in seed
+        .tenants
+        .iter()
+        .filter(|t| tenants.contains(&t.id.to_string()))
+    {
+        crate::learners::prehash(t.id, &t.learners);
+    }
+}
+
 impl Store {
     /// Loads a seed in one transaction; tenants that already exist are skipped.
     /// Returns how many tenants were created.
     pub fn load_seed(&self, seed: &Seed) -> StoreResult<usize> {
+        // Only the tenants missing now are loaded (below): only theirs are worth hashing.
+        let ids: Vec<String> = seed.tenants.iter().map(|t| t.id.to_string()).collect();
+        let present: Vec<String> = self.with_conn(|c| {
+            Ok(tenants::table
+                .filter(tenants::id.eq_any(&ids))
+                .select(tenants::id)
+                .load(c)?)
+        })?;
+        let missing: Vec<String> = ids.into_iter().filter(|i| !present.contains(i)).collect();
+        prehash_seed(seed, &missing);
         let now = to_millis(self.now());
         self.write(|c| {
             // Processes started at the same moment on one PostgreSQL database take turns here
@@ -153,6 +175,8 @@ impl Store {
     /// Deletes the seed's tenants (and everything under them) and loads them afresh, in one
     /// transaction (set-based, see `purge.rs`). Other tenants are left alone.
     pub fn reset_to_seed(&self, seed: &Seed) -> StoreResult<()> {
+        let all: Vec<String> = seed.tenants.iter().map(|t| t.id.to_string()).collect();
+        prehash_seed(seed, &all);
         let now = to_millis(self.now());
         self.write_unchecked(|c| {
             for t in &seed.tenants {

@@ -1,6 +1,11 @@
 //! Fresh databases for tests: every test gets its own SQLite file, and its own PostgreSQL
 //! database when `ENROLL_TEST_DATABASE_URL` names a server (e.g.
 //! `postgres://postgres@127.0.0.1:5432/postgres`). The PostgreSQL database is dropped on drop.
+//!
+//! Without a server, the PostgreSQL part of a test is skipped, and says so: a `SKIPPED` line
+//! naming the test goes to the terminal (past the test harness's output capture), so a green
+//! run never hides what it did not check. With `ENROLL_REQUIRE_POSTGRES=1` (CI's PostgreSQL
+//! pass sets it) a missing `ENROLL_TEST_DATABASE_URL` fails those tests instead.
 mod receiver;
 pub use receiver::{Received, Receiver};
 
@@ -14,6 +19,38 @@ use std::sync::Arc;
 
 /// The environment variable naming a PostgreSQL server for tests.
 pub const PG_ENV: &str = "ENROLL_TEST_DATABASE_URL";
+
+/// Set to `1` to fail, rather than skip, a test's PostgreSQL part when [`PG_ENV`] is unset.
+pub const REQUIRE_PG_ENV: &str = "ENROLL_REQUIRE_POSTGRES";
+
+/// The server URL to test on: `Ok(None)` to skip (no server named, none required), an error
+/// when one is required but none is named.
+fn pg_server(url: Option<String>, required: Option<String>) -> StoreResult<Option<String>> {
+    match (
+        url.filter(|u| !u.trim().is_empty()),
+        required.as_deref().map(str::trim),
+    ) {
+        (Some(url), _) => Ok(Some(url)),
+        (None, Some("1" | "true" | "yes")) => Err(StoreError::Config(format!(
+            "{REQUIRE_PG_ENV} is set, so these tests need PostgreSQL, but {PG_ENV} names no server"
+        ))),
+        (None, _) => Ok(None),
+    }
+}
+
+/// Tells the terminal (not the captured test output) that `what` of the running test did
+/// not run.
+fn skipped(what: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    // Straight to the process's stderr: the harness captures only `eprint!`, and a skip
+    // hidden in a passing test's captured output would read as "checked".
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {what} of {test}: {PG_ENV} is not set (set {REQUIRE_PG_ENV}=1 to fail instead)"
+    );
+}
 
 /// A throwaway database and its URL.
 pub struct TestDb {
@@ -44,9 +81,22 @@ impl TestDb {
         })
     }
 
-    /// A new PostgreSQL database, when [`PG_ENV`] is set.
+    /// A new PostgreSQL database, when [`PG_ENV`] is set; otherwise `None` with a `SKIPPED`
+    /// line (for a test that runs on PostgreSQL only), or an error under [`REQUIRE_PG_ENV`].
     pub fn postgres() -> StoreResult<Option<Self>> {
-        let Ok(admin) = std::env::var(PG_ENV) else {
+        let db = Self::postgres_quiet()?;
+        if db.is_none() {
+            skipped("all (it runs on PostgreSQL only)");
+        }
+        Ok(db)
+    }
+
+    fn postgres_quiet() -> StoreResult<Option<Self>> {
+        let Some(admin) = pg_server(
+            std::env::var(PG_ENV).ok(),
+            std::env::var(REQUIRE_PG_ENV).ok(),
+        )?
+        else {
             return Ok(None);
         };
         let name = format!("enroll_test_{}", uuid::Uuid::new_v4().simple());
@@ -63,10 +113,14 @@ impl TestDb {
         }))
     }
 
-    /// SQLite always, plus PostgreSQL when configured.
+    /// SQLite always, plus PostgreSQL when configured (else a `SKIPPED` line for that half,
+    /// or an error under [`REQUIRE_PG_ENV`]).
     pub fn all() -> StoreResult<Vec<Self>> {
         let mut v = vec![Self::sqlite()?];
-        v.extend(Self::postgres()?);
+        match Self::postgres_quiet()? {
+            Some(pg) => v.push(pg),
+            None => skipped("the PostgreSQL half"),
+        }
         Ok(v)
     }
 
@@ -88,6 +142,30 @@ impl Drop for TestDb {
             {
                 log::warn!("could not drop test database {name}: {e}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_server;
+
+    #[test]
+    fn a_missing_server_is_skipped_unless_required_and_then_fails() {
+        let url = || Some("postgres://db/postgres".to_string());
+        assert_eq!(pg_server(url(), None).ok().flatten(), url());
+        assert_eq!(pg_server(url(), Some("1".into())).ok().flatten(), url());
+        assert!(matches!(pg_server(None, None), Ok(None)));
+        assert!(matches!(
+            pg_server(Some(" ".into()), Some("0".into())),
+            Ok(None)
+        ));
+        for required in ["1", "true", "yes"] {
+            assert!(
+                pg_server(None, Some(required.into())).is_err(),
+                "{required}"
+            );
+            assert!(pg_server(Some(String::new()), Some(required.into())).is_err());
         }
     }
 }

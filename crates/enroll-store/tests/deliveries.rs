@@ -118,3 +118,80 @@ async fn a_message_queued_while_the_task_is_idle_goes_out_without_waiting_for_a_
         );
     }
 }
+
+/// Runs the delivery task with `allowed_hosts` until `id` is no longer pending (or 10 s).
+async fn deliver_with(store: &Store, allowed_hosts: Vec<String>, id: uuid::Uuid) -> String {
+    let running = Tasks::new(store.clone())
+        .deliveries(DeliveryOptions {
+            allowed_hosts: Some(allowed_hosts),
+            ..DeliveryOptions::default()
+        })
+        .start();
+    let status = |s: &Store| s.outbox_message(id).unwrap().status;
+    wait_until(Duration::from_secs(10), || status(store) != "pending").await;
+    running.stop();
+    status(store)
+}
+
+fn host_of(url: &str) -> String {
+    url.trim_start_matches("http://").to_string()
+}
+
+#[tokio::test]
+async fn a_redirect_to_a_host_outside_the_allow_list_is_not_followed() {
+    for (_db, store, _) in stores() {
+        let outside = Receiver::start().unwrap();
+        let allowed = Receiver::redirecting(&format!("{}/internal", outside.url)).unwrap();
+        let id = store.enqueue(&message(&allowed.url, "secret")).unwrap();
+        let status = deliver_with(&store, vec![host_of(&allowed.url)], id).await;
+        assert_eq!(allowed.count(), 1, "the allowed receiver was asked");
+        assert_eq!(outside.count(), 0, "the redirect was not followed");
+        assert_eq!(status, "failed", "{db:?}", db = store.backend());
+        let msg = store.outbox_message(id).unwrap();
+        assert_eq!(
+            (msg.attempts, msg.last_error.as_deref()),
+            (1, Some("redirected to a destination that is not allowed"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_to_an_allowed_host_is_followed() {
+    for (_db, store, _) in stores() {
+        let target = Receiver::start().unwrap();
+        let first = Receiver::redirecting(&format!("{}/moved", target.url)).unwrap();
+        let id = store.enqueue(&message(&first.url, "moved on")).unwrap();
+        let hosts = vec![host_of(&first.url), host_of(&target.url)];
+        assert_eq!(deliver_with(&store, hosts, id).await, "delivered");
+        assert_eq!(target.bodies(), ["moved on"]);
+    }
+}
+
+#[tokio::test]
+async fn an_allowed_name_resolving_to_an_address_not_allowed_is_refused() {
+    for (_db, store, _) in stores() {
+        // `localhost` is on the list, but it resolves to loopback addresses, which are not
+        // (only public addresses and addresses listed themselves are).
+        let rx = Receiver::start().unwrap();
+        let port = rx.url.rsplit(':').next().unwrap().to_string();
+        let by_name = format!("http://localhost:{port}");
+        let id = store.enqueue(&message(&by_name, "to loopback")).unwrap();
+        let status = deliver_with(&store, vec![format!("localhost:{port}")], id).await;
+        assert_eq!(status, "failed");
+        assert_eq!(rx.count(), 0, "nothing sent");
+        let msg = store.outbox_message(id).unwrap();
+        assert_eq!(
+            (msg.attempts, msg.last_error.as_deref()),
+            (1, Some("destination not allowed"))
+        );
+        // Listing the loopback addresses themselves allows them.
+        let id = store.enqueue(&message(&by_name, "listed")).unwrap();
+        let hosts = vec![
+            format!("localhost:{port}"),
+            "127.0.0.1".into(),
+            "::1".into(),
+        ];
+        assert_eq!(deliver_with(&store, hosts, id).await, "delivered");
+        assert_eq!(rx.bodies(), ["listed"]);
+    }
+}

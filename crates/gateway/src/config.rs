@@ -75,6 +75,8 @@ pub struct Config {
     /// Hosts outbound deliveries may go to, comma-separated (`host` or `host:port`); a
     /// post-back to any other host fails at once, unsent. Empty (the default): any host. Set it
     /// on shared deployments so tenants' post-back URLs cannot reach internal services.
+    /// Redirects are followed only to listed hosts; a listed name must resolve to public
+    /// addresses, or to addresses listed themselves (`10.0.0.7`).
     #[arg(long, env = "ENROLL_DELIVERY_ALLOW_HOSTS", value_delimiter = ',')]
     pub delivery_allow_hosts: Vec<String>,
 
@@ -85,6 +87,23 @@ pub struct Config {
     /// database's links refuses to start.
     #[arg(long, env = "ENROLL_LINK_KEY_FILE")]
     pub link_key_file: Option<String>,
+
+    /// Days finished outbound messages (post-backs delivered or given up, with their delivery
+    /// attempts, and mail) are kept, by the ledger clock; older ones are pruned every minute.
+    #[arg(long, env = "ENROLL_OUTBOX_MAX_AGE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    pub outbox_max_age_days: u64,
+
+    /// Finished post-backs, and mails, kept at most (each): the newest.
+    #[arg(long, env = "ENROLL_OUTBOX_MAX_COUNT", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub outbox_max_count: u64,
+
+    /// Days a queued change of a watched enrollment is kept when no delivery task collects it.
+    #[arg(long, env = "ENROLL_CHANGES_MAX_AGE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    pub changes_max_age_days: u64,
+
+    /// Queued changes kept at most: the newest.
+    #[arg(long, env = "ENROLL_CHANGES_MAX_COUNT", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub changes_max_count: u64,
 
     /// Public base URL used in links the gateway hands out (default: `http://<bind>`).
     #[arg(long, env = "ENROLL_PUBLIC_URL")]

@@ -84,6 +84,7 @@ fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
 
 #[test]
 fn two_gateways_on_one_postgresql_keep_every_invariant() {
+    // Without a server, TestDb says on the terminal that this test was skipped.
     let Some(db) = TestDb::postgres().unwrap() else {
         return;
     };

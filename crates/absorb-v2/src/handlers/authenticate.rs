@@ -6,6 +6,7 @@ use crate::error::AbsorbError;
 use actix_web::{HttpResponse, web};
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
+use enroll_store::logins::Login;
 use serde::Deserialize;
 
 /// Token lifetime.
@@ -21,6 +22,8 @@ pub struct AuthenticateBody {
 }
 
 /// Authenticate (Absorb "basic" method). Issuing a token revokes the user's previous one.
+/// Repeated failures lock the user out for a while: 429 with `Retry-After` (see the crate
+/// docs and `enroll_store::logins`).
 pub async fn authenticate(
     key: ApiKey,
     store: web::Data<Store>,
@@ -55,8 +58,13 @@ pub async fn authenticate(
         if !same_tenant {
             return Ok(None);
         }
-        let Some(user) = s.check_password(key.tenant_id, &username, &password)? else {
-            return Ok(None);
+        let user = match s.login(key.tenant_id, &username, &password)? {
+            Login::Accepted(user) => user,
+            Login::Refused => return Ok(None),
+            Login::Throttled { retry_after } => {
+                let secs = retry_after.as_millis().div_ceil(1000).max(1);
+                return Ok(Some(Err(u64::try_from(secs).unwrap_or(u64::MAX))));
+            }
         };
         let ttl = time::Duration::hours(TOKEN_TTL_HOURS);
         let token = s.issue_token(
@@ -67,12 +75,13 @@ pub async fn authenticate(
             ttl,
             true,
         )?;
-        Ok(Some((user.id, token)))
+        Ok(Some(Ok((user.id, token))))
     })
     .await?
     .ok_or_else(|| {
         AbsorbError::Unauthorized("The username, password or private key is incorrect.".into())
-    })?;
+    })?
+    .map_err(|retry_after_secs| AbsorbError::TooManyRequests { retry_after_secs })?;
     // Every worker of this process forgets the user's older tokens before the new one is
     // handed out; other processes never cache tokens (auth_cache.rs).
     AuthCache::shared().evict_user(user);

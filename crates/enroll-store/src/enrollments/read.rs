@@ -4,7 +4,7 @@
 use crate::conn::{DbConn, MultiBackend};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
-use crate::filter::DynFilter;
+use crate::filter::{DynFilter, Sort, edited_after, state_in};
 use crate::list::named_by;
 use crate::models::{CourseRow, EnrollmentRow, EnrollmentView, LearnerRow};
 use crate::schema::{courses, enrollments, learners};
@@ -36,11 +36,15 @@ pub struct EnrollmentQuery {
     /// Only learners of these departments (a department admin's scope).
     pub departments: Option<Vec<Uuid>>,
     pub active_only: bool,
+    /// Enrollments in these states, as they render at the ledger's time (an unswept expiry
+    /// is `Expired`).
     pub states: Option<Vec<EnrollmentState>>,
+    /// Enrollments edited after this instant, as they render (an unswept expiry is an edit).
     pub modified_since: Option<OffsetDateTime>,
+    /// A compiled filter (see [`crate::filter::compile_filter`]).
     pub filter: Option<DynFilter>,
-    /// A compiled ORDER BY list (see [`crate::filter::compile_sort`]).
-    pub order: Option<String>,
+    /// A compiled sort (see [`crate::filter::compile_sort`]).
+    pub order: Option<Sort>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -152,7 +156,7 @@ impl Store {
         };
         let now = self.now();
         self.with_conn(|c| {
-            let row: Option<Joined> = joined(tenant_id, &q)
+            let row: Option<Joined> = joined(tenant_id, &q, now)
                 .select((
                     EnrollmentRow::as_select(),
                     LearnerRow::as_select(),
@@ -176,19 +180,17 @@ impl Store {
                 .as_ref()
                 .is_some_and(|f| f.mentions("learners.") || f.mentions("courses."));
             let total: i64 = if needs_join {
-                joined(tenant_id, q).count().get_result(c)?
+                joined(tenant_id, q, now).count().get_result(c)?
             } else {
-                unjoined(tenant_id, q).count().get_result(c)?
+                unjoined(tenant_id, q, now).count().get_result(c)?
             };
-            let mut sel = joined(tenant_id, q).select((
+            let mut sel = joined(tenant_id, q, now).select((
                 EnrollmentRow::as_select(),
                 LearnerRow::as_select(),
                 CourseRow::as_select(),
             ));
-            sel = match &q.order {
-                Some(o) => sel
-                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(o))
-                    .then_order_by(enrollments::id),
+            sel = match q.order.as_ref().filter(|o| !o.is_empty()) {
+                Some(o) => sel.order(o.clone().at(now)).then_order_by(enrollments::id),
                 None => sel.order((enrollments::added_at, enrollments::id)),
             };
             let rows: Vec<Joined> = sel.limit(q.limit).offset(q.offset).load(c)?;
@@ -197,9 +199,10 @@ impl Store {
     }
 }
 
-/// Applies the query's conditions to a boxed query over `enrollments` (joined or not).
+/// Applies the query's conditions to a boxed query over `enrollments` (joined or not); `$now`
+/// is the ledger's time the rows render at.
 macro_rules! apply_conditions {
-    ($b:ident, $q:ident, $t:expr) => {{
+    ($b:ident, $q:ident, $t:expr, $now:expr) => {{
         if let Some(l) = $q.learner_id {
             $b = $b.filter(enrollments::learner_id.eq(l.to_string()));
         }
@@ -231,20 +234,13 @@ macro_rules! apply_conditions {
             $b = $b.filter(enrollments::active);
         }
         if let Some(states) = &$q.states {
-            $b = $b.filter(
-                enrollments::state.eq_any(
-                    states
-                        .iter()
-                        .map(|s| s.as_str().to_string())
-                        .collect::<Vec<_>>(),
-                ),
-            );
+            $b = $b.filter(state_in(states).at($now));
         }
         if let Some(since) = $q.modified_since {
-            $b = $b.filter(enrollments::updated_at.gt(to_millis(since)));
+            $b = $b.filter(edited_after(to_millis(since), to_millis($now)).at($now));
         }
         if let Some(f) = &$q.filter {
-            $b = $b.filter(f.clone());
+            $b = $b.filter(f.clone().at($now));
         }
         $b
     }};
@@ -252,7 +248,7 @@ macro_rules! apply_conditions {
 
 /// The enrollment's learner belongs to one of `departments` (a department admin's scope).
 fn in_departments(tenant: &str, departments: &[Uuid]) -> DynFilter {
-    use odata_filter::{BindValue, SqlFilter, SqlPart};
+    use odata_filter::{BindValue, SqlPart};
     let mut parts = vec![
         SqlPart::Raw(
             "(enrollments.learner_id IN (SELECT d.id FROM learners d WHERE d.tenant_id = ".into(),
@@ -265,17 +261,21 @@ fn in_departments(tenant: &str, departments: &[Uuid]) -> DynFilter {
         parts.push(SqlPart::Bind(BindValue::Text(d.to_string())));
     }
     parts.push(SqlPart::Raw(")))".into()));
-    DynFilter(SqlFilter { parts })
+    DynFilter::from_parts(parts)
 }
 
-fn joined(tenant_id: Uuid, q: &EnrollmentQuery) -> enrollments_joined::BoxedQuery<'static> {
+fn joined(
+    tenant_id: Uuid,
+    q: &EnrollmentQuery,
+    now: OffsetDateTime,
+) -> enrollments_joined::BoxedQuery<'static> {
     let t = tenant_id.to_string();
     let mut b = enrollments::table
         .inner_join(learners::table)
         .inner_join(courses::table)
         .filter(enrollments::tenant_id.eq(t.clone()))
         .into_boxed();
-    apply_conditions!(b, q, t)
+    apply_conditions!(b, q, t, now)
 }
 
 /// The same conditions without the joins: counts need no learner or course columns unless the
@@ -283,12 +283,13 @@ fn joined(tenant_id: Uuid, q: &EnrollmentQuery) -> enrollments_joined::BoxedQuer
 fn unjoined(
     tenant_id: Uuid,
     q: &EnrollmentQuery,
+    now: OffsetDateTime,
 ) -> enrollments::BoxedQuery<'static, MultiBackend> {
     let t = tenant_id.to_string();
     let mut b = enrollments::table
         .filter(enrollments::tenant_id.eq(t.clone()))
         .into_boxed();
-    apply_conditions!(b, q, t)
+    apply_conditions!(b, q, t, now)
 }
 
 mod enrollments_joined {

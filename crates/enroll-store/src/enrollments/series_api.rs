@@ -8,6 +8,7 @@ use super::series::{
 use crate::courses::{CourseKey, find_course};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
+use crate::filter::{edited_order, edited_within};
 use crate::learners::{NewLearner, ensure_learner};
 use crate::list::{DateField, ListWindow, Order, id_like, text_like};
 use crate::models::{EnrollmentRow, EnrollmentView};
@@ -232,15 +233,11 @@ impl Store {
                             None => b,
                         }
                     }
-                    DateField::Updated => {
-                        if let Some(s) = since {
-                            b = b.filter(enrollments::updated_at.ge(s));
-                        }
-                        match until {
-                            Some(u) => b.filter(enrollments::updated_at.le(u)),
-                            None => b,
-                        }
+                    // As the rows render: an unswept expiry is an edit made now.
+                    DateField::Updated if since.is_some() || until.is_some() => {
+                        b.filter(edited_within(since, until, to_millis(now)).at(now))
                     }
+                    DateField::Updated => b,
                 };
                 if let Some((field, text)) = &q.text {
                     let d = q.dialect;
@@ -267,12 +264,8 @@ impl Store {
                 Order::CreatedDesc => {
                     sel.order((enrollments::added_at.desc(), enrollments::id.desc()))
                 }
-                Order::UpdatedAsc => {
-                    sel.order((enrollments::updated_at.asc(), enrollments::id.asc()))
-                }
-                Order::UpdatedDesc => {
-                    sel.order((enrollments::updated_at.desc(), enrollments::id.desc()))
-                }
+                Order::UpdatedAsc => sel.order(edited_order(false).at(now)),
+                Order::UpdatedDesc => sel.order(edited_order(true).at(now)),
             };
             let rows: Vec<EnrollmentRow> =
                 sel.limit(q.window.limit).offset(q.window.offset).load(c)?;

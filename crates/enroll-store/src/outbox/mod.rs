@@ -10,13 +10,16 @@
 //!
 //! Leases and retry times are operational, so they follow the wall clock; the ledger's
 //! (possibly advanced) clock only dates the messages (`created_at`, `delivered_at`).
+mod prune;
 pub mod schema;
+
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::uuid;
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
+pub use prune::{BATCH as PRUNE_BATCH, Pruned};
 use schema::{outbox, outbox_attempts};
 use time::OffsetDateTime;
 use uuid::Uuid;

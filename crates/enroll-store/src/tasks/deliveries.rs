@@ -6,8 +6,10 @@
 //! batch is sent concurrently — at most [`BATCH`] requests at a time — while each destination
 //! still receives its messages in order.
 use super::PostbackFn;
+use super::destinations::{AllowList, Resolver};
 use crate::outbox::{Attempt, Message, RetryPolicy};
 use crate::store::{Store, Topic};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Idle, the task waits for a change or a queued message (notified in this process, and by
@@ -33,7 +35,10 @@ pub struct DeliveryOptions {
     /// Hosts deliveries may go to (`host` or `host:port`, case-insensitive); `None` (the
     /// default) allows any. A message to another host is not sent: it fails at once with
     /// "destination not allowed", visible in the outbox. For shared deployments, where
-    /// tenants' post-back URLs must not reach internal services.
+    /// tenants' post-back URLs must not reach internal services. With a list, a redirect is
+    /// followed only to a host on it ("redirected to a destination that is not allowed"
+    /// otherwise), and a host name only to public addresses or addresses listed themselves:
+    /// names are checked after resolution (see `destinations.rs`).
     pub allowed_hosts: Option<Vec<String>>,
 }
 
@@ -48,12 +53,35 @@ impl Default for DeliveryOptions {
     }
 }
 
+/// Redirects followed at most.
+const MAX_REDIRECTS: usize = 10;
+/// The error a refused redirect ends a delivery with.
+const REDIRECT_REFUSED: &str = "redirected to a destination that is not allowed";
+
 pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: DeliveryOptions) {
-    let client = match reqwest::Client::builder()
+    let list = options
+        .allowed_hosts
+        .as_deref()
+        .map(|hosts| Arc::new(AllowList::new(hosts)));
+    let mut builder = reqwest::Client::builder()
         .timeout(options.timeout)
-        .user_agent(options.user_agent.as_str())
-        .build()
-    {
+        .user_agent(options.user_agent.as_str());
+    if let Some(list) = &list {
+        // Every hop is checked against the list; every name is resolved through it.
+        let hops = list.clone();
+        builder = builder
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= MAX_REDIRECTS {
+                    attempt.error("too many redirects")
+                } else if hops.permits_url(attempt.url()) {
+                    attempt.follow()
+                } else {
+                    attempt.error(REDIRECT_REFUSED)
+                }
+            }))
+            .dns_resolver(Arc::new(Resolver(list.clone())));
+    }
+    let client = match builder.build() {
         Ok(c) => c,
         Err(e) => {
             log::error!("outbound deliveries disabled: {e}");
@@ -78,11 +106,21 @@ pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: Deliv
         let idle = due.is_empty();
         let mut sending = tokio::task::JoinSet::new();
         for msg in due {
-            let (store, client) = (store.clone(), client.clone());
-            let allowed = allowed(options.allowed_hosts.as_deref(), &msg.target);
+            let (store, client, list) = (store.clone(), client.clone(), list.clone());
             sending.spawn(async move {
+                let allowed = match &list {
+                    Some(list) => list.permits(&msg.target).await,
+                    None => true,
+                };
                 let (attempt, policy) = if allowed {
-                    (deliver(&client, &msg).await, policy)
+                    let attempt = deliver(&client, &msg).await;
+                    // A refused redirect refuses again: no retry.
+                    let give_up = attempt.error.as_deref() == Some(REDIRECT_REFUSED);
+                    let policy = RetryPolicy {
+                        max_attempts: if give_up { 1 } else { policy.max_attempts },
+                        ..policy
+                    };
+                    (attempt, policy)
                 } else {
                     log::warn!(
                         "outbox {}: {} is not an allowed destination",
@@ -141,24 +179,6 @@ async fn idle_wait(store: &Store) {
     tokio::time::sleep_until(started + MIN_GAP).await;
 }
 
-/// Whether `target`'s host (or host:port) is in `hosts`; any target when there is no list.
-fn allowed(hosts: Option<&[String]>, target: &str) -> bool {
-    let Some(hosts) = hosts else { return true };
-    let Ok(url) = reqwest::Url::parse(target) else {
-        return false;
-    };
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let with_port = url.port().map(|p| format!("{host}:{p}"));
-    hosts.iter().any(|h| {
-        h.eq_ignore_ascii_case(host)
-            || with_port
-                .as_deref()
-                .is_some_and(|hp| h.eq_ignore_ascii_case(hp))
-    })
-}
-
 /// One POST. Header values (which may hold credentials) are never logged.
 async fn deliver(client: &reqwest::Client, msg: &Message) -> Attempt {
     let mut req = client
@@ -175,7 +195,20 @@ async fn deliver(client: &reqwest::Client, msg: &Message) -> Attempt {
         },
         Err(e) => Attempt {
             status_code: None,
-            error: Some(if e.is_timeout() {
+            error: Some(if e.is_redirect() {
+                // A refused hop, or too many of them.
+                let mut cause: Option<&dyn std::error::Error> = Some(&e);
+                let mut refused = false;
+                while let Some(c) = cause {
+                    refused |= c.to_string().contains(REDIRECT_REFUSED);
+                    cause = c.source();
+                }
+                if refused {
+                    REDIRECT_REFUSED.to_string()
+                } else {
+                    "too many redirects".to_string()
+                }
+            } else if e.is_timeout() {
                 "timed out".to_string()
             } else if e.is_connect() {
                 "connection failed".to_string()

@@ -5,7 +5,9 @@
 //! * the private-invitation jobs (a facade's [`Background`] renders the mails), woken by new
 //!   jobs, with a slow poll for jobs whose runner stopped;
 //! * with the `deliveries` feature, outbound deliveries (post-backs): changes of subscribed
-//!   enrollments rendered by a facade, POSTed with retries and backoff (see [`crate::outbox`]).
+//!   enrollments rendered by a facade, POSTed with retries and backoff (see [`crate::outbox`]);
+//! * pruning, every minute: finished deliveries and their attempts, mail, queued changes no
+//!   task collects and old login failure counts, by age and count ([`Tasks::retention`]).
 //!
 //! ```no_run
 //! # async fn host(store: enroll_store::Store, facade: enroll_store::tasks::Background) {
@@ -19,14 +21,18 @@
 //! claims its work with a lease in the database, so several processes on one PostgreSQL
 //! database share it.
 mod invitations;
+mod prune;
 mod sweep;
 
 #[cfg(feature = "deliveries")]
 mod deliveries;
+#[cfg(feature = "deliveries")]
+mod destinations;
 
 use crate::clock::SharedClock;
 use crate::enrollments::SeriesView;
 use crate::invitations::{MailContext, RenderedMail};
+use crate::options::Retention;
 use crate::store::Store;
 use crate::subscriptions::{Rendered, Subscription};
 use std::sync::Arc;
@@ -90,6 +96,7 @@ pub struct Tasks {
     store: Store,
     clock: Option<SharedClock>,
     hooks: Vec<Background>,
+    retention: Retention,
     #[cfg(feature = "deliveries")]
     deliveries: DeliveryOptions,
 }
@@ -101,6 +108,7 @@ impl Tasks {
             store,
             clock: None,
             hooks: Vec::new(),
+            retention: Retention::default(),
             #[cfg(feature = "deliveries")]
             deliveries: DeliveryOptions::default(),
         }
@@ -120,6 +128,12 @@ impl Tasks {
         self
     }
 
+    /// How much outbound history is kept (default: [`Retention::default`]).
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
     /// How deliveries are sent (timeout, retries).
     #[cfg(feature = "deliveries")]
     pub fn deliveries(mut self, options: DeliveryOptions) -> Self {
@@ -132,7 +146,10 @@ impl Tasks {
     /// work queued by other processes wakes these tasks.
     pub fn start(self) -> Running {
         self.store.listen();
-        let mut handles = vec![tokio::spawn(sweep::run(self.store.clone(), self.clock))];
+        let mut handles = vec![
+            tokio::spawn(sweep::run(self.store.clone(), self.clock)),
+            tokio::spawn(prune::run(self.store.clone(), self.retention)),
+        ];
         if let Some(mail) = self.hooks.iter().find_map(|h| h.mail.clone()) {
             handles.push(tokio::spawn(invitations::run(self.store.clone(), mail)));
         }

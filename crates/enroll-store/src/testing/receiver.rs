@@ -1,5 +1,6 @@
 //! A tiny HTTP endpoint for tests of outbound deliveries (post-backs): answers 200 to every
-//! request, optionally after a delay, and keeps what it got (path and body) until dropped.
+//! request (optionally after a delay), or a redirect, and keeps what it got (path and body)
+//! until dropped.
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,14 +24,30 @@ impl Receiver {
 
     /// Listens on a free port of 127.0.0.1 and answers each request `delay` after reading it.
     pub fn slow(delay: Duration) -> std::io::Result<Self> {
+        Self::serve(delay, "200 OK\r\ncontent-length: 0".into())
+    }
+
+    /// Listens on a free port of 127.0.0.1 and answers each request with a `307 Temporary
+    /// Redirect` (method and body kept) to `location`.
+    pub fn redirecting(location: &str) -> std::io::Result<Self> {
+        Self::serve(
+            Duration::ZERO,
+            format!("307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0"),
+        )
+    }
+
+    /// Answers with `status_and_headers` (the status line after `HTTP/1.1 `, and headers).
+    fn serve(delay: Duration, status_and_headers: String) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let url = format!("http://{}", listener.local_addr()?);
         let received: Received = Arc::default();
         let keep = received.clone();
         std::thread::spawn(move || {
+            let reply: Arc<str> =
+                format!("HTTP/1.1 {status_and_headers}\r\nconnection: close\r\n\r\n").into();
             for stream in listener.incoming().flatten() {
-                let keep = keep.clone();
-                std::thread::spawn(move || answer(stream, delay, &keep));
+                let (keep, reply) = (keep.clone(), reply.clone());
+                std::thread::spawn(move || answer(stream, delay, &keep, &reply));
             }
         });
         Ok(Self { url, received })
@@ -51,7 +68,7 @@ impl Receiver {
     }
 }
 
-fn answer(stream: TcpStream, delay: Duration, keep: &Received) {
+fn answer(stream: TcpStream, delay: Duration, keep: &Received, reply: &str) {
     let Ok(read) = stream.try_clone() else { return };
     let mut reader = BufReader::new(read);
     let mut line = String::new();
@@ -76,5 +93,5 @@ fn answer(stream: TcpStream, delay: Duration, keep: &Received) {
         .unwrap_or_else(PoisonError::into_inner)
         .push((path, String::from_utf8_lossy(&body).into()));
     let mut s = stream;
-    let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    let _ = s.write_all(reply.as_bytes());
 }

@@ -23,7 +23,7 @@ const COMMON_ERRORS: [u16; 3] = [400, 401, 503];
 fn error_description(status: u16) -> &'static str {
     match status {
         400 => {
-            "Malformed request: a GUID, number, date, flag or body that does not parse, a value out of range, or an x-api-version other than 2."
+            "Malformed request: a GUID, number, date, flag or body that does not parse, a value out of range, a JSON body over 2 MiB, or an x-api-version other than 2."
         }
         401 => "The x-api-key header or the token is missing, invalid or expired.",
         403 => "The token belongs to a learner; this operation needs an administrator.",
@@ -31,7 +31,10 @@ fn error_description(status: u16) -> &'static str {
             "A user, course, enrollment, session, chapter, lesson or attempt in the path does not exist in the caller's tenant, or (for a department administrator) belongs to a user outside the caller's department subtree: both are answered alike."
         }
         422 => {
-            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
+            "The request is well-formed but the ledger refuses it (already enrolled, wrong state, a score outside 0–100, negative credits, an id in a list that is unknown or, for a department administrator, a user's outside the caller's department subtree)."
+        }
+        429 => {
+            "Too many failed sign-ins for this user (5 in a row lock it for 30 s, doubling with each further failure up to 15 minutes; a success or a failure-free hour clears the count). While locked every sign-in of the user is refused, the right password included; Retry-After says when to try again."
         }
         _ => "The database is unreachable; retry later.",
     }
@@ -61,10 +64,14 @@ fn operation(op: &Op) -> Value {
         if code == 400 && op.id == "listBulkEnrollments" {
             description.push_str(&format!(" Also: more than {BULK_CAP} matching enrollments (the list has no paging; narrow userIds, courseIds or _filter)."));
         }
-        responses.insert(
-            code.to_string(),
-            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}}),
-        );
+        let mut response = json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GenericErrorResponse"}}}});
+        if code == 429 {
+            response["headers"] = json!({"Retry-After": {
+                "description": "Seconds until the user may sign in again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }});
+        }
+        responses.insert(code.to_string(), response);
     }
     let mut out = json!({
         "operationId": op.id,

@@ -70,7 +70,7 @@ macro_rules! op {
 #[rustfmt::skip]
 pub const OPS: &[Op] = &[
     op!("post" "/authenticate" "authenticate" "Authenticate (basic method): a bare JSON string token, valid 4 hours; issuing one revokes the user's previous token",
-        q &[], b Some("AuthenticationRequest"), ok (200, Some("Token"), "The token, as a JSON string."), e &[]),
+        q &[], b Some("AuthenticationRequest"), ok (200, Some("Token"), "The token, as a JSON string."), e &[429]),
     op!("get" "/users" "listUsers" "List users", q &["UserFilter", "UserSort", "Limit", "Offset", "LegacyLimit", "LegacyOffset"], b None,
         ok (200, Some("UsersResource"), "A page of the users the caller reaches (a department administrator: their department subtree's learners)."), e &[403]),
     op!("get" "/users/{userId}" "getUser" "Get user", q &[], b None, ok (200, Some("UserResource"), "The user."), e ADMIN_READ),

@@ -149,6 +149,7 @@ pub(super) fn all() -> Value {
 /// `CourseFilter`/`CourseSort`.
 fn filters_and_sorts() -> Vec<(String, Value)> {
     use crate::params::{COURSE_FIELDS, ENROLLMENT_FIELDS, USER_FIELDS};
+    use odata_filter::{MAX_DEPTH, MAX_INPUT_LEN, MAX_NODES, MAX_SORT_KEYS};
     let mut out = Vec::new();
     for (prefix, fields) in [
         ("", ENROLLMENT_FIELDS),
@@ -165,8 +166,8 @@ fn filters_and_sorts() -> Vec<(String, Value)> {
             param(
                 "_filter",
                 "query",
-                json!({"type": "string"}),
-                &format!("OData subset: eq ne gt ge lt le and or not (), substringof, startswith, endswith, tolower, toupper; literals 'text', numbers, true/false, null, guid'…', datetime'…'. Fields (case-insensitive): {names}. An expression that does not parse or names another field is a 400; empty means absent."),
+                json!({"type": "string", "maxLength": MAX_INPUT_LEN}),
+                &format!("OData subset: eq ne gt ge lt le and or not (), substringof, startswith, endswith, tolower, toupper; literals 'text', numbers, true/false, null, guid'…', datetime'…'. Fields (case-insensitive): {names}. At most {MAX_INPUT_LEN} bytes, {MAX_DEPTH} levels of nesting and {MAX_NODES} terms. An expression that does not parse, exceeds those limits or names another field is a 400; empty means absent."),
             ),
         ));
         out.push((
@@ -174,8 +175,8 @@ fn filters_and_sorts() -> Vec<(String, Value)> {
             param(
                 "_sort",
                 "query",
-                json!({"type": "string"}),
-                &format!("Comma-separated fields, `-` prefix for descending (e.g. `-dateAdded,name`), at most 8. Fields (case-insensitive): {names}. Another field is a 400; empty means absent."),
+                json!({"type": "string", "maxLength": MAX_INPUT_LEN}),
+                &format!("Comma-separated fields, `-` prefix for descending (e.g. `-dateAdded,name`), at most {MAX_SORT_KEYS}, in at most {MAX_INPUT_LEN} bytes. Fields (case-insensitive): {names}. Another field is a 400; empty means absent."),
             ),
         ));
     }
