@@ -33,6 +33,13 @@ pub enum AbsorbError {
     /// 503: the database is unreachable.
     #[error("The service is temporarily unavailable.")]
     Unavailable,
+    /// 503 with `Retry-After`: more requests are waiting for the ledger than it queues (or a
+    /// write kept conflicting); answered at once, nothing was done.
+    #[error(
+        "The server is busy. Retry the request after {} second(s).",
+        StoreError::RETRY_AFTER_SECS
+    )]
+    Busy,
     /// 500: logged, never described.
     #[error("An unexpected error occurred.")]
     Internal,
@@ -47,7 +54,7 @@ impl AbsorbError {
             Self::NotFound(_) => "NotFound",
             Self::MethodNotAllowed { .. } => "MethodNotAllowed",
             Self::Unprocessable(_) => "UnprocessableEntity",
-            Self::Unavailable => "ServiceUnavailable",
+            Self::Unavailable | Self::Busy => "ServiceUnavailable",
             Self::Internal => "InternalServerError",
         }
     }
@@ -62,7 +69,7 @@ impl ResponseError for AbsorbError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +83,12 @@ impl ResponseError for AbsorbError {
         let mut response = HttpResponse::build(status);
         if let Self::MethodNotAllowed { allow, .. } = self {
             response.insert_header((actix_web::http::header::ALLOW, allow.as_str()));
+        }
+        if let Self::Busy = self {
+            response.insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                StoreError::RETRY_AFTER_SECS.to_string(),
+            ));
         }
         response.json(json!({
             "validations": validations,
@@ -110,6 +123,10 @@ impl From<StoreError> for AbsorbError {
             StoreError::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");
                 Self::Unavailable
+            }
+            StoreError::Busy(detail) => {
+                log::warn!("busy: {detail}");
+                Self::Busy
             }
             StoreError::Config(detail) | StoreError::Internal(detail) => {
                 log::error!("internal error: {detail}");

@@ -78,6 +78,7 @@ mod notify;
 pub mod options;
 pub mod outbox;
 mod purge;
+mod retry;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

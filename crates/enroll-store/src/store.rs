@@ -136,14 +136,19 @@ impl Store {
     /// Runs `f` as one write transaction, and returns once it is committed. On SQLite it
     /// joins the writer's current batch (group commit, see writer.rs) inside a savepoint of a
     /// `BEGIN IMMEDIATE` transaction; `f` must not open transactions of its own there.
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+    ///
+    /// On PostgreSQL a transaction that the server aborts because it conflicted with
+    /// concurrent ones (a deadlock, a serialization failure) is run again from the start, a
+    /// few times, after a short random pause: the one place such failures are handled, so
+    /// `f` must only read and write the database (it may run more than once).
+    pub fn write<T>(&self, mut f: impl FnMut(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let out = match &self.sqlite_writer {
             Some(w) => w.write(f),
-            None => {
+            None => crate::retry::on_conflict(|| {
                 let mut pooled = self.pool.get()?;
                 let conn: &mut DbConn = &mut pooled;
-                conn.transaction(f)
-            }
+                conn.transaction(&mut f)
+            }),
         };
         if out.is_ok() {
             self.notify(Topic::Changes);
@@ -156,7 +161,7 @@ impl Store {
     /// [`Store::write`].
     pub(crate) fn write_unchecked<T>(
         &self,
-        f: impl FnOnce(&mut DbConn) -> StoreResult<T>,
+        mut f: impl FnMut(&mut DbConn) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let Some(w) = &self.sqlite_writer else {
             return self.write(f);
@@ -227,7 +232,7 @@ impl Store {
     pub async fn write_async<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+        F: FnMut(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
         match &self.sqlite_writer {
             Some(w) if w.drains() => {
