@@ -58,6 +58,7 @@
 //! options (`LIBSQLITE3_FLAGS`) that builds of other workspaces do not see: copy it to have
 //! them.
 
+mod admission;
 #[cfg(feature = "sqlite")]
 mod checkpoint;
 pub mod clock;

@@ -1,8 +1,9 @@
 //! The `Store` handle: pool + clock, transactions, and the bridge from async handlers.
+use crate::admission::Admission;
 use crate::conn::{DbConn, DbPool, Manager, Target, build_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
-use crate::options::{Options, StoreBuilder};
+use crate::options::{DEFAULT_MAX_QUEUED, DEFAULT_MAX_WAIT, Options, StoreBuilder};
 use crate::writer::Writer;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -43,10 +44,18 @@ impl Topic {
     }
 }
 
+/// Connections of the background tasks' own pool (see [`Store::background`]).
+const TASKS_POOL: u32 = 3;
+
 /// The durable ledger. Cheap to clone; share one per process.
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
+    /// The bounded queue requests' units of work wait in (`None`: the background tasks'
+    /// handle, which is not admitted).
+    admission: Option<Arc<Admission>>,
+    /// The background tasks' connections, apart from the requests' (see `background`).
+    tasks_pool: DbPool,
     clock: Arc<dyn Clock>,
     backend: &'static str,
     signals: Arc<[tokio::sync::Notify; 3]>,
@@ -82,11 +91,33 @@ impl Store {
     ) -> StoreResult<Self> {
         let target = Target::from_url(url)?;
         let pool = build_pool(&target, options)?;
+        let tasks_pool = build_pool(
+            &target,
+            &Options {
+                pool_size: Some(TASKS_POOL),
+                ..options.clone()
+            },
+        )?;
         let manager = Manager::new(target.clone(), options);
         let sqlite = matches!(target, Target::Sqlite(_));
-        let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone())));
+        let max_queued = options.max_queued.unwrap_or(DEFAULT_MAX_QUEUED) as usize;
+        // Each admitted unit holds at most one pooled connection at a time; on SQLite writes
+        // wait for the writer's turn, not for the pool, so twice as many may run.
+        let pool_size = pool.max_size();
+        let max_concurrent =
+            options
+                .max_concurrent
+                .unwrap_or(if sqlite { 2 * pool_size } else { pool_size });
+        let admission = Admission::new(
+            max_concurrent as usize,
+            max_queued,
+            options.max_wait.unwrap_or(DEFAULT_MAX_WAIT),
+        );
+        let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone(), max_queued)));
         let store = Self {
             pool,
+            admission: Some(Arc::new(admission)),
+            tasks_pool,
             clock,
             backend: target.backend_name(),
             signals: Arc::new(Default::default()),
@@ -102,6 +133,18 @@ impl Store {
             crate::writer::spawn_drainer(w);
         }
         Ok(store)
+    }
+
+    /// This store for the background tasks ([`crate::tasks`]): its connections are a small
+    /// pool of their own and its units of work are not admitted through the requests' queue,
+    /// so an overload of requests cannot stall the clock refresh, the sweep or job claims.
+    /// (On SQLite their writes still take turns with every other write on the one writer.)
+    pub(crate) fn background(&self) -> Store {
+        Store {
+            pool: self.tasks_pool.clone(),
+            admission: None,
+            ..self.clone()
+        }
     }
 
     /// "sqlite" or "postgresql".
@@ -228,7 +271,8 @@ impl Store {
 
     /// [`Store::write`] for async callers, with a unit that owns its data. On SQLite it is
     /// queued for the writer's drain thread (no blocking thread, no hand-off of the writer's
-    /// turn between units, see writer/jobs.rs); elsewhere it is `write` on a blocking thread.
+    /// turn between units, see writer/jobs.rs; a full queue refuses it at once with
+    /// [`StoreError::Busy`]); elsewhere it is `write` through [`Store::call`].
     pub async fn write_async<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -262,16 +306,25 @@ impl Store {
     }
 
     /// Runs blocking store work off the async workers (the whole unit of work, pool checkout
-    /// included, happens on the blocking pool).
+    /// included, happens on the blocking pool), once admitted: it waits for a place in the
+    /// bounded queue (without a thread), or is refused at once with [`StoreError::Busy`] when
+    /// the queue is full (see `admission.rs` and [`StoreBuilder::max_queued`]).
     pub async fn call<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
     {
+        let place = match &self.admission {
+            Some(a) => Some(a.enter().await?),
+            None => None,
+        };
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            f(&store)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
     }
 
     /// Runs a read of a few rows by key (tens of microseconds on SQLite) for an async caller:

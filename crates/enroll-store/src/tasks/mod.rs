@@ -95,10 +95,12 @@ pub struct Tasks {
 }
 
 impl Tasks {
-    /// The expiry sweep on `store`, plus what is added.
+    /// The expiry sweep on `store`, plus what is added. The tasks use connections of their
+    /// own (a small pool beside the requests'), outside the requests' admission queue: an
+    /// overload of requests does not stall them.
     pub fn new(store: Store) -> Self {
         Self {
-            store,
+            store: store.background(),
             clock: None,
             hooks: Vec::new(),
             #[cfg(feature = "deliveries")]
