@@ -137,7 +137,7 @@ impl StoreBuilder {
 
     /// How many units of work may wait for the store (default [`DEFAULT_MAX_QUEUED`]; 0: none
     /// wait). Beyond that a request is refused at once with
-    /// [`StoreError::Busy`](crate::StoreError::Busy), which facades answer with 503 and
+    /// [`crate::StoreError::Busy`], which facades answer with 503 and
     /// `Retry-After`, instead of waiting. On SQLite it also bounds the writer's queue.
     pub fn max_queued(mut self, n: u32) -> Self {
         self.options.max_queued = Some(n);

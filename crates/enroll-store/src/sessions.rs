@@ -4,7 +4,7 @@ use crate::courses::CourseKey;
 use crate::crosswalk;
 use crate::enrollments::cancel::end_sessions_in;
 use crate::enrollments::commands::apply_locked;
-use crate::enrollments::lock::{active_rows_locked, lock_courses, lock_sessions};
+use crate::enrollments::lock::{active_rows_locked, lock_courses, lock_learners, lock_sessions};
 use crate::enrollments::{
     EnrollOptions, EnrollOutcome, EnrollRequest, Existing, enroll_all_in,
     insert_session_enrollment, resolve_pair,
@@ -298,7 +298,8 @@ impl Store {
                 .first(c)
                 .optional()?;
             let session = session.ok_or_else(|| StoreError::NotFound("session".into()))?;
-            // The lock order: the course, its session, then the enrollment.
+            // The lock order: the course, its session, the learner (when a re-enroll may
+            // replace the enrollment), then the enrollment.
             if co.capacity.is_some() {
                 lock_courses(c, &[&co.id])?;
             }
@@ -307,6 +308,9 @@ impl Store {
                 session_id: Some(session_id),
                 ..opts.clone()
             };
+            if opts.existing != Existing::Refuse {
+                lock_learners(c, &[&l])?;
+            }
             let existing = active_rows_locked(c, &co.tenant_id, &[(&l, &co.id)])?
                 .into_values()
                 .next();

@@ -1,6 +1,6 @@
 //! The one way enrollments end: every dialect's un-enroll (Absorb's un-enroll, SCORM Cloud's
 //! registration delete, …) and the admin API's `cancel` call [`unenroll_in`]; session
-//! enrollments end through [`end_sessions_in`] (an un-enroll, a re-enrollment, a change of
+//! enrollments end through `end_sessions_in` (an un-enroll, a re-enrollment, a change of
 //! session).
 use super::lock::{relock, save};
 use crate::conn::DbConn;

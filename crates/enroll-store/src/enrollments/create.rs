@@ -382,7 +382,7 @@ fn insert_rows(conn: &mut DbConn, rows: &[EnrollmentRow]) -> StoreResult<()> {
 }
 
 /// Adds an active session enrollment to a course enrollment: waitlisted when the session
-/// had no free place (see [`Places::take`]).
+/// had no free place (counted like a course's seats).
 pub fn insert_session_enrollment(
     conn: &mut DbConn,
     enrollment_id: &str,

@@ -9,7 +9,7 @@
 //! (an enrollment inserted for a learner, an attempt for an enrollment). SQLite runs one write
 //! transaction at a time, so there the reads inside it are current already.
 //!
-//! A write saves only the columns it changed ([`save`]), never the whole row it read.
+//! A write saves only the columns it changed (`save`), never the whole row it read.
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::EnrollmentRow;
