@@ -1,6 +1,7 @@
 //! The ledger's background tasks, for the gateway and for any host that embeds a facade:
 //!
-//! * the expiry sweep (enrollments whose end date passed become `expired`), every 5 s;
+//! * the expiry sweep (enrollments whose end date passed become `expired`), every 5 s, in
+//!   short batches;
 //! * the clock refresh, when given a [`SharedClock`] (another process may have advanced it);
 //! * the private-invitation jobs (a facade's [`Background`] renders the mails), woken by new
 //!   jobs, with a slow poll for jobs whose runner stopped;
@@ -134,7 +135,10 @@ impl Tasks {
     /// work queued by other processes wakes these tasks.
     pub fn start(self) -> Running {
         self.store.listen();
-        let mut handles = vec![tokio::spawn(sweep::run(self.store.clone(), self.clock))];
+        let mut handles = vec![tokio::spawn(sweep::run(self.store.clone()))];
+        if let Some(clock) = self.clock {
+            handles.push(tokio::spawn(sweep::refresh(self.store.clone(), clock)));
+        }
         if let Some(mail) = self.hooks.iter().find_map(|h| h.mail.clone()) {
             handles.push(tokio::spawn(invitations::run(self.store.clone(), mail)));
         }
