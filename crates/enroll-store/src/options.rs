@@ -5,7 +5,6 @@ use crate::store::Store;
 use enroll_domain::{Clock, SystemClock};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Who may open a SQLite database file while this store has it (see `conn.rs`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,15 +70,10 @@ pub struct Options {
     /// Units waiting for a place, at most; more are refused at once (default
     /// [`DEFAULT_MAX_QUEUED`]). Also bounds the SQLite writer's queue of async writes.
     pub max_queued: Option<u32>,
-    /// How long a unit may wait for a place (default [`DEFAULT_MAX_WAIT`]).
-    pub max_wait: Option<Duration>,
 }
 
 /// Units of work that may wait for the store by default (see [`StoreBuilder::max_queued`]).
 pub const DEFAULT_MAX_QUEUED: u32 = 256;
-
-/// How long a unit of work may wait for the store by default.
-pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(10);
 
 /// Opens a [`Store`]: `Store::builder(url).clock(…).pool_size(…).open()`.
 #[derive(Clone)]
@@ -141,13 +135,6 @@ impl StoreBuilder {
     /// `Retry-After`, instead of waiting. On SQLite it also bounds the writer's queue.
     pub fn max_queued(mut self, n: u32) -> Self {
         self.options.max_queued = Some(n);
-        self
-    }
-
-    /// How long a queued unit of work waits for a place before it is refused (default
-    /// [`DEFAULT_MAX_WAIT`]).
-    pub fn max_wait(mut self, wait: Duration) -> Self {
-        self.options.max_wait = Some(wait);
         self
     }
 

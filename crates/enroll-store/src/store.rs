@@ -3,7 +3,7 @@ use crate::admission::Admission;
 use crate::conn::{DbConn, DbPool, Manager, Target, build_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
-use crate::options::{DEFAULT_MAX_QUEUED, DEFAULT_MAX_WAIT, Options, StoreBuilder};
+use crate::options::{DEFAULT_MAX_QUEUED, Options, StoreBuilder};
 use crate::writer::Writer;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -108,11 +108,7 @@ impl Store {
             options
                 .max_concurrent
                 .unwrap_or(if sqlite { 2 * pool_size } else { pool_size });
-        let admission = Admission::new(
-            max_concurrent as usize,
-            max_queued,
-            options.max_wait.unwrap_or(DEFAULT_MAX_WAIT),
-        );
+        let admission = Admission::new(max_concurrent as usize, max_queued);
         let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone(), max_queued)));
         let store = Self {
             pool,
