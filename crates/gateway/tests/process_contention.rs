@@ -82,19 +82,25 @@ fn opposite_orders_and_duplicate_invitations_never_answer_5xx() {
     }
 }
 
-/// The workloads at full size on two gateways on PostgreSQL, with the deadlocks PostgreSQL
-/// counted: `ENROLL_TEST_DATABASE_URL=… cargo test -p gateway --test process_contention --
-/// --ignored --nocapture`.
+/// The workloads at full size — on PostgreSQL through two gateways, with the deadlocks
+/// PostgreSQL counted; on SQLite through one — printed: `ENROLL_TEST_DATABASE_URL=… cargo
+/// test -p gateway --test process_contention -- --ignored --nocapture`.
 #[test]
-#[ignore = "a measurement (about a minute): run it on its own"]
+#[ignore = "a measurement (a minute or two): run it on its own"]
 fn measure_contended_workloads() {
-    let Some(db) = TestDb::postgres().unwrap() else {
-        eprintln!("skipped: ENROLL_TEST_DATABASE_URL names no PostgreSQL server");
-        return;
-    };
-    let (gws, tok) = start(&db);
+    for db in TestDb::all().unwrap() {
+        measure(&db);
+    }
+}
+
+fn measure(db: &TestDb) {
+    let (gws, tok) = start(db);
+    eprintln!("{db:?}, {} gateway(s):", gws.len());
     let deadlocks = || {
         // PostgreSQL publishes its counters about once a second.
+        if db.url.starts_with("sqlite") {
+            return 0;
+        }
         std::thread::sleep(std::time::Duration::from_millis(1500));
         db.pg_deadlocks().unwrap().unwrap_or_default()
     };
@@ -114,7 +120,7 @@ fn measure_contended_workloads() {
         times.push(tally.round_times());
     }
     report(
-        "race (2 runs x 60 enrollments, un-enroll vs complete, two processes)",
+        "race (2 runs x 60 enrollments, un-enroll vs complete)",
         format!("{wrong} of 120 not serial, {race_errors} 5xx, runs {times:?}"),
     );
     let t = opposite_enrolls(&gws, &tok, 32, 5);
