@@ -38,6 +38,13 @@ pub enum AbsorbError {
     /// 503: the database is unreachable.
     #[error("The service is temporarily unavailable.")]
     Unavailable,
+    /// 503 with `Retry-After`: more requests are waiting for the ledger than it queues (or a
+    /// write kept conflicting); answered at once, nothing was done.
+    #[error(
+        "The server is busy. Retry the request after {} second(s).",
+        StoreError::RETRY_AFTER_SECS
+    )]
+    Busy,
     /// 500: logged, never described.
     #[error("An unexpected error occurred.")]
     Internal,
@@ -53,7 +60,7 @@ impl AbsorbError {
             Self::MethodNotAllowed { .. } => "MethodNotAllowed",
             Self::Unprocessable(_) => "UnprocessableEntity",
             Self::TooManyRequests { .. } => "TooManyRequests",
-            Self::Unavailable => "ServiceUnavailable",
+            Self::Unavailable | Self::Busy => "ServiceUnavailable",
             Self::Internal => "InternalServerError",
         }
     }
@@ -69,7 +76,7 @@ impl ResponseError for AbsorbError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +93,12 @@ impl ResponseError for AbsorbError {
         }
         if let Self::TooManyRequests { retry_after_secs } = self {
             response.insert_header((actix_web::http::header::RETRY_AFTER, *retry_after_secs));
+        }
+        if let Self::Busy = self {
+            response.insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                StoreError::RETRY_AFTER_SECS.to_string(),
+            ));
         }
         response.json(json!({
             "validations": validations,
@@ -120,6 +133,10 @@ impl From<StoreError> for AbsorbError {
             StoreError::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");
                 Self::Unavailable
+            }
+            StoreError::Busy(detail) => {
+                log::warn!("busy: {detail}");
+                Self::Busy
             }
             StoreError::Config(detail) | StoreError::Internal(detail) => {
                 log::error!("internal error: {detail}");

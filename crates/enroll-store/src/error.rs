@@ -25,9 +25,21 @@ pub enum StoreError {
     /// The database is temporarily unreachable (pool timeout).
     #[error("the database is unavailable")]
     Unavailable(String),
+    /// The ledger is busy: more requests than it queues are waiting (admission control, see
+    /// [`crate::Store::call`]), or a write kept conflicting with concurrent ones. Nothing was
+    /// done; the caller may try again after [`StoreError::RETRY_AFTER_SECS`]. The text is for
+    /// the log.
+    #[error("the ledger is busy; try again shortly")]
+    Busy(String),
     /// Anything else; the text is for the log.
     #[error("internal error")]
     Internal(String),
+}
+
+impl StoreError {
+    /// How long a caller told [`StoreError::Busy`] should wait before trying again (what
+    /// facades send as `Retry-After`).
+    pub const RETRY_AFTER_SECS: u64 = 1;
 }
 
 impl From<diesel::result::Error> for StoreError {
@@ -42,6 +54,18 @@ impl From<diesel::result::Error> for StoreError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 log::debug!("foreign key violation: {}", info.message());
                 Self::Invalid("a referenced record does not exist".into())
+            }
+            // PostgreSQL aborted the transaction for conflicting with concurrent ones: run it
+            // again (see retry.rs). Serialization failures (40001) have their own kind; diesel
+            // reports deadlocks (40P01) as unknown, so they are known by their message
+            // ("deadlock detected"; translations keep the word).
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                Self::Busy(format!("serialization failure: {}", info.message()))
+            }
+            Error::DatabaseError(_, info)
+                if info.message().to_ascii_lowercase().contains("deadlock") =>
+            {
+                Self::Busy(format!("deadlock: {}", info.message()))
             }
             other => Self::Internal(other.to_string()),
         }

@@ -94,13 +94,29 @@ fn insert_learner_row(
     new: &NewLearner,
     now: i64,
 ) -> StoreResult<(LearnerRow, ExternalIds)> {
+    let row = learner_row(tenant_id, new, now)?;
+    diesel::insert_into(learners::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| insert_error(&row, e))?;
+    let ids = crosswalk::record_new(
+        conn,
+        &row.tenant_id,
+        Kind::Learner,
+        uuid(&row.id)?,
+        &new.ids,
+    )?;
+    Ok((row, ids))
+}
+
+fn learner_row(tenant_id: Uuid, new: &NewLearner, now: i64) -> StoreResult<LearnerRow> {
     let id = new.id.unwrap_or_else(Uuid::new_v4);
     if new.email.trim().is_empty() {
         return Err(StoreError::Invalid(
             "a learner needs an e-mail address".into(),
         ));
     }
-    let row = LearnerRow {
+    Ok(LearnerRow {
         id: id.to_string(),
         tenant_id: tenant_id.to_string(),
         username: new.username.clone().unwrap_or_else(|| new.email.clone()),
@@ -116,20 +132,18 @@ fn insert_learner_row(
             .map(|p| hash_password_for(&owner(tenant_id, new), p)),
         created_at: now,
         updated_at: now,
-    };
-    diesel::insert_into(learners::table)
-        .values(&row)
-        .execute(conn)
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "a learner with username '{}' or id {id} already exists",
-                row.username
-            )),
-            StoreError::Invalid(_) => StoreError::Invalid("the department does not exist".into()),
-            other => other,
-        })?;
-    let ids = crosswalk::record_new(conn, &row.tenant_id, Kind::Learner, id, &new.ids)?;
-    Ok((row, ids))
+    })
+}
+
+fn insert_error(row: &LearnerRow, e: diesel::result::Error) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!(
+            "a learner with username '{}' or id {} already exists",
+            row.username, row.id
+        )),
+        StoreError::Invalid(_) => StoreError::Invalid("the department does not exist".into()),
+        other => other,
+    }
 }
 
 /// The learner a dialect knows only by an id of its own (SCORM Cloud learners, invitation
@@ -149,7 +163,31 @@ pub fn ensure_learner(
     }
     let mut new = profile.clone();
     new.ids.set(dialect, external_id);
-    let (row, _) = insert_learner_row(conn, tenant_id, &new, now)?;
+    let row = learner_row(tenant_id, &new, now)?;
+    // Another transaction may be making the same learner right now (two invitations of one
+    // new address): the insert then waits for it and does nothing, and the learner it made is
+    // found (the next statement sees its commit). A refusal would fail a whole batch.
+    let inserted = on_backend!(conn, c => diesel::insert_into(learners::table)
+        .values(&row)
+        .on_conflict_do_nothing()
+        .execute(c))
+    .map_err(|e| insert_error(&row, e))?;
+    if inserted == 0 {
+        return match find_learner(conn, tenant_id, &key)? {
+            Some(l) => Ok((l, false)),
+            None => Err(StoreError::Conflict(format!(
+                "a learner with username '{}' already exists",
+                row.username
+            ))),
+        };
+    }
+    crosswalk::record_new(
+        conn,
+        &row.tenant_id,
+        Kind::Learner,
+        uuid(&row.id)?,
+        &new.ids,
+    )?;
     Ok((row, true))
 }
 
@@ -223,8 +261,16 @@ pub fn ensure_learners_by_email(
             found.entry(l.email.clone()).or_insert(l);
         }
     }
-    for email in emails {
-        if !found.contains_key(*email) {
+    // New learners are made in address order, whatever the callers' orders: two batches that
+    // make some of the same learners wait for each other in one direction only.
+    let mut missing: Vec<&str> = emails
+        .iter()
+        .copied()
+        .filter(|e| !found.contains_key(*e))
+        .collect();
+    missing.sort_unstable();
+    for email in missing {
+        if !found.contains_key(email) {
             let (l, _) = ensure_learner_by_email(
                 conn,
                 tenant_id,

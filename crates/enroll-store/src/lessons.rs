@@ -5,11 +5,13 @@
 //! see `enroll_domain::lesson`); a row is written on the first attempt.
 use crate::conn::DbConn;
 use crate::courses::{CourseDetail, find_course, load_detail};
-use crate::enrollments::{apply_in, find_enrollment};
+use crate::enrollments::commands::apply_locked;
+use crate::enrollments::find_enrollment;
+use crate::enrollments::lock::lock_enrollment;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{EnrollmentRow, ts, uuid};
 use crate::schema::{attempts, lesson_enrollments};
-use crate::store::Store;
+use crate::store::{Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::lesson::{
@@ -261,12 +263,19 @@ macro_rules! attempt_cols {
     };
 }
 
+/// A course enrollment and its course's lessons; `write`: the enrollment read under its row
+/// lock, for a write that rolls up into it (writes to one enrollment take turns).
 fn load_ctx(
     conn: &mut DbConn,
     tenant_id: Uuid,
     enrollment_id: Uuid,
+    write: bool,
 ) -> StoreResult<(EnrollmentRow, CourseDetail)> {
-    let row = find_enrollment(conn, tenant_id, enrollment_id)?;
+    let row = if write {
+        lock_enrollment(conn, &tenant_id.to_string(), &enrollment_id.to_string())?
+    } else {
+        find_enrollment(conn, tenant_id, enrollment_id)?
+    };
     let course = find_course(
         conn,
         tenant_id,
@@ -277,7 +286,8 @@ fn load_ctx(
     Ok((row, detail))
 }
 
-/// Recomputes course progress from lesson enrollments and moves the course enrollment on.
+/// Recomputes course progress from lesson enrollments and moves the course enrollment on (its
+/// row locked by the caller).
 fn roll_up(
     conn: &mut DbConn,
     row: &mut EnrollmentRow,
@@ -299,7 +309,7 @@ fn roll_up(
         state,
         EnrollmentState::NotStarted | EnrollmentState::InProgress
     ) {
-        apply_in(
+        apply_locked(
             conn,
             row,
             &Command::RecordProgress {
@@ -312,7 +322,7 @@ fn roll_up(
     if done == lessons.len() && !lessons.is_empty() {
         let scores: Vec<f64> = lessons.iter().filter_map(|l| l.score).collect();
         let score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-        apply_in(conn, row, &Command::Complete { score }, now)?;
+        apply_locked(conn, row, &Command::Complete { score }, now)?;
     }
     Ok(())
 }
@@ -325,7 +335,7 @@ impl Store {
         enrollment_id: Uuid,
     ) -> StoreResult<(Vec<LessonEnrollment>, Vec<ChapterEnrollment>)> {
         self.read(|c| {
-            let (row, detail) = load_ctx(c, tenant_id, enrollment_id)?;
+            let (row, detail) = load_ctx(c, tenant_id, enrollment_id, false)?;
             let lessons = lessons_of(c, &detail, std::slice::from_ref(&row))?;
             let chapters = chapters_of(
                 &detail,
@@ -347,7 +357,7 @@ impl Store {
         self.read(|c| {
             let mut out = Vec::new();
             for id in enrollment_ids {
-                let (row, detail) = load_ctx(c, tenant_id, *id)?;
+                let (row, detail) = load_ctx(c, tenant_id, *id, false)?;
                 out.extend(
                     lessons_of(c, &detail, std::slice::from_ref(&row))?
                         .into_iter()
@@ -368,42 +378,35 @@ impl Store {
         let now = self.now();
         let now_ms = to_millis(now);
         self.write(|c| {
-            let (mut row, detail) = load_ctx(c, tenant_id, enrollment_id)?;
+            let (mut row, detail) = load_ctx(c, tenant_id, enrollment_id, true)?;
             if !row.active {
                 return Err(DomainError::NotActive.into());
             }
             if !detail.lessons.iter().any(|l| l.id == lesson_id) {
                 return Err(StoreError::NotFound("lesson".into()));
             }
-            let state: EnrollmentState = row.state.parse().map_err(StoreError::Internal)?;
-            if state == EnrollmentState::NotStarted {
-                apply_in(c, &mut row, &Command::Start, now)?;
-            } else if state != EnrollmentState::InProgress {
-                // Let the domain say why (terminal, pending approval, locked …).
-                apply_in(c, &mut row, &Command::Start, now)?;
+            if row.state != EnrollmentState::InProgress.as_str() {
+                // Starts it; or the domain says why not (terminal, pending approval, locked …).
+                apply_locked(c, &mut row, &Command::Start, now)?;
             }
             let le_id = lesson_enrollment_id(enrollment_id, lesson_id).to_string();
-            let exists: i64 = lesson_enrollments::table
-                .filter(lesson_enrollments::id.eq(&le_id))
-                .count()
-                .get_result(c)?;
-            if exists == 0 {
-                diesel::insert_into(lesson_enrollments::table)
-                    .values((
-                        lesson_enrollments::id.eq(&le_id),
-                        lesson_enrollments::enrollment_id.eq(&row.id),
-                        lesson_enrollments::lesson_id.eq(lesson_id.to_string()),
-                        lesson_enrollments::state.eq(EnrollmentState::InProgress.as_str()),
-                        lesson_enrollments::progress.eq(0.0),
-                        lesson_enrollments::time_spent_ms.eq(0i64),
-                        lesson_enrollments::attempts.eq(0),
-                        lesson_enrollments::failures.eq(0),
-                        lesson_enrollments::started_at.eq(now_ms),
-                        lesson_enrollments::added_at.eq(row.added_at),
-                        lesson_enrollments::updated_at.eq(now_ms),
-                    ))
-                    .execute(c)?;
-            }
+            // Made on the first attempt; a second start finds it (no count first).
+            on_backend!(c, c => diesel::insert_into(lesson_enrollments::table)
+                .values((
+                    lesson_enrollments::id.eq(&le_id),
+                    lesson_enrollments::enrollment_id.eq(&row.id),
+                    lesson_enrollments::lesson_id.eq(lesson_id.to_string()),
+                    lesson_enrollments::state.eq(EnrollmentState::InProgress.as_str()),
+                    lesson_enrollments::progress.eq(0.0),
+                    lesson_enrollments::time_spent_ms.eq(0i64),
+                    lesson_enrollments::attempts.eq(0),
+                    lesson_enrollments::failures.eq(0),
+                    lesson_enrollments::started_at.eq(now_ms),
+                    lesson_enrollments::added_at.eq(row.added_at),
+                    lesson_enrollments::updated_at.eq(now_ms),
+                ))
+                .on_conflict_do_nothing()
+                .execute(c))?;
             let le_state: String = lesson_enrollments::table
                 .find(&le_id)
                 .select(lesson_enrollments::state)
@@ -468,7 +471,7 @@ impl Store {
         lesson_id: Uuid,
     ) -> StoreResult<Vec<Attempt>> {
         self.read(|c| {
-            let (_, detail) = load_ctx(c, tenant_id, enrollment_id)?;
+            let (_, detail) = load_ctx(c, tenant_id, enrollment_id, false)?;
             if !detail.lessons.iter().any(|l| l.id == lesson_id) {
                 return Err(StoreError::NotFound("lesson".into()));
             }
@@ -500,22 +503,31 @@ impl Store {
                 "score must be between 0 and 100".into(),
             ));
         }
-        self.write(|c| {
+        let attempt = |c: &mut DbConn| -> StoreResult<Attempt> {
             let a = attempts::table
                 .find(attempt_id.to_string())
                 .select(attempt_cols!())
                 .first(c)
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound("attempt".into()))?;
-            let a = attempt_from(a)?;
-            // Tenant isolation goes through the course enrollment.
-            let (mut row, detail) = load_ctx(c, tenant_id, a.enrollment_id)
+            attempt_from(a)
+        };
+        self.write(|c| {
+            let enrollment_id = attempt(c)?.enrollment_id;
+            // Tenant isolation goes through the course enrollment, whose row lock makes
+            // writes to it (and its attempts) take turns.
+            let (mut row, detail) = load_ctx(c, tenant_id, enrollment_id, true)
                 .map_err(|_| StoreError::NotFound("attempt".into()))?;
+            let a = attempt(c)?;
             if let Some((enrollment, lesson)) = owner
                 && (enrollment != a.enrollment_id
                     || lesson_enrollment_id(enrollment, lesson) != a.lesson_enrollment_id)
             {
                 return Err(StoreError::NotFound("attempt".into()));
+            }
+            // An ended enrollment's attempts are history: nothing is written to them.
+            if !row.active {
+                return Err(DomainError::NotActive.into());
             }
             if a.status != AttemptStatus::InProgress {
                 return Err(StoreError::Invalid(
@@ -586,9 +598,7 @@ impl Store {
                 .set(lesson_enrollments::completed_at.eq(to_millis(completed)))
                 .execute(c)?;
             }
-            if row.active {
-                roll_up(c, &mut row, &detail, spent, now)?;
-            }
+            roll_up(c, &mut row, &detail, spent, now)?;
             let r = attempts::table
                 .find(attempt_id.to_string())
                 .select(attempt_cols!())

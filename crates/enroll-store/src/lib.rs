@@ -8,11 +8,14 @@
 //! it never writes SQL.
 //!
 //! Every [`Store`] method is one unit of work in one transaction; async callers run it off
-//! their workers with [`Store::call`]. The invariants live in the database (see
-//! `migrations/`): a partial unique index allows one active enrollment per (tenant, learner,
-//! course), so concurrent duplicate enrolls yield one row and
-//! [`enroll_domain::DomainError::AlreadyEnrolled`] for the rest; triggers queue changes for
-//! subscribers and keep launches' results current.
+//! their workers with [`Store::call`], which admits it through a bounded queue (a full queue
+//! answers [`StoreError::Busy`] at once; see [`options::StoreBuilder::max_queued`]). The
+//! invariants live in the database (see `migrations/`): a partial unique index allows one
+//! active enrollment per (tenant, learner, course), so concurrent duplicate enrolls yield one
+//! row and [`enroll_domain::DomainError::AlreadyEnrolled`] for the rest; triggers queue
+//! changes for subscribers and keep launches' results current. Writes to an enrollment take
+//! turns on its row and save only what they change ([`enrollments::lock`]); a PostgreSQL
+//! transaction aborted as a deadlock or serialization failure is run again.
 //!
 //! Instants are stored as Unix epoch milliseconds; ids as UUID strings.
 //!
@@ -60,6 +63,7 @@
 //! options (`LIBSQLITE3_FLAGS`) that builds of other workspaces do not see: copy it to have
 //! them.
 
+mod admission;
 #[cfg(feature = "sqlite")]
 mod checkpoint;
 pub mod clock;
@@ -82,6 +86,7 @@ mod notify;
 pub mod options;
 pub mod outbox;
 mod purge;
+mod retry;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

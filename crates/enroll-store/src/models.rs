@@ -117,7 +117,7 @@ impl CourseRow {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = enrollments, treat_none_as_null = true)]
 pub struct EnrollmentRow {
     pub id: String,

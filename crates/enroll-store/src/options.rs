@@ -66,7 +66,16 @@ pub struct Options {
     pub sqlite_synchronous: SqliteSynchronous,
     /// The key link tokens are made with (none: one kept in the database, see `links.rs`).
     pub link_key: Option<crate::links::LinkKey>,
+    /// Requests' units of work running at once (see `admission.rs`; default: the pool size
+    /// on PostgreSQL, twice it on SQLite, whose writes wait for the writer, not the pool).
+    pub max_concurrent: Option<u32>,
+    /// Units waiting for a place, at most; more are refused at once (default
+    /// [`DEFAULT_MAX_QUEUED`]). Also bounds the SQLite writer's queue of async writes.
+    pub max_queued: Option<u32>,
 }
+
+/// Units of work that may wait for the store by default (see [`StoreBuilder::max_queued`]).
+pub const DEFAULT_MAX_QUEUED: u32 = 256;
 
 /// Opens a [`Store`]: `Store::builder(url).clock(…).pool_size(…).open()`.
 #[derive(Clone)]
@@ -115,6 +124,22 @@ impl StoreBuilder {
         self
     }
 
+    /// How many requests' units of work run at once (default: the pool size on PostgreSQL,
+    /// twice it on SQLite); more wait in the queue ([`StoreBuilder::max_queued`]).
+    pub fn max_concurrent(mut self, n: u32) -> Self {
+        self.options.max_concurrent = Some(n);
+        self
+    }
+
+    /// How many units of work may wait for the store (default [`DEFAULT_MAX_QUEUED`]; 0: none
+    /// wait). Beyond that a request is refused at once with
+    /// [`crate::StoreError::Busy`], which facades answer with 503 and
+    /// `Retry-After`, instead of waiting. On SQLite it also bounds the writer's queue.
+    pub fn max_queued(mut self, n: u32) -> Self {
+        self.options.max_queued = Some(n);
+        self
+    }
+
     /// Commit durability on SQLite (default: NORMAL).
     pub fn sqlite_synchronous(mut self, synchronous: SqliteSynchronous) -> Self {
         self.options.sqlite_synchronous = synchronous;
@@ -136,6 +161,11 @@ impl StoreBuilder {
         if self.options.pool_size == Some(0) {
             return Err(StoreError::Config(
                 "the pool size must be at least 1".into(),
+            ));
+        }
+        if self.options.max_concurrent == Some(0) {
+            return Err(StoreError::Config(
+                "at least one unit of work must be able to run".into(),
             ));
         }
         Store::open_with(&self.url, self.clock, &self.options)

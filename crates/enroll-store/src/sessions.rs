@@ -2,8 +2,11 @@
 use crate::conn::DbConn;
 use crate::courses::CourseKey;
 use crate::crosswalk;
+use crate::enrollments::cancel::end_sessions_in;
+use crate::enrollments::commands::apply_locked;
+use crate::enrollments::lock::{active_rows_locked, lock_courses, lock_learners, lock_sessions};
 use crate::enrollments::{
-    EnrollOptions, EnrollOutcome, EnrollRequest, Existing, active_row, apply_in, enroll_all_in,
+    EnrollOptions, EnrollOutcome, EnrollRequest, Existing, enroll_all_in,
     insert_session_enrollment, resolve_pair,
 };
 use crate::error::{StoreError, StoreResult};
@@ -115,22 +118,49 @@ macro_rules! cols {
     };
 }
 
-fn cancel_active_sessions(
-    conn: &mut DbConn,
-    enrollment_id: &str,
-    now_ms: i64,
-) -> StoreResult<usize> {
-    Ok(diesel::update(
-        session_enrollments::table
-            .filter(session_enrollments::enrollment_id.eq(enrollment_id))
-            .filter(session_enrollments::active),
-    )
-    .set((
-        session_enrollments::active.eq(false),
-        session_enrollments::state.eq(EnrollmentState::Cancelled.as_str()),
-        session_enrollments::updated_at.eq(now_ms),
-    ))
-    .execute(conn)?)
+/// Free places of capacity-limited sessions, counted like a course's seats (every active
+/// session enrollment takes one) with the sessions locked (PostgreSQL), so concurrent joins
+/// count in turn. Sessions without a capacity are not tracked: always a place.
+pub(crate) struct Places(HashMap<String, i64>);
+
+impl Places {
+    /// Locks the capacity-limited ones of `sessions` (id, capacity) and counts their places.
+    pub(crate) fn lock(conn: &mut DbConn, sessions: &[(String, Option<i32>)]) -> StoreResult<Self> {
+        let mut free: HashMap<String, i64> = sessions
+            .iter()
+            .filter_map(|(id, cap)| cap.map(|c| (id.clone(), i64::from(c))))
+            .collect();
+        if free.is_empty() {
+            return Ok(Self(free));
+        }
+        let ids: Vec<String> = free.keys().cloned().collect();
+        lock_sessions(conn, &ids)?;
+        let taken: Vec<(String, i64)> = session_enrollments::table
+            .filter(session_enrollments::session_id.eq_any(&ids))
+            .filter(session_enrollments::active)
+            .group_by(session_enrollments::session_id)
+            .select((session_enrollments::session_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        for (session, n) in taken {
+            if let Some(f) = free.get_mut(&session) {
+                *f -= n;
+            }
+        }
+        Ok(Self(free))
+    }
+
+    /// Takes a place in `session`; `false` when it is full (the session enrollment is then
+    /// waitlisted, as a full course's enrollment is).
+    pub(crate) fn take(&mut self, session: &str) -> bool {
+        match self.0.get_mut(session) {
+            Some(free) if *free <= 0 => false,
+            Some(free) => {
+                *free -= 1;
+                true
+            }
+            None => true,
+        }
+    }
 }
 
 /// Which of a session's enrollments [`Store::session_roster`] answers, one page of them.
@@ -258,13 +288,32 @@ impl Store {
     ) -> StoreResult<EnrollOutcome> {
         let now = self.now();
         let now_ms = to_millis(now);
+        let sid = session_id.to_string();
         self.write(|c| {
             let (l, co) = resolve_pair(c, tenant_id, learner, course)?;
+            let session: Option<(String, Option<i32>)> = sessions::table
+                .filter(sessions::id.eq(&sid))
+                .filter(sessions::course_id.eq(&co.id))
+                .select((sessions::id, sessions::capacity))
+                .first(c)
+                .optional()?;
+            let session = session.ok_or_else(|| StoreError::NotFound("session".into()))?;
+            // The lock order: the course, its session, the learner (when a re-enroll may
+            // replace the enrollment), then the enrollment.
+            if co.capacity.is_some() {
+                lock_courses(c, &[&co.id])?;
+            }
+            let mut places = Places::lock(c, std::slice::from_ref(&session))?;
             let opts = EnrollOptions {
                 session_id: Some(session_id),
                 ..opts.clone()
             };
-            let existing = active_row(c, &co.tenant_id, &l, &co.id)?;
+            if opts.existing != Existing::Refuse {
+                lock_learners(c, &[&l])?;
+            }
+            let existing = active_rows_locked(c, &co.tenant_id, &[(&l, &co.id)])?
+                .into_values()
+                .next();
             let Some(mut row) = existing.filter(|_| opts.existing == Existing::Refuse) else {
                 let req = EnrollRequest {
                     learner_id: l.clone(),
@@ -275,28 +324,24 @@ impl Store {
                     .pop()
                     .ok_or_else(|| StoreError::Internal("no enroll outcome".into()));
             };
-            let in_session: i64 = session_enrollments::table
+            let in_session: Vec<String> = session_enrollments::table
                 .filter(session_enrollments::enrollment_id.eq(&row.id))
                 .filter(session_enrollments::active)
-                .count()
-                .get_result(c)?;
-            if in_session > 0 {
+                .select(session_enrollments::session_id)
+                .load(c)?;
+            if !in_session.is_empty() {
                 if !cancel_session {
                     return Err(DomainError::AlreadyEnrolled.into());
                 }
-                cancel_active_sessions(c, &row.id, now_ms)?;
+                end_sessions_in(c, &[&row.id], now)?;
+                if in_session.contains(&sid) {
+                    // Its own place is free again.
+                    places = Places::lock(c, std::slice::from_ref(&session))?;
+                }
             }
-            let exists: i64 = sessions::table
-                .filter(sessions::id.eq(session_id.to_string()))
-                .filter(sessions::course_id.eq(&co.id))
-                .count()
-                .get_result(c)?;
-            if exists == 0 {
-                return Err(StoreError::NotFound("session".into()));
-            }
-            let se = insert_session_enrollment(c, &row.id, &session_id.to_string(), now_ms)?;
+            let se = insert_session_enrollment(c, &row.id, &sid, places.take(&sid), now_ms)?;
             if row.state == EnrollmentState::AwaitingSessionChoice.as_str() {
-                apply_in(c, &mut row, &Command::ChooseSession, now)?;
+                apply_locked(c, &mut row, &Command::ChooseSession, now)?;
             }
             Ok(EnrollOutcome {
                 enrollment: row.to_record()?,

@@ -1,8 +1,9 @@
 //! The `Store` handle: pool + clock, transactions, and the bridge from async handlers.
+use crate::admission::Admission;
 use crate::conn::{DbConn, DbPool, Manager, Target, build_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{migrations_applied, run_migrations};
-use crate::options::{Options, StoreBuilder};
+use crate::options::{DEFAULT_MAX_QUEUED, Options, StoreBuilder};
 use crate::writer::Writer;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
@@ -43,10 +44,18 @@ impl Topic {
     }
 }
 
+/// Connections of the background tasks' own pool (see [`Store::background`]).
+const TASKS_POOL: u32 = 3;
+
 /// The durable ledger. Cheap to clone; share one per process.
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
+    /// The bounded queue requests' units of work wait in (`None`: the background tasks'
+    /// handle, which is not admitted).
+    admission: Option<Arc<Admission>>,
+    /// The background tasks' connections, apart from the requests' (see `background`).
+    tasks_pool: DbPool,
     clock: Arc<dyn Clock>,
     backend: &'static str,
     signals: Arc<[tokio::sync::Notify; 3]>,
@@ -84,13 +93,31 @@ impl Store {
     ) -> StoreResult<Self> {
         let target = Target::from_url(url)?;
         let pool = build_pool(&target, options)?;
+        let tasks_pool = build_pool(
+            &target,
+            &Options {
+                pool_size: Some(TASKS_POOL),
+                ..options.clone()
+            },
+        )?;
         let manager = Manager::new(target.clone(), options);
         let sqlite = matches!(target, Target::Sqlite(_));
         run_migrations(&manager)?;
         let links = Arc::new(crate::links::load(&manager, options.link_key.as_ref())?);
-        let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone())));
+        let max_queued = options.max_queued.unwrap_or(DEFAULT_MAX_QUEUED) as usize;
+        // Each admitted unit holds at most one pooled connection at a time; on SQLite writes
+        // wait for the writer's turn, not for the pool, so twice as many may run.
+        let pool_size = pool.max_size();
+        let max_concurrent =
+            options
+                .max_concurrent
+                .unwrap_or(if sqlite { 2 * pool_size } else { pool_size });
+        let admission = Admission::new(max_concurrent as usize, max_queued);
+        let sqlite_writer = sqlite.then(|| Arc::new(Writer::new(manager.clone(), max_queued)));
         let store = Self {
             pool,
+            admission: Some(Arc::new(admission)),
+            tasks_pool,
             clock,
             backend: target.backend_name(),
             signals: Arc::new(Default::default()),
@@ -106,6 +133,18 @@ impl Store {
             crate::writer::spawn_drainer(w);
         }
         Ok(store)
+    }
+
+    /// This store for the background tasks ([`crate::tasks`]): its connections are a small
+    /// pool of their own and its units of work are not admitted through the requests' queue,
+    /// so an overload of requests cannot stall the clock refresh, the sweep or job claims.
+    /// (On SQLite their writes still take turns with every other write on the one writer.)
+    pub(crate) fn background(&self) -> Store {
+        Store {
+            pool: self.tasks_pool.clone(),
+            admission: None,
+            ..self.clone()
+        }
     }
 
     /// "sqlite" or "postgresql".
@@ -145,14 +184,19 @@ impl Store {
     /// Runs `f` as one write transaction, and returns once it is committed. On SQLite it
     /// joins the writer's current batch (group commit, see writer.rs) inside a savepoint of a
     /// `BEGIN IMMEDIATE` transaction; `f` must not open transactions of its own there.
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+    ///
+    /// On PostgreSQL a transaction that the server aborts because it conflicted with
+    /// concurrent ones (a deadlock, a serialization failure) is run again from the start, a
+    /// few times, after a short random pause: the one place such failures are handled, so
+    /// `f` must only read and write the database (it may run more than once).
+    pub fn write<T>(&self, mut f: impl FnMut(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let out = match &self.sqlite_writer {
             Some(w) => w.write(f),
-            None => {
+            None => crate::retry::on_conflict(|| {
                 let mut pooled = self.pool.get()?;
                 let conn: &mut DbConn = &mut pooled;
-                conn.transaction(f)
-            }
+                conn.transaction(&mut f)
+            }),
         };
         if out.is_ok() {
             self.notify(Topic::Changes);
@@ -165,7 +209,7 @@ impl Store {
     /// [`Store::write`].
     pub(crate) fn write_unchecked<T>(
         &self,
-        f: impl FnOnce(&mut DbConn) -> StoreResult<T>,
+        mut f: impl FnMut(&mut DbConn) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let Some(w) = &self.sqlite_writer else {
             return self.write(f);
@@ -232,11 +276,12 @@ impl Store {
 
     /// [`Store::write`] for async callers, with a unit that owns its data. On SQLite it is
     /// queued for the writer's drain thread (no blocking thread, no hand-off of the writer's
-    /// turn between units, see writer/jobs.rs); elsewhere it is `write` on a blocking thread.
+    /// turn between units, see writer/jobs.rs; a full queue refuses it at once with
+    /// [`StoreError::Busy`]); elsewhere it is `write` through [`Store::call`].
     pub async fn write_async<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+        F: FnMut(&mut DbConn) -> StoreResult<T> + Send + 'static,
     {
         match &self.sqlite_writer {
             Some(w) if w.drains() => {
@@ -266,16 +311,25 @@ impl Store {
     }
 
     /// Runs blocking store work off the async workers (the whole unit of work, pool checkout
-    /// included, happens on the blocking pool).
+    /// included, happens on the blocking pool), once admitted: it waits for a place in the
+    /// bounded queue (without a thread), or is refused at once with [`StoreError::Busy`] when
+    /// the queue is full (see `admission.rs` and [`StoreBuilder::max_queued`]).
     pub async fn call<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> StoreResult<T> + Send + 'static,
     {
+        let place = match &self.admission {
+            Some(a) => Some(a.enter().await?),
+            None => None,
+        };
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            f(&store)
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("blocking task failed: {e}")))?
     }
 
     /// Runs a read of a few rows by key (tens of microseconds on SQLite) for an async caller:

@@ -124,6 +124,29 @@ impl TestDb {
         Ok(v)
     }
 
+    /// PostgreSQL: the deadlocks the server has counted in this database
+    /// (`pg_stat_database.deadlocks`; the server publishes its counters about once a second).
+    /// `None` on SQLite.
+    pub fn pg_deadlocks(&self) -> StoreResult<Option<i64>> {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            deadlocks: i64,
+        }
+        if self.pg_admin.is_none() {
+            return Ok(None);
+        }
+        let mut conn = Manager::new(Target::from_url(&self.url)?, &Options::default())
+            .open()
+            .map_err(|e| StoreError::Config(e.to_string()))?;
+        let rows: Vec<Count> = diesel::sql_query(
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+        )
+        .load(&mut conn)?;
+        Ok(rows.first().map(|r| r.deadlocks))
+    }
+
     /// Opens a store (migrations applied) on this database.
     pub fn store(&self, clock: Arc<dyn Clock>) -> StoreResult<Store> {
         Store::builder(&self.url).clock(clock).open()

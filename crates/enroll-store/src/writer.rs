@@ -64,6 +64,8 @@ struct State {
 /// The group-commit writer (see the module docs). One per SQLite store.
 pub(crate) struct Writer {
     manager: Manager,
+    /// Queued jobs at most (see `jobs.rs`); more are refused at once.
+    max_jobs: usize,
     state: Mutex<State>,
     conn: Mutex<Option<DbConn>>,
     /// The thread that runs queued jobs, once started.
@@ -71,9 +73,10 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) fn new(manager: Manager) -> Self {
+    pub(crate) fn new(manager: Manager, max_jobs: usize) -> Self {
         Self {
             manager,
+            max_jobs,
             state: Mutex::new(State::default()),
             conn: Mutex::new(None),
             drainer: OnceLock::new(),

@@ -21,7 +21,7 @@ fn new_learner(n: usize) -> NewLearner {
 
 /// Unit `n` of a concurrent run: inserts learner `n`, and every third unit then fails, so
 /// its row must not survive.
-fn unit(n: usize) -> impl FnOnce(&mut DbConn) -> Result<Uuid, StoreError> + Send + 'static {
+fn unit(n: usize) -> impl FnMut(&mut DbConn) -> Result<Uuid, StoreError> + Send + 'static {
     move |c| {
         let l = insert_learner(c, TENANT, &new_learner(n), 0)?;
         if n.is_multiple_of(3) {

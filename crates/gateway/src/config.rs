@@ -57,6 +57,16 @@ pub struct Config {
     #[arg(long, env = "ENROLL_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub pool_size: Option<u32>,
 
+    /// Requests working on the database at once (default: the pool size on PostgreSQL, twice
+    /// it on SQLite); the others wait in a bounded queue.
+    #[arg(long, env = "ENROLL_MAX_CONCURRENT", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_concurrent: Option<u32>,
+
+    /// Requests that may wait for the database (default 256); beyond that a request is
+    /// answered at once with 503 and `Retry-After`, in its vendor's error shape.
+    #[arg(long, env = "ENROLL_MAX_QUEUED", value_parser = clap::value_parser!(u32).range(0..=65536))]
+    pub max_queued: Option<u32>,
+
     /// SQLite: `exclusive` keeps the database file to this process while it runs (fastest
     /// reads); `shared` lets other programs (the sqlite3 shell) open it meanwhile.
     #[arg(long, env = "ENROLL_SQLITE_LOCKING", default_value = "exclusive")]

@@ -58,6 +58,12 @@ impl AppState {
         if let Some(n) = config.pool_size {
             builder = builder.pool_size(n);
         }
+        if let Some(n) = config.max_concurrent {
+            builder = builder.max_concurrent(n);
+        }
+        if let Some(n) = config.max_queued {
+            builder = builder.max_queued(n);
+        }
         let store = builder
             .open()
             .map_err(|e| anyhow::anyhow!("{e}"))

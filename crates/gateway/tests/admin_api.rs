@@ -250,3 +250,38 @@ async fn a_published_course_version_reaches_enrollments_made_after_it_only() {
         assert_eq!(s, 404);
     }
 }
+
+#[actix_web::test]
+async fn cancel_ends_the_enrollment_and_frees_the_learners_slot() {
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let st = state(&db);
+        let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+        let t = format!("/admin/v1/tenants/{TENANT}");
+        let enroll = || {
+            test::TestRequest::post()
+                .uri(&format!("{t}/enrollments"))
+                .insert_header(("Authorization", "Bearer t"))
+                .set_json(json!({"learnerId": ALICE, "courseId": COURSE}))
+        };
+        let (s, e) = send(&app, enroll()).await;
+        assert_eq!(s, 201, "{e}");
+        let id = e["id"].as_str().unwrap();
+        let (s, c) = send(
+            &app,
+            test::TestRequest::post()
+                .uri(&format!("{t}/enrollments/{id}/commands"))
+                .insert_header(("Authorization", "Bearer t"))
+                .set_json(json!({"command": "cancel"})),
+        )
+        .await;
+        assert_eq!(s, 200, "{c}");
+        assert_eq!(
+            (&c["state"], &c["active"]),
+            (&json!("cancelled"), &json!(false))
+        );
+        // Ended like an un-enroll: the learner may be enrolled in the course again.
+        let (s, again) = send(&app, enroll()).await;
+        assert_eq!(s, 201, "{db:?}: {again}");
+        assert_ne!(again["id"], e["id"]);
+    }
+}

@@ -39,6 +39,13 @@ pub enum ScormError {
     /// 503.
     #[error("Service temporarily unavailable")]
     Unavailable,
+    /// 503 with `Retry-After`: more requests are waiting for the ledger than it queues (or a
+    /// write kept conflicting); answered at once, nothing was done.
+    #[error(
+        "The server is busy; retry after {} second(s)",
+        StoreError::RETRY_AFTER_SECS
+    )]
+    Busy,
     /// 500, logged and never described.
     #[error("An internal error occurred")]
     Internal,
@@ -51,7 +58,7 @@ impl ResponseError for ScormError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +71,9 @@ impl ResponseError for ScormError {
         let mut resp = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unauthorized) {
             resp.insert_header(("WWW-Authenticate", "Basic realm=\"SCORM Cloud\""));
+        }
+        if matches!(self, Self::Busy) {
+            resp.insert_header(("Retry-After", StoreError::RETRY_AFTER_SECS.to_string()));
         }
         resp.json(body)
     }
@@ -87,6 +97,10 @@ impl From<StoreError> for ScormError {
             StoreError::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");
                 Self::Unavailable
+            }
+            StoreError::Busy(detail) => {
+                log::warn!("busy: {detail}");
+                Self::Busy
             }
             StoreError::Config(detail) | StoreError::Internal(detail) => {
                 log::error!("internal error: {detail}");

@@ -1,39 +1,63 @@
 //! Enrolling, un-enrolling and driving enrollments: the store's entry points over
-//! [`super::create`], [`super::cancel`] and the domain's transition table.
-use super::cancel::unenroll_in;
+//! [`super::create`], [`super::cancel`] and the domain's transition table. Every write works
+//! on enrollment rows read under their locks and saves only what it changed (see
+//! [`super::lock`]).
+use super::cancel::unenroll_locked;
 use super::create::{EnrollRequest, enroll_all_in};
-use super::{EnrollOptions, EnrollOutcome, Existing, active_row, find_enrollment, resolve_pair};
+use super::lock::{lock_enrollment, lock_enrollments, relock, save};
+use super::{EnrollOptions, EnrollOutcome, Existing, active_row, resolve_pair};
 use crate::conn::DbConn;
 use crate::courses::CourseKey;
 use crate::error::{StoreError, StoreResult};
 use crate::learners::LearnerKey;
-use crate::models::{EnrollmentRecord, EnrollmentRow};
-use crate::schema::enrollments;
+use crate::models::{EnrollmentRecord, EnrollmentRow, EnrollmentView};
 use crate::store::Store;
-use diesel::prelude::*;
 use enroll_domain::clock::{storable, to_millis};
 use enroll_domain::{Command, DomainError, Enrollment, EnrollmentState};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Applies a domain command to a stored enrollment (expiry first) and saves it.
+/// Applies a domain command to a stored enrollment (expiry first) and saves what changed. On
+/// PostgreSQL `row` is first read again under its lock, so a caller's earlier, unlocked read
+/// is never written back over a concurrent change.
 pub fn apply_in(
     conn: &mut DbConn,
     row: &mut EnrollmentRow,
     cmd: &Command,
     now: OffsetDateTime,
 ) -> StoreResult<Enrollment> {
+    relock(conn, std::slice::from_mut(row))?;
+    apply_locked(conn, row, cmd, now)
+}
+
+/// [`apply_in`] for a row read under its lock in this transaction.
+pub(crate) fn apply_locked(
+    conn: &mut DbConn,
+    row: &mut EnrollmentRow,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> StoreResult<Enrollment> {
+    let before = row.clone();
+    let (e, result) = applied(row, cmd, now)?;
+    save(conn, &before, row)?;
+    result?;
+    Ok(e)
+}
+
+/// Runs `cmd` on the row (expiry first): the row holds the outcome (the expiry even when the
+/// command is refused), to be saved.
+fn applied(
+    row: &mut EnrollmentRow,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> StoreResult<(Enrollment, Result<(), DomainError>)> {
     let mut e = row.to_record()?.core;
     let expired = e.refresh(now);
     let result = e.apply(cmd, now);
     if result.is_ok() || expired {
         row.set_core(&e);
-        diesel::update(enrollments::table.find(row.id.clone()))
-            .set(&*row)
-            .execute(conn)?;
     }
-    result?;
-    Ok(e)
+    Ok((e, result))
 }
 
 /// Settable fields of an enrollment (Absorb's create-or-update). `None` = leave as is.
@@ -52,7 +76,8 @@ pub struct EnrollmentPatch {
     pub score: Option<f64>,
 }
 
-/// Applies a patch to a stored enrollment inside a caller's transaction.
+/// Applies a patch to a stored enrollment inside a caller's transaction, in one update of the
+/// columns it changes (the row is read again under its lock first, see [`apply_in`]).
 pub fn patch_in(
     conn: &mut DbConn,
     row: &mut EnrollmentRow,
@@ -76,9 +101,15 @@ pub fn patch_in(
     // Dates the ledger cannot hold are refused, never stored as something else.
     let completed = patch.completed.map(storable).transpose()?;
     let expires = patch.expires.map(storable).transpose()?;
+    relock(conn, std::slice::from_mut(row))?;
+    let before = row.clone();
     let already = patch.unless_state.is_some_and(|s| s.as_str() == row.state);
     if let Some(cmd) = patch.command.as_ref().filter(|_| !already) {
-        apply_in(conn, row, cmd, now)?;
+        let (_, result) = applied(row, cmd, now)?;
+        if let Err(e) = result {
+            save(conn, &before, row)?;
+            return Err(e.into());
+        }
     }
     if completed.is_some() {
         row.completed_at = completed;
@@ -102,10 +133,28 @@ pub fn patch_in(
         row.score = Some(v);
     }
     row.updated_at = to_millis(now);
-    diesel::update(enrollments::table.find(row.id.clone()))
-        .set(&*row)
-        .execute(conn)?;
-    Ok(())
+    save(conn, &before, row)
+}
+
+/// Applies a command to one enrollment inside a caller's transaction; `cancel` ends it as an
+/// un-enroll does (cancelled, archived, its session enrollments ended), so it no longer holds
+/// the learner's active enrollment in the course.
+fn command_in(
+    c: &mut DbConn,
+    tenant_id: Uuid,
+    id: Uuid,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> StoreResult<Enrollment> {
+    let mut row = lock_enrollment(c, &tenant_id.to_string(), &id.to_string())?;
+    let e = apply_locked(c, &mut row, cmd, now)?;
+    if !matches!(cmd, Command::Cancel) {
+        return Ok(e);
+    }
+    let mut rows = [row];
+    unenroll_locked(c, &mut rows, now)?;
+    let [row] = rows;
+    Ok(row.to_record()?.core)
 }
 
 /// How often an enroll that re-enrolls is retried when a concurrent one won the race for the
@@ -154,7 +203,7 @@ impl Store {
                 course: &co,
                 opts,
             };
-            self.write(|c| one(enroll_all_in(c, &[req], now)?))
+            self.write(|c| one(enroll_all_in(c, std::slice::from_ref(&req), now)?))
         })
     }
 
@@ -176,7 +225,7 @@ impl Store {
             let result = self
                 .write_async(move |c| {
                     let req = EnrollRequest {
-                        learner_id: l,
+                        learner_id: l.clone(),
                         course: &co,
                         opts: &o,
                     };
@@ -235,7 +284,7 @@ impl Store {
         })
     }
 
-    /// Applies a command to an active enrollment.
+    /// Applies a command to an active enrollment (`cancel` ends it, see `command_in`).
     pub fn apply_command(
         &self,
         tenant_id: Uuid,
@@ -243,25 +292,38 @@ impl Store {
         cmd: &Command,
     ) -> StoreResult<Enrollment> {
         let now = self.now();
+        self.write(|c| command_in(c, tenant_id, id, cmd, now))
+    }
+
+    /// [`Store::apply_command`], answering the enrollment as the command left it (read in the
+    /// same transaction, so a concurrent write cannot show in its place).
+    pub fn apply_command_view(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        cmd: &Command,
+    ) -> StoreResult<EnrollmentView> {
+        let now = self.now();
         self.write(|c| {
-            let mut row = find_enrollment(c, tenant_id, id)?;
-            apply_in(c, &mut row, cmd, now)
+            command_in(c, tenant_id, id, cmd, now)?;
+            super::read::views_by_id(c, &tenant_id.to_string(), &[&id.to_string()], now)?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound("enrollment".into()))
         })
     }
 
-    /// Un-enrolls a list of enrollments, all or none (see [`unenroll_in`]). Unknown or
-    /// already-archived ids fail the whole call, naming the id.
+    /// Un-enrolls a list of enrollments, all or none (see [`super::cancel::unenroll_in`]).
+    /// Unknown or already-archived ids fail the whole call, naming the id. The rows are locked
+    /// in id order, whatever the list's order.
     pub fn unenroll(&self, tenant_id: Uuid, ids: &[Uuid]) -> StoreResult<usize> {
         let now = self.now();
+        let wanted: Vec<String> = ids.iter().map(Uuid::to_string).collect();
         self.write(|c| {
-            let mut rows = ids
-                .iter()
-                .map(|id| {
-                    find_enrollment(c, tenant_id, *id)
-                        .map_err(|_| StoreError::NotFound(format!("enrollment {id}")))
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
-            unenroll_in(c, &mut rows, now)?;
+            let mut rows = lock_enrollments(c, &tenant_id.to_string(), &wanted)?;
+            if let Some(id) = wanted.iter().find(|id| !rows.iter().any(|r| r.id == **id)) {
+                return Err(StoreError::NotFound(format!("enrollment {id}")));
+            }
+            unenroll_locked(c, &mut rows, now)?;
             Ok(ids.len())
         })
     }

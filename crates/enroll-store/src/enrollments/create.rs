@@ -4,13 +4,18 @@
 //! Requests are handled in order, as if one after another: a request for a (learner, course)
 //! pair that an earlier request of the same call touched sees that request's result (such
 //! requests wait for a later round). Within a round the work is set-based: one lookup of the
-//! active enrollments, one archive update, one seat count per capacity-limited course, and
-//! the inserts (a single statement for one request, prepared once).
-use super::{EnrollOptions, EnrollOutcome, Existing, active_row};
+//! active enrollments, one archive update, one seat count per capacity-limited course and
+//! session, and the inserts (a single statement for one request, prepared once). Locks are
+//! taken in the global order (see [`super::lock`]): capacity-limited courses and sessions,
+//! then the learners whose enrollment a request may replace, then their active enrollments.
+use super::cancel::end_sessions_in;
+use super::lock::{active_rows_locked, lock_courses, lock_learners};
+use super::{EnrollOptions, EnrollOutcome, Existing};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, EnrollmentRow, uuid};
 use crate::schema::{enrollments, session_enrollments, sessions};
+use crate::sessions::Places;
 use crate::store::on_backend;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
@@ -78,8 +83,27 @@ fn round_in(
     now: OffsetDateTime,
 ) -> StoreResult<Vec<EnrollOutcome>> {
     let now_ms = to_millis(now);
-    lock_learners(conn, reqs, round)?;
-    let active = active_rows(conn, reqs, round)?;
+    let tenant = tenant_of(reqs, round)?;
+    let capped: Vec<&str> = round
+        .iter()
+        .map(|i| reqs[*i].course)
+        .filter(|c| c.capacity.is_some())
+        .map(|c| c.id.as_str())
+        .collect();
+    lock_courses(conn, &capped)?;
+    let sessions = course_sessions(conn, reqs, round)?;
+    let mut places = Places::lock(conn, &joined_sessions(reqs, round, &sessions)?)?;
+    // Concurrent re-enrolls of one learner take turns, each seeing the enrollment the one
+    // before made, instead of racing for the one active slot.
+    let replacing: Vec<&str> = round
+        .iter()
+        .map(|i| &reqs[*i])
+        .filter(|r| r.opts.existing != Existing::Refuse)
+        .map(|r| r.learner_id.as_str())
+        .collect();
+    lock_learners(conn, &replacing)?;
+    let pairs: Vec<(&str, &str)> = round.iter().map(|i| reqs[*i].pair()).collect();
+    let active = active_rows_locked(conn, &tenant, &pairs)?;
     let mut plans = Vec::with_capacity(round.len());
     for &i in round {
         let r = &reqs[i];
@@ -110,15 +134,10 @@ fn round_in(
             },
         });
     }
-    archive(
-        conn,
-        plans.iter().filter_map(|p| p.archived.as_ref()),
-        now_ms,
-    )?;
+    archive(conn, plans.iter().filter_map(|p| p.archived.as_ref()), now)?;
     let creating: Vec<usize> = (0..round.len())
         .filter(|k| plans[*k].kept.is_none())
         .collect();
-    let sessions = course_sessions(conn, reqs, round, &creating)?;
     let mut seats = free_seats(conn, reqs, round, &creating)?;
     let mut rows = Vec::with_capacity(creating.len());
     for &k in &creating {
@@ -127,7 +146,7 @@ fn round_in(
         if let Some(sid) = r.opts.session_id {
             if !sessions
                 .get(&r.course.id)
-                .is_some_and(|s| s.contains(&sid.to_string()))
+                .is_some_and(|s| s.iter().any(|(id, _)| *id == sid.to_string()))
             {
                 return Err(StoreError::NotFound("session".into()));
             }
@@ -186,16 +205,9 @@ fn round_in(
             .next()
             .ok_or_else(|| StoreError::Internal("enrollment rows out of step".into()))?;
         let r = &reqs[round[k]];
-        let session_ids: Vec<String> = match (r.opts.session_id, r.course.session_type()?) {
-            (Some(sid), _) => vec![sid.to_string()],
-            (None, Some(SessionEnrollmentType::AllSessions)) => {
-                sessions.get(&r.course.id).cloned().unwrap_or_default()
-            }
-            _ => vec![],
-        };
         let mut first_session = None;
-        for sid in session_ids {
-            let se = insert_session_enrollment(conn, &row.id, &sid, now_ms)?;
+        for sid in joins(r, &sessions)? {
+            let se = insert_session_enrollment(conn, &row.id, &sid, places.take(&sid), now_ms)?;
             first_session.get_or_insert(se);
         }
         out.push(EnrollOutcome {
@@ -208,95 +220,6 @@ fn round_in(
     Ok(out)
 }
 
-/// On PostgreSQL, locks the learners whose enrollment a request may replace or keep (every
-/// request but a plain refusing enroll), in id order: concurrent re-enrolls of one learner then
-/// take turns, each seeing the enrollment the previous one made, instead of racing for the
-/// one active slot. (SQLite runs one write transaction at a time.)
-#[cfg(feature = "postgres")]
-fn lock_learners(
-    conn: &mut DbConn,
-    reqs: &[EnrollRequest<'_>],
-    round: &[usize],
-) -> StoreResult<()> {
-    use crate::schema::learners;
-    #[allow(irrefutable_let_patterns)]
-    let DbConn::Pg(pg) = conn else {
-        return Ok(());
-    };
-    let mut ids: Vec<&str> = round
-        .iter()
-        .map(|i| &reqs[*i])
-        .filter(|r| r.opts.existing != Existing::Refuse)
-        .map(|r| r.learner_id.as_str())
-        .collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    for chunk in ids.chunks(CHUNK) {
-        learners::table
-            .filter(learners::id.eq_any(chunk))
-            .select(learners::id)
-            .order(learners::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
-    Ok(())
-}
-
-#[cfg(not(feature = "postgres"))]
-fn lock_learners(_: &mut DbConn, _: &[EnrollRequest<'_>], _: &[usize]) -> StoreResult<()> {
-    Ok(())
-}
-
-/// The active enrollments of the round's pairs, by (learner, course).
-fn active_rows(
-    conn: &mut DbConn,
-    reqs: &[EnrollRequest<'_>],
-    round: &[usize],
-) -> StoreResult<HashMap<(String, String), EnrollmentRow>> {
-    let tenant = tenant_of(reqs, round)?;
-    if let [i] = round {
-        // One request (the common case): the static lookup through the partial unique index.
-        let r = &reqs[*i];
-        let row = active_row(conn, &tenant, &r.learner_id, &r.course.id)?;
-        return Ok(row
-            .map(|e| ((e.learner_id.clone(), e.course_id.clone()), e))
-            .into_iter()
-            .collect());
-    }
-    let wanted: HashSet<(&str, &str)> = round.iter().map(|i| reqs[*i].pair()).collect();
-    let courses: Vec<&str> = wanted
-        .iter()
-        .map(|p| p.1)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let learners: Vec<&str> = wanted
-        .iter()
-        .map(|p| p.0)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut found = HashMap::new();
-    for chunk in learners.chunks(CHUNK) {
-        let rows: Vec<EnrollmentRow> = enrollments::table
-            .filter(enrollments::tenant_id.eq(&tenant))
-            .filter(enrollments::learner_id.eq_any(chunk))
-            .filter(enrollments::course_id.eq_any(&courses))
-            .filter(enrollments::active)
-            .select(EnrollmentRow::as_select())
-            .load(conn)?;
-        for e in rows {
-            if wanted.contains(&(e.learner_id.as_str(), e.course_id.as_str())) {
-                found.insert((e.learner_id.clone(), e.course_id.clone()), e);
-            }
-        }
-    }
-    Ok(found)
-}
-
 fn tenant_of(reqs: &[EnrollRequest<'_>], round: &[usize]) -> StoreResult<String> {
     let mut tenants = round.iter().map(|i| &reqs[*i].course.tenant_id);
     let first = tenants.next().cloned().unwrap_or_default();
@@ -306,39 +229,35 @@ fn tenant_of(reqs: &[EnrollRequest<'_>], round: &[usize]) -> StoreResult<String>
     Ok(first)
 }
 
-/// Archives re-enrolled enrollments (and their session enrollments) in one update each.
+/// Archives re-enrolled enrollments (rows locked by the caller) in one update, and ends their
+/// session enrollments.
 fn archive<'r>(
     conn: &mut DbConn,
     rows: impl Iterator<Item = &'r EnrollmentRow>,
-    now_ms: i64,
+    now: OffsetDateTime,
 ) -> StoreResult<()> {
     let ids: Vec<&str> = rows.map(|r| r.id.as_str()).collect();
     for chunk in ids.chunks(CHUNK) {
         diesel::update(enrollments::table.filter(enrollments::id.eq_any(chunk)))
             .set((
                 enrollments::active.eq(false),
-                enrollments::updated_at.eq(now_ms),
+                enrollments::updated_at.eq(to_millis(now)),
             ))
             .execute(conn)?;
-        diesel::update(
-            session_enrollments::table.filter(session_enrollments::enrollment_id.eq_any(chunk)),
-        )
-        .set(session_enrollments::active.eq(false))
-        .execute(conn)?;
     }
-    Ok(())
+    end_sessions_in(conn, &ids, now)
 }
 
-/// The session ids of the instructor-led courses the creating requests name.
+/// The sessions (id, capacity) of the instructor-led courses of the round, by course, in
+/// session order.
 fn course_sessions(
     conn: &mut DbConn,
     reqs: &[EnrollRequest<'_>],
     round: &[usize],
-    creating: &[usize],
-) -> StoreResult<HashMap<String, Vec<String>>> {
+) -> StoreResult<HashMap<String, Vec<(String, Option<i32>)>>> {
     let mut ids: Vec<&str> = Vec::new();
-    for &k in creating {
-        let c = reqs[round[k]].course;
+    for &i in round {
+        let c = reqs[i].course;
         if c.kind()? == CourseKind::InstructorLed && !ids.contains(&c.id.as_str()) {
             ids.push(&c.id);
         }
@@ -346,21 +265,55 @@ fn course_sessions(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, String)> = sessions::table
+    let rows: Vec<(String, String, Option<i32>)> = sessions::table
         .filter(sessions::course_id.eq_any(&ids))
-        .select((sessions::course_id, sessions::id))
+        .select((sessions::course_id, sessions::id, sessions::capacity))
         .order((sessions::starts_at, sessions::id))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (course, session) in rows {
-        out.entry(course).or_default().push(session);
+    let mut out: HashMap<String, Vec<(String, Option<i32>)>> = HashMap::new();
+    for (course, session, capacity) in rows {
+        out.entry(course).or_default().push((session, capacity));
     }
     Ok(out)
 }
 
-/// Free seats of the capacity-limited courses the creating requests name. On PostgreSQL the
-/// course rows are locked first, so concurrent enrolls into one course count in turn (SQLite
-/// runs one write transaction at a time anyway).
+/// The sessions a request's new enrollment joins: the one it names, or every session of a
+/// course that enrolls in all of them.
+fn joins(
+    r: &EnrollRequest<'_>,
+    sessions: &HashMap<String, Vec<(String, Option<i32>)>>,
+) -> StoreResult<Vec<String>> {
+    Ok(match (r.opts.session_id, r.course.session_type()?) {
+        (Some(sid), _) => vec![sid.to_string()],
+        (None, Some(SessionEnrollmentType::AllSessions)) => sessions
+            .get(&r.course.id)
+            .map(|s| s.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default(),
+        _ => vec![],
+    })
+}
+
+/// The sessions (id, capacity) the round's requests may join.
+fn joined_sessions(
+    reqs: &[EnrollRequest<'_>],
+    round: &[usize],
+    sessions: &HashMap<String, Vec<(String, Option<i32>)>>,
+) -> StoreResult<Vec<(String, Option<i32>)>> {
+    let mut out = Vec::new();
+    for &i in round {
+        let r = &reqs[i];
+        let known = sessions.get(&r.course.id);
+        for sid in joins(r, sessions)? {
+            if let Some(s) = known.and_then(|k| k.iter().find(|(id, _)| *id == sid)) {
+                out.push(s.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Free seats of the capacity-limited courses the creating requests name (the caller locked
+/// them, so concurrent enrolls into one course count in turn).
 fn free_seats(
     conn: &mut DbConn,
     reqs: &[EnrollRequest<'_>],
@@ -379,16 +332,6 @@ fn free_seats(
     }
     let ids: Vec<String> = caps.keys().cloned().collect();
     let tenant = tenant_of(reqs, round)?;
-    #[cfg(feature = "postgres")]
-    #[allow(irrefutable_let_patterns)]
-    if let DbConn::Pg(pg) = conn {
-        use crate::schema::courses;
-        courses::table
-            .filter(courses::id.eq_any(&ids))
-            .select(courses::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
     let taken: Vec<(String, i64)> = enrollments::table
         .filter(enrollments::tenant_id.eq(&tenant))
         .filter(enrollments::course_id.eq_any(&ids))
@@ -438,20 +381,27 @@ fn insert_rows(conn: &mut DbConn, rows: &[EnrollmentRow]) -> StoreResult<()> {
         })
 }
 
-/// Adds an active session enrollment to a course enrollment.
+/// Adds an active session enrollment to a course enrollment: waitlisted when the session
+/// had no free place (counted like a course's seats).
 pub fn insert_session_enrollment(
     conn: &mut DbConn,
     enrollment_id: &str,
     session_id: &str,
+    seated: bool,
     now_ms: i64,
 ) -> StoreResult<Uuid> {
     let id = Uuid::new_v4();
+    let state = if seated {
+        EnrollmentState::NotStarted
+    } else {
+        EnrollmentState::Waitlisted
+    };
     diesel::insert_into(session_enrollments::table)
         .values((
             session_enrollments::id.eq(id.to_string()),
             session_enrollments::enrollment_id.eq(enrollment_id),
             session_enrollments::session_id.eq(session_id),
-            session_enrollments::state.eq(EnrollmentState::NotStarted.as_str()),
+            session_enrollments::state.eq(state.as_str()),
             session_enrollments::active.eq(true),
             session_enrollments::progress.eq(0.0),
             session_enrollments::time_spent_ms.eq(0i64),

@@ -11,6 +11,7 @@ pub mod cancel;
 pub mod commands;
 pub mod create;
 pub mod expiry;
+pub mod lock;
 pub mod read;
 pub mod series;
 mod series_api;

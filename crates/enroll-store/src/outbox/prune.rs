@@ -84,10 +84,10 @@ impl Store {
         })?;
         let (mut messages, mut attempts) = (0, 0);
         loop {
-            let boundary = boundary.clone();
+            // `write` may run the unit again (a deadlock on PostgreSQL): it borrows.
             let (m, a) = self.write(|c| {
                 let mut q = finished().select(outbox::id);
-                q = match boundary {
+                q = match boundary.clone() {
                     Some((at, id)) => q.filter(
                         outbox::created_at
                             .lt(cutoff)

@@ -1,6 +1,7 @@
 //! The ledger's background tasks, for the gateway and for any host that embeds a facade:
 //!
-//! * the expiry sweep (enrollments whose end date passed become `expired`), every 5 s;
+//! * the expiry sweep (enrollments whose end date passed become `expired`), every 5 s, in
+//!   short batches;
 //! * the clock refresh, when given a [`SharedClock`] (another process may have advanced it);
 //! * the private-invitation jobs (a facade's [`Background`] renders the mails), woken by new
 //!   jobs, with a slow poll for jobs whose runner stopped;
@@ -102,10 +103,12 @@ pub struct Tasks {
 }
 
 impl Tasks {
-    /// The expiry sweep on `store`, plus what is added.
+    /// The expiry sweep on `store`, plus what is added. The tasks use connections of their
+    /// own (a small pool beside the requests'), outside the requests' admission queue: an
+    /// overload of requests does not stall them.
     pub fn new(store: Store) -> Self {
         Self {
-            store,
+            store: store.background(),
             clock: None,
             hooks: Vec::new(),
             retention: Retention::default(),
@@ -147,9 +150,12 @@ impl Tasks {
     pub fn start(self) -> Running {
         self.store.listen();
         let mut handles = vec![
-            tokio::spawn(sweep::run(self.store.clone(), self.clock)),
+            tokio::spawn(sweep::run(self.store.clone())),
             tokio::spawn(prune::run(self.store.clone(), self.retention)),
         ];
+        if let Some(clock) = self.clock {
+            handles.push(tokio::spawn(sweep::refresh(self.store.clone(), clock)));
+        }
         if let Some(mail) = self.hooks.iter().find_map(|h| h.mail.clone()) {
             handles.push(tokio::spawn(invitations::run(self.store.clone(), mail)));
         }

@@ -25,13 +25,21 @@ const IDLE: Duration = Duration::from_secs(1);
 
 impl Writer {
     /// Queues `f` as one unit of work; `reply` gets its result once the transaction holding it
-    /// has committed (or failed). A panic in `f` fails only `f`, and is logged.
+    /// has committed (or failed). A panic in `f` fails only `f`, and is logged. With the queue
+    /// full, `reply` gets [`StoreError::Busy`] at once and `f` never runs.
     pub(crate) fn submit<T, F, R>(&self, f: F, reply: R)
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
         R: FnOnce(StoreResult<T>) + Send + 'static,
     {
+        let queued = self.lock().jobs.len();
+        if queued >= self.max_jobs {
+            reply(Err(StoreError::Busy(format!(
+                "{queued} writes are queued for the SQLite writer already"
+            ))));
+            return;
+        }
         let job: Job = Box::new(move |w, slot, open| {
             let unit = w.run_unit(slot, open, f);
             let report: Report = Box::new(move |committed| {

@@ -116,10 +116,7 @@ async fn apply_command(
 ) -> Result<HttpResponse> {
     let (t, e) = path.into_inner();
     let cmd = Command::from(body.into_inner());
-    let v = run(&st.store, move |s| {
-        s.apply_command(t, e, &cmd)?;
-        s.enrollment(t, e)
-    })
-    .await?;
+    // The enrollment as this command left it, read in the same transaction.
+    let v = run(&st.store, move |s| s.apply_command_view(t, e, &cmd)).await?;
     Ok(HttpResponse::Ok().json(dto::enrollment(&v)))
 }

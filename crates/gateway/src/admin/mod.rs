@@ -8,7 +8,8 @@
 //!   `application/x-www-form-urlencoded` that a plain `curl -d` sends.
 //! * Every JSON field, in and out, is camelCase; the shapes are built here (`dto.rs`), not by
 //!   the domain's own serde.
-//! * Errors are `{"error": "…"}` with 400, 401, 404, 409 or 500 (details only in the log).
+//! * Errors are `{"error": "…"}` with 400, 401, 404, 409, 500 (details only in the log) or
+//!   503 with `Retry-After` (the ledger is busy: try again).
 mod auth;
 mod catalog;
 mod clock;
@@ -38,6 +39,12 @@ pub enum AdminError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// 503 with `Retry-After`: the ledger's queue is full (or a write kept conflicting).
+    #[error(
+        "the server is busy; retry after {} second(s)",
+        StoreError::RETRY_AFTER_SECS
+    )]
+    Busy,
     #[error("internal error")]
     Internal,
 }
@@ -49,12 +56,17 @@ impl ResponseError for AdminError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(json!({"error": self.to_string()}))
+        let mut resp = HttpResponse::build(self.status_code());
+        if let Self::Busy = self {
+            resp.insert_header(("Retry-After", StoreError::RETRY_AFTER_SECS.to_string()));
+        }
+        resp.json(json!({"error": self.to_string()}))
     }
 }
 
@@ -65,6 +77,10 @@ impl From<StoreError> for AdminError {
             StoreError::Conflict(m) => Self::Conflict(m),
             StoreError::Invalid(m) => Self::BadRequest(m),
             StoreError::Domain(d) => Self::Conflict(d.to_string()),
+            StoreError::Busy(detail) => {
+                log::warn!("admin API: busy: {detail}");
+                Self::Busy
+            }
             other => {
                 log::error!("admin API: {other:?}");
                 Self::Internal
