@@ -58,6 +58,9 @@
 //! options (`LIBSQLITE3_FLAGS`) that builds of other workspaces do not see: copy it to have
 //! them.
 
+pub mod access;
+pub mod authorized;
+pub mod catalog;
 #[cfg(feature = "sqlite")]
 mod checkpoint;
 pub mod clock;
@@ -75,9 +78,11 @@ pub mod list;
 pub mod migrate;
 pub mod models;
 mod notify;
+pub mod operations;
 pub mod options;
 pub mod outbox;
 mod purge;
+pub mod schedule;
 pub mod schema;
 pub mod secrets;
 pub mod seed;
