@@ -1,8 +1,11 @@
-//! iSpring Learn SOAP facade, mounted at `/ispring` (endpoint `/ispring/soap`).
-//!
-//! Errors are SOAP 1.1 Faults with iSpring's fault strings (`Authorization failed`,
-//! `Wrong parameters`, `Permission denied`).
+//! iSpring Learn facade, mounted at `/ispring` (endpoint `/ispring/soap`).
+pub mod body;
+pub mod dates;
 pub mod error;
+pub mod input;
 mod routes;
+pub mod soap;
+pub mod value;
+pub mod xml;
 
 pub use routes::configure;

@@ -1,0 +1,196 @@
+//! An operation's parameters, however they came: a SOAP request element or a REST XML body
+//! (an element tree), a JSON body, or a query string. Optional parameters may be omitted or
+//! empty; a parameter of the wrong type is `Wrong parameters` naming it. Lists come as JSON
+//! arrays, as XML wrappers of `<id>` items or repeated elements, or as repeated query
+//! parameters (`ids[]=…`, `ids=…`, `ids[0]=…`).
+use crate::error::IspringError;
+use crate::xml::Element;
+use serde_json::Value;
+
+/// Where the parameters are.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Xml(Element),
+    Json(Value),
+    Query(Vec<(String, String)>),
+}
+
+fn wrong(field: &str, what: &str) -> IspringError {
+    IspringError::WrongParameters(format!("{field}: {what}"))
+}
+
+impl Input {
+    /// A query string's parameters (a malformed one is `Wrong parameters`).
+    pub fn query(q: &str) -> Result<Self, IspringError> {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .map(Self::Query)
+            .map_err(|e| IspringError::WrongParameters(format!("the query string: {e}")))
+    }
+
+    /// Whether the parameter is present at all (a query's `name[…]` counts).
+    pub fn has(&self, field: &str) -> bool {
+        match self {
+            Self::Xml(e) => e.child(field).is_some(),
+            Self::Json(v) => v.get(field).is_some_and(|x| !x.is_null()),
+            Self::Query(pairs) => {
+                let bracket = format!("{field}[");
+                pairs
+                    .iter()
+                    .any(|(k, _)| k == field || k.starts_with(&bracket))
+            }
+        }
+    }
+
+    /// A single text parameter; absent or empty is `None`.
+    pub fn text(&self, field: &str) -> Result<Option<String>, IspringError> {
+        let found = match self {
+            Self::Xml(e) => match e.child(field) {
+                None => None,
+                Some(c) if !c.children.is_empty() => return Err(wrong(field, "expected a value")),
+                Some(c) => Some(c.value().to_string()),
+            },
+            Self::Json(v) => match v.get(field) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.trim().to_string()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::Bool(b)) => Some(b.to_string()),
+                Some(_) => return Err(wrong(field, "expected a value")),
+            },
+            Self::Query(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == field)
+                .map(|(_, v)| v.trim().to_string()),
+        };
+        Ok(found.filter(|s| !s.is_empty()))
+    }
+
+    /// A required text parameter.
+    pub fn required(&self, field: &str) -> Result<String, IspringError> {
+        self.text(field)?
+            .ok_or_else(|| wrong(field, "the parameter is required"))
+    }
+
+    /// A boolean: `true`/`false` (any case) or `1`/`0`.
+    pub fn bool(&self, field: &str) -> Result<Option<bool>, IspringError> {
+        if let Self::Json(v) = self
+            && let Some(Value::Bool(b)) = v.get(field)
+        {
+            return Ok(Some(*b));
+        }
+        match self.text(field)? {
+            None => Ok(None),
+            Some(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(Some(true)),
+                "false" | "0" => Ok(Some(false)),
+                _ => Err(wrong(field, "expected true or false")),
+            },
+        }
+    }
+
+    /// A whole number.
+    pub fn int(&self, field: &str) -> Result<Option<i64>, IspringError> {
+        match self.text(field)? {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| wrong(field, "expected a whole number")),
+        }
+    }
+
+    /// A number.
+    pub fn num(&self, field: &str) -> Result<Option<f64>, IspringError> {
+        match self.text(field)? {
+            None => Ok(None),
+            Some(s) => match s.parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(Some(n)),
+                _ => Err(wrong(field, "expected a number")),
+            },
+        }
+    }
+
+    /// A list of values; absent is `None`, present but empty is an empty list.
+    pub fn list(&self, field: &str) -> Result<Option<Vec<String>>, IspringError> {
+        let items: Option<Vec<String>> = match self {
+            Self::Xml(e) => {
+                let found: Vec<&Element> = e.all(field).collect();
+                if found.is_empty() {
+                    None
+                } else {
+                    let mut out = Vec::new();
+                    for f in found {
+                        if f.children.is_empty() {
+                            // Unwrapped: `<ids>a</ids><ids>b</ids>` (or one empty wrapper).
+                            if !f.value().is_empty() {
+                                out.push(f.value().to_string());
+                            }
+                        } else {
+                            for item in &f.children {
+                                if !item.children.is_empty() {
+                                    return Err(wrong(field, "expected a list of values"));
+                                }
+                                out.push(item.value().to_string());
+                            }
+                        }
+                    }
+                    Some(out)
+                }
+            }
+            Self::Json(v) => match v.get(field) {
+                None | Some(Value::Null) => None,
+                Some(Value::Array(a)) => Some(
+                    a.iter()
+                        .map(|x| match x {
+                            Value::String(s) => Ok(s.trim().to_string()),
+                            Value::Number(n) => Ok(n.to_string()),
+                            _ => Err(wrong(field, "expected a list of values")),
+                        })
+                        .collect::<Result<_, _>>()?,
+                ),
+                Some(_) => return Err(wrong(field, "expected a list")),
+            },
+            Self::Query(pairs) => {
+                let bracket = format!("{field}[");
+                let found: Vec<String> = pairs
+                    .iter()
+                    .filter(|(k, _)| k == field || (k.starts_with(&bracket) && k.ends_with(']')))
+                    .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let named = pairs
+                    .iter()
+                    .any(|(k, _)| k == field || k.starts_with(&bracket));
+                named.then_some(found)
+            }
+        };
+        Ok(items)
+    }
+
+    /// A list of ids (each must be a UUID).
+    pub fn ids(&self, field: &str) -> Result<Option<Vec<String>>, IspringError> {
+        self.list(field)?
+            .map(|ids| ids.into_iter().map(|id| uuid(&id, field)).collect())
+            .transpose()
+    }
+
+    /// A required, non-empty list of ids.
+    pub fn required_ids(&self, field: &str) -> Result<Vec<String>, IspringError> {
+        match self.ids(field)? {
+            Some(ids) if !ids.is_empty() => Ok(ids),
+            _ => Err(wrong(field, "at least one id is required")),
+        }
+    }
+}
+
+/// `id` if it is a UUID (lower-cased, hyphenated), else `Wrong parameters` naming `field`.
+pub fn uuid(id: &str, field: &str) -> Result<String, IspringError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            wrong(
+                field,
+                &format!("'{}' is not an id", id.chars().take(60).collect::<String>()),
+            )
+        })
+}

@@ -1,0 +1,2 @@
+//! SOAP envelopes.
+pub mod envelope;
