@@ -16,10 +16,33 @@ pub fn parse(text: &str, field: &str, end_of_day: bool) -> Result<OffsetDateTime
             t.chars().take(40).collect::<String>()
         ))
     };
-    if let Ok(d) = OffsetDateTime::parse(t, &Rfc3339) {
+    let mut normal = t.replacen(' ', "T", 1);
+    if normal.ends_with(['Z', 'z']) {
+        normal.pop();
+        normal.push_str("+00:00");
+    }
+    if let Ok(d) = OffsetDateTime::parse(&normal, &Rfc3339) {
         return Ok(d.to_offset(UtcOffset::UTC));
     }
-    let normal = t.replacen(' ', "T", 1);
+    let with_offset = [
+        format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond][offset_hour sign:mandatory]:[offset_minute]"
+        ),
+        format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
+        ),
+        format_description!(
+            "[year]-[month]-[day]T[hour]:[minute][offset_hour sign:mandatory]:[offset_minute]"
+        ),
+        format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory][offset_minute]"
+        ),
+    ];
+    for f in with_offset {
+        if let Ok(d) = OffsetDateTime::parse(&normal, f) {
+            return Ok(d.to_offset(UtcOffset::UTC));
+        }
+    }
     let naive = [
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]"),
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
@@ -28,18 +51,6 @@ pub fn parse(text: &str, field: &str, end_of_day: bool) -> Result<OffsetDateTime
     for f in naive {
         if let Ok(d) = PrimitiveDateTime::parse(&normal, f) {
             return Ok(d.assume_utc());
-        }
-    }
-    // ISO 8601 with an offset but without seconds, or a `+hhmm` offset.
-    let offset = [
-        format_description!("[year]-[month]-[day]T[hour]:[minute][offset_hour]:[offset_minute]"),
-        format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour][offset_minute]"
-        ),
-    ];
-    for f in offset {
-        if let Ok(d) = OffsetDateTime::parse(&normal, f) {
-            return Ok(d.to_offset(UtcOffset::UTC));
         }
     }
     let date = Date::parse(t, format_description!("[year]-[month]-[day]")).map_err(|_| bad())?;
