@@ -52,9 +52,7 @@ impl Input {
             Self::Json(v) => match v.get(field) {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => Some(s.trim().to_string()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                Some(Value::Bool(b)) => Some(b.to_string()),
-                Some(_) => return Err(wrong(field, "expected a value")),
+                Some(_) => return Err(wrong(field, "expected a string")),
             },
             Self::Query(pairs) => pairs
                 .iter()
@@ -71,12 +69,14 @@ impl Input {
             .ok_or_else(|| wrong(field, "the parameter is required"))
     }
 
-    /// A boolean: `true`/`false` (any case) or `1`/`0`.
+    /// A boolean: `true`/`false` (any case) or `1`/`0`; in JSON, a JSON boolean.
     pub fn bool(&self, field: &str) -> Result<Option<bool>, IspringError> {
-        if let Self::Json(v) = self
-            && let Some(Value::Bool(b)) = v.get(field)
-        {
-            return Ok(Some(*b));
+        if let Self::Json(v) = self {
+            return match v.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Bool(b)) => Ok(Some(*b)),
+                Some(_) => Err(wrong(field, "expected true or false")),
+            };
         }
         match self.text(field)? {
             None => Ok(None),
@@ -88,8 +88,18 @@ impl Input {
         }
     }
 
-    /// A whole number.
+    /// A whole number; in JSON, a JSON number.
     pub fn int(&self, field: &str) -> Result<Option<i64>, IspringError> {
+        if let Self::Json(v) = self {
+            return match v.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => n
+                    .as_i64()
+                    .map(Some)
+                    .ok_or_else(|| wrong(field, "expected a whole number")),
+                Some(_) => Err(wrong(field, "expected a whole number")),
+            };
+        }
         match self.text(field)? {
             None => Ok(None),
             Some(s) => s
@@ -99,8 +109,18 @@ impl Input {
         }
     }
 
-    /// A number.
+    /// A number; in JSON, a JSON number.
     pub fn num(&self, field: &str) -> Result<Option<f64>, IspringError> {
+        if let Self::Json(v) = self {
+            return match v.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => n
+                    .as_f64()
+                    .map(Some)
+                    .ok_or_else(|| wrong(field, "expected a number")),
+                Some(_) => Err(wrong(field, "expected a number")),
+            };
+        }
         match self.text(field)? {
             None => Ok(None),
             Some(s) => match s.parse::<f64>() {
@@ -143,8 +163,7 @@ impl Input {
                     a.iter()
                         .map(|x| match x {
                             Value::String(s) => Ok(s.trim().to_string()),
-                            Value::Number(n) => Ok(n.to_string()),
-                            _ => Err(wrong(field, "expected a list of values")),
+                            _ => Err(wrong(field, "expected a list of strings")),
                         })
                         .collect::<Result<_, _>>()?,
                 ),

@@ -99,11 +99,20 @@ pub fn page(input: &Input) -> Result<(i64, i64), IspringError> {
             )));
         }
     };
-    let offset = match input.text("pageToken")? {
+    let foreign =
+        || IspringError::WrongParameters("pageToken: not a token this service issued".into());
+    // A string in queries and XML; a number in the JSON body of `POST /enrollments`.
+    let token = match input {
+        Input::Json(_) => input.int("pageToken")?,
+        _ => input
+            .text("pageToken")?
+            .map(|t| t.parse::<i64>().map_err(|_| foreign()))
+            .transpose()?,
+    };
+    let offset = match token {
         None => 0,
-        Some(t) => t.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            IspringError::WrongParameters("pageToken: not a token this service issued".into())
-        })?,
+        Some(n) if n >= 0 => n,
+        Some(_) => return Err(foreign()),
     };
     Ok((size, offset))
 }

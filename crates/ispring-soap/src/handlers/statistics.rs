@@ -49,7 +49,11 @@ async fn drive(
                 .map(|d| d.course.id)
         }
     })
-    .await?;
+    .await
+    .map_err(|e| match e {
+        IspringError::NotFound(m) => IspringError::WrongParameters(m),
+        other => other,
+    })?;
     let (t, actor) = (p.tenant_id, p.actor);
     let id = run(store, move |s| {
         let d = Drive {

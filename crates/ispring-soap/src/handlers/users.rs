@@ -54,16 +54,19 @@ pub async fn get(p: &Principal, store: &Store, id: &str) -> Result<Out, IspringE
     Ok(wire::user(user))
 }
 
-/// `POST /users/find_existing`: which of `userIds` exist (among those the caller reaches).
+/// `POST /users/find_existing`: which of `userIds` (and the `X-User-Ids` header's, `extra`)
+/// exist among the users the caller reaches.
 pub async fn find_existing(
     p: &Principal,
     store: &Store,
     input: &Input,
+    extra: Option<Vec<String>>,
 ) -> Result<Out, IspringError> {
     p.require_admin()?;
-    let ids = input.ids("userIds")?.ok_or_else(|| {
+    let mut ids = input.ids("userIds")?.ok_or_else(|| {
         IspringError::WrongParameters("userIds: the parameter is required".into())
     })?;
+    ids.extend(extra.unwrap_or_default());
     let q = DirectoryQuery {
         ids: Some((Dialect::Ispring, ids)),
         departments: p.scope.departments(),

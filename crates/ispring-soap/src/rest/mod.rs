@@ -151,3 +151,38 @@ pub fn base_url(req: &HttpRequest) -> String {
 pub fn path<'a>(req: &'a HttpRequest, name: &str) -> &'a str {
     req.match_info().get(name).unwrap_or_default()
 }
+
+/// The locales `X-Target-Locale` may name (the vendor's list); the ledger's content has one
+/// language, so a valid locale changes nothing, and another value is `Wrong parameters`.
+pub const LOCALES: &[&str] = &[
+    "en-US", "ru-RU", "da-DK", "de-DE", "es-ES", "fr-FR", "zh-CN", "ja-JP", "pt-BR", "id-ID",
+    "mn-MN", "it-IT", "nl-NL", "fi-FI", "uk-UA", "no-NO", "pl-PL", "az-AZ", "kk-KK", "ro-RO",
+    "ko-KR", "bg-BG", "cs-CZ", "uz-UZ", "zh-TW",
+];
+
+/// Checks `X-Target-Locale`, when sent.
+pub fn locale(req: &HttpRequest) -> Result<(), IspringError> {
+    match req.headers().get("x-target-locale") {
+        None => Ok(()),
+        Some(v) if v.to_str().is_ok_and(|l| LOCALES.contains(&l.trim())) => Ok(()),
+        Some(_) => Err(IspringError::WrongParameters(
+            "X-Target-Locale: not one of the supported locales".into(),
+        )),
+    }
+}
+
+/// The ids of an `X-User-Ids` header (comma-separated UUIDs), when sent.
+pub fn user_ids_header(req: &HttpRequest) -> Result<Option<Vec<String>>, IspringError> {
+    let Some(v) = req.headers().get("x-user-ids") else {
+        return Ok(None);
+    };
+    let text = v.to_str().map_err(|_| {
+        IspringError::WrongParameters("X-User-Ids: expected comma-separated ids".into())
+    })?;
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|id| crate::input::uuid(id, "X-User-Ids"))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}

@@ -130,8 +130,11 @@ pub async fn user(req: HttpRequest) -> HttpResponse {
 pub async fn find_existing(req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let r = async {
         let (p, store) = auth(&req).await?;
+        let extra = super::user_ids_header(&req)?;
         let input = body(&req, payload).await?;
-        Ok(Reply::Ok(users::find_existing(&p, &store, &input).await?))
+        Ok(Reply::Ok(
+            users::find_existing(&p, &store, &input, extra).await?,
+        ))
     };
     respond(&req, r.await)
 }
@@ -140,6 +143,7 @@ pub async fn find_existing(req: HttpRequest, payload: web::Payload) -> HttpRespo
 pub async fn content_list(req: HttpRequest) -> HttpResponse {
     let r = async {
         let (p, store) = auth(&req).await?;
+        super::locale(&req)?;
         let base = super::base_url(&req);
         Ok(Reply::Ok(
             content::list(&p, &store, &base, &query(&req)?).await?,
@@ -152,6 +156,7 @@ pub async fn content_list(req: HttpRequest) -> HttpResponse {
 pub async fn contents(req: HttpRequest) -> HttpResponse {
     let r = async {
         let (p, store) = auth(&req).await?;
+        super::locale(&req)?;
         let base = super::base_url(&req);
         Ok(Reply::Ok(
             content::page_of(&p, &store, &base, &query(&req)?).await?,
@@ -164,6 +169,7 @@ pub async fn contents(req: HttpRequest) -> HttpResponse {
 pub async fn content_item(req: HttpRequest) -> HttpResponse {
     let r = async {
         let (p, store) = auth(&req).await?;
+        super::locale(&req)?;
         let base = super::base_url(&req);
         Ok(Reply::Ok(
             content::get(&p, &store, &base, path(&req, "contentId")).await?,
