@@ -10,7 +10,12 @@ use serde_json::Value;
 /// Where the parameters are.
 #[derive(Debug, Clone)]
 pub enum Input {
+    /// A SOAP request element: an empty optional element means "not given", as SOAP callers
+    /// (and the vendor's samples) write them.
     Xml(Element),
+    /// A REST XML body: as [`Input::Xml`], but an element that is present holds a value of
+    /// its parameter's type (an empty one is not "not given"), as the OpenAPI document says.
+    RestXml(Element),
     Json(Value),
     Query(Vec<(String, String)>),
 }
@@ -30,8 +35,8 @@ impl Input {
     /// Whether the parameter is present at all (a query's `name[…]` counts).
     pub fn has(&self, field: &str) -> bool {
         match self {
-            Self::Xml(e) => e.child(field).is_some(),
-            Self::Json(v) => v.get(field).is_some_and(|x| !x.is_null()),
+            Self::Xml(e) | Self::RestXml(e) => e.child(field).is_some(),
+            Self::Json(v) => v.get(field).is_some(),
             Self::Query(pairs) => {
                 let bracket = format!("{field}[");
                 pairs
@@ -44,13 +49,13 @@ impl Input {
     /// A single text parameter; absent or empty is `None`.
     pub fn text(&self, field: &str) -> Result<Option<String>, IspringError> {
         let found = match self {
-            Self::Xml(e) => match e.child(field) {
+            Self::Xml(e) | Self::RestXml(e) => match e.child(field) {
                 None => None,
                 Some(c) if !c.children.is_empty() => return Err(wrong(field, "expected a value")),
                 Some(c) => Some(c.value().to_string()),
             },
             Self::Json(v) => match v.get(field) {
-                None | Some(Value::Null) => None,
+                None => None,
                 Some(Value::String(s)) => Some(s.trim().to_string()),
                 Some(_) => return Err(wrong(field, "expected a string")),
             },
@@ -60,29 +65,40 @@ impl Input {
                 .find(|(k, _)| k == field)
                 .map(|(_, v)| v.trim().to_string()),
         };
-        Ok(found.filter(|s| !s.is_empty()))
+        // SOAP callers leave optional elements empty to mean "not given"; elsewhere an empty
+        // value is a value (and must be one of the parameter's type).
+        Ok(match self {
+            Self::Xml(_) => found.filter(|s| !s.is_empty()),
+            _ => found,
+        })
     }
 
     /// A required text parameter.
     pub fn required(&self, field: &str) -> Result<String, IspringError> {
         self.text(field)?
+            .filter(|s| !s.is_empty())
             .ok_or_else(|| wrong(field, "the parameter is required"))
     }
 
-    /// A boolean: `true`/`false` (any case) or `1`/`0`; in JSON, a JSON boolean.
+    /// A boolean: `true`/`false` (any case; SOAP and queries also `1`/`0`); in JSON, a JSON
+    /// boolean.
     pub fn bool(&self, field: &str) -> Result<Option<bool>, IspringError> {
         if let Self::Json(v) = self {
             return match v.get(field) {
-                None | Some(Value::Null) => Ok(None),
+                None => Ok(None),
                 Some(Value::Bool(b)) => Ok(Some(*b)),
                 Some(_) => Err(wrong(field, "expected true or false")),
             };
         }
+        let soap = matches!(self, Self::Xml(_) | Self::Query(_));
         match self.text(field)? {
             None => Ok(None),
             Some(s) => match s.to_ascii_lowercase().as_str() {
-                "true" | "1" => Ok(Some(true)),
-                "false" | "0" => Ok(Some(false)),
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                // XML Schema's other spellings, for SOAP callers.
+                "1" if soap => Ok(Some(true)),
+                "0" if soap => Ok(Some(false)),
                 _ => Err(wrong(field, "expected true or false")),
             },
         }
@@ -92,7 +108,7 @@ impl Input {
     pub fn int(&self, field: &str) -> Result<Option<i64>, IspringError> {
         if let Self::Json(v) = self {
             return match v.get(field) {
-                None | Some(Value::Null) => Ok(None),
+                None => Ok(None),
                 Some(Value::Number(n)) => n
                     .as_i64()
                     .map(Some)
@@ -113,7 +129,7 @@ impl Input {
     pub fn num(&self, field: &str) -> Result<Option<f64>, IspringError> {
         if let Self::Json(v) = self {
             return match v.get(field) {
-                None | Some(Value::Null) => Ok(None),
+                None => Ok(None),
                 Some(Value::Number(n)) => n
                     .as_f64()
                     .map(Some)
@@ -133,7 +149,7 @@ impl Input {
     /// A list of values; absent is `None`, present but empty is an empty list.
     pub fn list(&self, field: &str) -> Result<Option<Vec<String>>, IspringError> {
         let items: Option<Vec<String>> = match self {
-            Self::Xml(e) => {
+            Self::Xml(e) | Self::RestXml(e) => {
                 let found: Vec<&Element> = e.all(field).collect();
                 if found.is_empty() {
                     None
@@ -158,7 +174,7 @@ impl Input {
                 }
             }
             Self::Json(v) => match v.get(field) {
-                None | Some(Value::Null) => None,
+                None => None,
                 Some(Value::Array(a)) => Some(
                     a.iter()
                         .map(|x| match x {
@@ -175,7 +191,6 @@ impl Input {
                     .iter()
                     .filter(|(k, _)| k == field || (k.starts_with(&bracket) && k.ends_with(']')))
                     .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
-                    .filter(|s| !s.is_empty())
                     .collect();
                 let named = pairs
                     .iter()

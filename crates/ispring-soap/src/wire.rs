@@ -129,6 +129,8 @@ pub fn content_item(c: &CourseEntry, view_url: &str) -> Out {
         .put("userId", Out::text(Uuid::nil().to_string()))
         .put("addedDate", Out::text(datetime(c.added)))
         .put("viewUrl", Out::text(view_url))
+        // Required by the vendor's schema, which does not define it.
+        .put("viewType", Out::text("default"))
         .put("type", Out::text("Course"))
         .put("contentItemType", Out::text("Course"))
         .done()

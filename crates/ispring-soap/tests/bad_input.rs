@@ -230,7 +230,49 @@ async fn malformed_rest_requests_are_4xx_in_ispring_shape() {
                 ),
                 413,
             ),
+            (
+                "a JSON null",
+                enroll(
+                    json!({"courseIds": [COMPLIANCE], "learnerIds": [ALICE], "dueDateType": "unlimited", "duePeriod": null}),
+                ),
+                400,
+            ),
+            (
+                "an empty typed XML element",
+                body(
+                    &format!(
+                        "<request><courseIds><id>{COMPLIANCE}</id></courseIds><learnerIds><id>{ALICE}</id></learnerIds><dueDateType>unlimited</dueDateType><lockAfterDueDate/></request>"
+                    ),
+                    "application/xml",
+                ),
+                400,
+            ),
+            (
+                "an XML body of text",
+                body("<request>true</request>", "application/xml"),
+                400,
+            ),
             ("a non-UUID path id", get("/ispring/enrollment/42", &t), 400),
+            (
+                "an empty id in a query list",
+                get("/ispring/enrollment?enrollmentIds[]=", &t),
+                400,
+            ),
+            (
+                "an unknown locale",
+                get("/ispring/content", &t).insert_header(("X-Target-Locale", "xx-XX")),
+                400,
+            ),
+            (
+                "a non-UUID X-User-Ids",
+                post_json(
+                    "/ispring/users/find_existing",
+                    &t,
+                    json!({"userIds": [ALICE]}),
+                )
+                .insert_header(("X-User-Ids", "bob")),
+                400,
+            ),
             (
                 "a page size of 0",
                 get("/ispring/enrollments?pageSize=0", &t),

@@ -44,19 +44,19 @@ pub fn schedule(input: &Input, access_required: bool) -> Result<Schedule, Isprin
         None => None,
     };
     let kind = input.required("dueDateType")?;
+    // Every given value must be well-formed, whichever the due date type uses.
+    let period = input.int("duePeriod")?;
+    let date = input
+        .text("dueDate")?
+        .map(|d| dates::parse(&d, "dueDate", true)) // a bare date: due by the end of that day
+        .transpose()?;
     let due = match kind.as_str() {
         "unlimited" => DueRule::None,
         "default" => DueRule::CourseDefault,
-        "due_date" => {
-            let d = input.text("dueDate")?.ok_or_else(|| {
-                IspringError::WrongParameters(
-                    "dueDate: required when dueDateType is due_date".into(),
-                )
-            })?;
-            // A bare date is due by the end of that day.
-            DueRule::At(dates::parse(&d, "dueDate", true)?)
-        }
-        "due_period" => match input.int("duePeriod")? {
+        "due_date" => DueRule::At(date.ok_or_else(|| {
+            IspringError::WrongParameters("dueDate: required when dueDateType is due_date".into())
+        })?),
+        "due_period" => match period {
             Some(h) if (1..=MAX_DUE_HOURS).contains(&h) => DueRule::After(Duration::hours(h)),
             Some(_) => {
                 return Err(IspringError::WrongParameters(format!(

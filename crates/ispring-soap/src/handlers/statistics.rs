@@ -123,6 +123,12 @@ pub async fn module_statuses(
         Input::Xml(e) => e
             .child("moduleStatuses")
             .map(|m| m.children.iter().map(|x| Input::Xml(x.clone())).collect()),
+        Input::RestXml(e) => e.child("moduleStatuses").map(|m| {
+            m.children
+                .iter()
+                .map(|x| Input::RestXml(x.clone()))
+                .collect()
+        }),
         Input::Query(_) => None,
     }
     .filter(|s: &Vec<Input>| !s.is_empty())

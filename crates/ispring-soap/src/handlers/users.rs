@@ -63,9 +63,7 @@ pub async fn find_existing(
     extra: Option<Vec<String>>,
 ) -> Result<Out, IspringError> {
     p.require_admin()?;
-    let mut ids = input.ids("userIds")?.ok_or_else(|| {
-        IspringError::WrongParameters("userIds: the parameter is required".into())
-    })?;
+    let mut ids = input.required_ids("userIds")?;
     ids.extend(extra.unwrap_or_default());
     let q = DirectoryQuery {
         ids: Some((Dialect::Ispring, ids)),

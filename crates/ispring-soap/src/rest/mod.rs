@@ -117,9 +117,14 @@ pub async fn body(req: &HttpRequest, payload: web::Payload) -> Result<Input, Isp
         .unwrap_or_default()
         .to_ascii_lowercase();
     if ct.contains("xml") {
-        return crate::xml::parse(&bytes)
-            .map(Input::Xml)
-            .map_err(|e| IspringError::WrongParameters(format!("the XML body: {e}")));
+        let root = crate::xml::parse(&bytes)
+            .map_err(|e| IspringError::WrongParameters(format!("the XML body: {e}")))?;
+        if root.children.is_empty() && !root.value().is_empty() {
+            return Err(IspringError::WrongParameters(
+                "the XML body must hold the request's elements".into(),
+            ));
+        }
+        return Ok(Input::RestXml(root));
     }
     if ct.starts_with("application/x-www-form-urlencoded") {
         let text = std::str::from_utf8(&bytes)
@@ -181,7 +186,6 @@ pub fn user_ids_header(req: &HttpRequest) -> Result<Option<Vec<String>>, Ispring
     })?;
     text.split(',')
         .map(str::trim)
-        .filter(|s| !s.is_empty())
         .map(|id| crate::input::uuid(id, "X-User-Ids"))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
