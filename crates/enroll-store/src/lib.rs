@@ -3,8 +3,11 @@
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
 //! series, invitations and their recipients, tags, subscriptions and outbound deliveries,
-//! launches, API credentials and tokens. A facade maps its vendor's wire format onto these;
-//! it never writes SQL.
+//! launches, API credentials and tokens, enrollment schedules ([`schedule`]: access dates,
+//! due dates and periods, a course's default) and numbered asynchronous [`operations`]. Who
+//! may act on which learner is the ledger's rule too: [`access`] reads an actor's scope and
+//! [`authorized`] writes on an actor's behalf, the check and the write in one transaction.
+//! A facade maps its vendor's wire format onto these; it never writes SQL.
 //!
 //! Every [`Store`] method is one unit of work in one transaction; async callers run it off
 //! their workers with [`Store::call`]. The invariants live in the database (see
