@@ -117,7 +117,7 @@ fn a_bulk_enroll_is_all_or_nothing_and_repeatable() {
                 &bulk(&learners, &courses, unlimited()),
             )
             .unwrap();
-        assert!(made.iter().all(|o| o.created));
+        assert!(made.enrollments.iter().all(|(_, created)| *created));
         let again = store
             .enroll_many_as(
                 TENANT,
@@ -125,9 +125,9 @@ fn a_bulk_enroll_is_all_or_nothing_and_repeatable() {
                 &bulk(&learners, &courses, unlimited()),
             )
             .unwrap();
-        assert!(again.iter().all(|o| !o.created));
-        let ids = |v: &[enroll_store::enrollments::EnrollOutcome]| {
-            v.iter().map(|o| o.enrollment.core.id).collect::<Vec<_>>()
+        assert!(again.enrollments.iter().all(|(_, created)| !created));
+        let ids = |v: &enroll_store::schedule::BulkOutcome| {
+            v.enrollments.iter().map(|(id, _)| *id).collect::<Vec<_>>()
         };
         assert_eq!(ids(&made), ids(&again));
         assert_eq!(active_count(&store), 4);
@@ -163,7 +163,14 @@ fn schedules_resolve_course_defaults_periods_and_lock_by_the_ledger_clock() {
                 &bulk(&learners, &courses, schedule),
             )
             .unwrap();
-        let (privacy, compliance) = (&out[0].enrollment.core, &out[1].enrollment.core);
+        let core = |i: usize| {
+            store
+                .enrollment(TENANT, out.enrollments[i].0)
+                .unwrap()
+                .record
+                .core
+        };
+        let (privacy, compliance) = (&core(0), &core(1));
         let access = privacy.dates.access.unwrap();
         assert_eq!(privacy.dates.due, Some(access + Duration::hours(720)));
         assert_eq!(compliance.dates.due, None, "no default: no due date");
@@ -208,7 +215,7 @@ fn reenroll_continues_the_series_and_unenroll_checks_every_id() {
                 &bulk(&learners, &courses, unlimited()),
             )
             .unwrap();
-        let (alice, bob) = (out[0].enrollment.core.id, out[1].enrollment.core.id);
+        let (alice, bob) = (out.enrollments[0].0, out.enrollments[1].0);
         let next = store
             .reenroll_as(
                 TENANT,
@@ -258,7 +265,7 @@ fn driven_commands_are_all_or_nothing_and_recorded_as_numbered_operations() {
                 &bulk(&learners, &courses, unlimited()),
             )
             .unwrap();
-        let ids: Vec<Uuid> = out.iter().map(|o| o.enrollment.core.id).collect();
+        let ids: Vec<Uuid> = out.enrollments.iter().map(|(id, _)| *id).collect();
 
         // The wrong course refuses the whole call.
         let wrong = store.apply_as(TENANT, &Actor::Account, &drive(&ids, PRIVACY));
