@@ -2,7 +2,7 @@
 //! ([`enroll_domain::access::Scope`], read inside the caller's transaction), and the checks the
 //! store's authorized writes ([`crate::authorized`]) make in the same transaction as the write.
 //! A learner outside the actor's scope is refused with
-//! [`DomainError::NotPermitted`](enroll_domain::DomainError::NotPermitted) naming it; each
+//! [`DomainError::NotPermitted`] naming it; each
 //! facade renders that its vendor's way (a hidden 404, "Permission denied", …).
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};

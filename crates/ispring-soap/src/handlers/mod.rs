@@ -1,5 +1,5 @@
 //! One function per iSpring operation, whatever the transport: parameters in as an
-//! [`Input`], the answer out as an [`Out`] tree (the SOAP and REST layers wrap them).
+//! [`Input`], the answer out as an [`Out`](crate::value::Out) tree (the SOAP and REST layers wrap them).
 pub mod content;
 pub mod enrollments;
 pub mod results;

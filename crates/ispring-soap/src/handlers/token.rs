@@ -1,6 +1,6 @@
 //! `AccessRequest`: `POST /api/v3/token` with the form fields `client_id`, `client_secret` and
 //! `grant_type=client_credentials` → `{access_token, expires_in, token_type}`. Tokens act for
-//! the account and last [`TOKEN_TTL`](crate::auth::TOKEN_TTL) seconds by the ledger clock.
+//! the account and last [`TOKEN_TTL`] seconds by the ledger clock.
 use super::run;
 use crate::auth::{ACCOUNT, TOKEN_TTL};
 use crate::error::IspringError;
