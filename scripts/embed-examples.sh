@@ -23,7 +23,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start() {
   mkdir -p "$WORK/$1"
   PORT=$(free_port)
-  (cd "$WORK/$1" && BIND="127.0.0.1:$PORT" RUST_LOG=warn "$(bin "$1")" \
+  (cd "$WORK/$1" && BIND="127.0.0.1:$PORT" RUST_LOG=warn exec "$(bin "$1")" \
     "$ROOT/fixtures/demo-seed.json" >"$WORK/$1.log" 2>&1) &
   PID=$!
   for _ in $(seq 1 100); do
