@@ -434,8 +434,10 @@ def cmd_report(work, db):
         val = "(no result: see scorm.txt above)" if s is None else f"{s:.3f} s to COMPLETE"
         print(f"{'scorm private invitation, 10,000 addresses':<44} {val:<43}  "
               f"{'<= 2 s':<28} {res}")
-    soap, create = measured.get("ispring-soap"), measured.get("create")
-    if soap and soap.get("rps") and create and create.get("rps"):
+    soap_file = os.path.join(work, "wrk-ispring-soap.txt")
+    soap = parse_wrk(soap_file) if os.path.exists(soap_file) else None
+    create = measured.get("create")
+    if soap and soap.get("rps") and soap.get("p99") and create and create.get("rps"):
         x = soap["rps"] / create["rps"]
         errors = soap["non2xx"] + soap["sockerr"]
         ok = x >= 0.5 and errors == 0
