@@ -3,11 +3,12 @@
 # would build it — SQLite only, no libpq — with the demo seed, and checks that it serves:
 # Absorb authenticates (through a `//` path) and lists courses; SCORM Cloud lists
 # registrations and its private-invitation job completes, which only the background tasks
-# the example starts can do. Needs curl and python3.
+# the example starts can do; iSpring serves its WSDL, issues a token and enrolls over SOAP
+# (through a `//` path), then lists the enrollment over REST. Needs curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations \
+bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations -p ispring-soap \
   --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
   | grep '"reason":"compiler-artifact"' | grep '"kind":\["example"\]' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
@@ -22,7 +23,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start() {
   mkdir -p "$WORK/$1"
   PORT=$(free_port)
-  (cd "$WORK/$1" && BIND="127.0.0.1:$PORT" RUST_LOG=warn "$(bin "$1")" \
+  (cd "$WORK/$1" && BIND="127.0.0.1:$PORT" RUST_LOG=warn exec "$(bin "$1")" \
     "$ROOT/fixtures/demo-seed.json" >"$WORK/$1.log" 2>&1) &
   PID=$!
   for _ in $(seq 1 100); do
@@ -62,4 +63,17 @@ done
 [ "$status" = COMPLETE ] || { echo "the invitation job did not run: $status"; cat "$WORK/scormcloud-embed.log"; exit 1; }
 echo "private invitation job: $status"
 stop
-echo "embedding examples: 2 passed"
+
+echo "== ispring-embed"
+start ispring-embed
+ISP="http://127.0.0.1:$PORT/ispring"
+c "$ISP/soap?wsdl" | grep 'wsdl:definitions' >/dev/null || { echo "no WSDL"; exit 1; }
+ITOKEN=$(c -X POST "$ISP/api/v3/token" -d client_id=demo-ispring-client \
+  -d client_secret=demo-ispring-client-secret -d grant_type=client_credentials \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+c "$ISP//soap" -H 'Content-Type: text/xml' -d "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns=\"https://ispringlearn.com/go/services/api/soap\"><s:Body><EnrollLearnersInCoursesRequest><credentials><token>$ITOKEN</token></credentials><courseIds><id>c0000000-0000-4000-8000-000000000001</id></courseIds><learnerIds><id>a0000000-0000-4000-8000-000000000002</id></learnerIds><dueDateType>unlimited</dueDateType></EnrollLearnersInCoursesRequest></s:Body></s:Envelope>" \
+  | grep '<ns1:success>true</ns1:success>' >/dev/null || { echo "the SOAP enroll failed"; exit 1; }
+c "$ISP/enrollments" -H "Authorization: Bearer $ITOKEN" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["enrollments"]) == 1, d; print("ispring enrollments:", len(d["enrollments"]))'
+stop
+echo "embedding examples: 3 passed"

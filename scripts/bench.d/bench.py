@@ -13,6 +13,11 @@ Subcommands (all called by scripts/bench; stdlib only):
   busy               prints how busy the CPUs are (percent, over 2 s).
   reset  BASE WORK   times POST /admin/v1/reset of the (bulk-loaded) demo tenant while another
                      tenant keeps enrolling; writes WORK/reset.json.
+  ispring_bulk BIN WORK
+                     starts gateway BIN on a fresh database whose seed adds 1,000 learners and
+                     100 courses to the demo tenant, times one iSpring SOAP
+                     enrollLearnersInCourses call of all of them (100,000 enrollments), reads
+                     the gateway's peak RSS (VmHWM) and counts the rows; WORK/ispring-bulk.json.
   report WORK DB     parses WORK/wrk-*.txt (and WORK/scorm.txt, WORK/reset/reset.json) and
                      prints the table.
 """
@@ -23,6 +28,7 @@ import re
 import sqlite3
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -257,6 +263,84 @@ def cmd_reset(base, work):
     print(f"reset: {out}")
 
 
+# ----------------------------------------------------------------------------- ispring bulk
+
+def vm_hwm_mb(pid):
+    """The process's peak resident set size so far (VmHWM), in MB."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def cmd_ispring_bulk(binary, work):
+    import socket
+    import subprocess
+    d = os.path.join(work, "ispring-bulk")
+    os.makedirs(d, exist_ok=True)
+    seed = json.load(open("fixtures/demo-seed.json"))
+    tenant = seed["tenants"][0]
+    learners = [str(uuid.uuid4()) for _ in range(1000)]
+    courses = [str(uuid.uuid4()) for _ in range(100)]
+    tenant["learners"] += [{"id": lid, "email": f"bulk{i:04}@bench.example",
+                            "username": f"bulk{i:04}"} for i, lid in enumerate(learners)]
+    tenant["courses"] += [{"id": cid, "kind": "online_course", "title": f"Bulk course {i:03}"}
+                          for i, cid in enumerate(courses)]
+    seed_path = os.path.join(d, "seed.json")
+    json.dump(seed, open(seed_path, "w"))
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    base = f"http://127.0.0.1:{port}"
+    db = os.path.join(d, "bulk.db")
+    log = open(os.path.join(d, "gateway.log"), "w")
+    proc = subprocess.Popen([binary, "--bind", f"127.0.0.1:{port}", "--database-url",
+                             f"sqlite://{db}", "--seed-file", seed_path, "--admin-token",
+                             ADMIN_TOKEN, "--log-level", "warn"], stdout=log, stderr=log)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        form = urllib.parse.urlencode({"client_id": "demo-ispring-client",
+                                       "client_secret": "demo-ispring-client-secret",
+                                       "grant_type": "client_credentials"}).encode()
+        token = json.loads(urllib.request.urlopen(base + "/ispring/api/v3/token", data=form,
+                                                  timeout=10).read())["access_token"]
+        rss_idle = vm_hwm_mb(proc.pid)
+        ids = lambda xs: "".join(f"<id>{x}</id>" for x in xs)
+        body = ('<?xml version="1.0" encoding="utf-8"?><SOAP-ENV:Envelope '
+                'xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+                'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
+                f'<EnrollLearnersInCoursesRequest><credentials><token>{token}</token></credentials>'
+                f'<courseIds>{ids(courses)}</courseIds><learnerIds>{ids(learners)}</learnerIds>'
+                '<dueDateType>unlimited</dueDateType></EnrollLearnersInCoursesRequest>'
+                '</SOAP-ENV:Body></SOAP-ENV:Envelope>').encode()
+        req = urllib.request.Request(base + "/ispring/soap", data=body, method="POST",
+                                     headers={"Content-Type": "text/xml; charset=utf-8"})
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=300) as r:
+            answer = r.read().decode()
+        elapsed = time.perf_counter() - t0
+        if "<ns1:success>true</ns1:success>" not in answer:
+            sys.exit(f"ispring bulk: unexpected answer {answer[:300]}")
+        rss_peak = vm_hwm_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    made = con.execute("SELECT COUNT(*) FROM enrollments WHERE source = 'ispring' AND active"
+                       ).fetchone()[0]
+    con.close()
+    out = {"elapsed_s": elapsed, "rss_peak_mb": rss_peak, "rss_idle_mb": rss_idle,
+           "enrollments": made, "body_bytes": len(body)}
+    json.dump(out, open(os.path.join(work, "ispring-bulk.json"), "w"))
+    print(f"ispring bulk: {out}")
+
+
 # ---------------------------------------------------------------------------------- report
 
 UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
@@ -354,6 +438,24 @@ def cmd_report(work, db):
         val = "(no result: see scorm.txt above)" if s is None else f"{s:.3f} s to COMPLETE"
         print(f"{'scorm private invitation, 10,000 addresses':<44} {val:<43}  "
               f"{'<= 2 s':<28} {res}")
+    soap_file = os.path.join(work, "wrk-ispring-soap.txt")
+    soap = parse_wrk(soap_file) if os.path.exists(soap_file) else None
+    create = measured.get("create")
+    if soap and soap.get("rps") and soap.get("p99") and create and create.get("rps"):
+        x = soap["rps"] / create["rps"]
+        errors = soap["non2xx"] + soap["sockerr"]
+        ok = x >= 0.5 and errors == 0
+        print(f"{'ispring SOAP enrollLearnersInCourses (1x1)':<44} {soap['rps']:>9.0f} "
+              f"{soap['p50']:>8.2f} {soap['p99']:>8.2f} {x:>6.2f} {errors:>8}  "
+              f"{'>= 0.5x absorb create req/s':<28} {'PASS' if ok else 'FAIL'}")
+    bulk_file = os.path.join(work, "ispring-bulk.json")
+    if os.path.exists(bulk_file):
+        b = json.load(open(bulk_file))
+        ok = b["elapsed_s"] <= 1.5 and b["rss_peak_mb"] <= 300 and b["enrollments"] == 100_000
+        val = (f"{b['elapsed_s']:.3f} s, peak RSS {b['rss_peak_mb']:.0f} MB "
+               f"({b['rss_idle_mb']:.0f} before), {b['enrollments']:,} made")
+        print(f"{'ispring SOAP 100 courses x 1,000 learners':<44} {val:<43}  "
+              f"{'<= 1.5 s, <= 300 MB':<28} {'PASS' if ok else 'FAIL'}")
     reset_file = os.path.join(work, "reset", "reset.json")
     if os.path.exists(reset_file):
         r = json.load(open(reset_file))
@@ -371,12 +473,12 @@ def cmd_report(work, db):
     if factors:
         print(f"gateway / raw stack, same run: {', '.join(factors)}")
     # create.lua's status histogram and first unexpected answer, if any.
-    for name in ("create", "raw-create"):
+    for name in ("create", "raw-create", "ispring-soap"):
         path = os.path.join(work, f"wrk-{name}.txt")
         if not os.path.exists(path):
             continue
         for line in open(path).read().splitlines():
-            if line.startswith(("statuses:", "first non-201 answer:")):
+            if line.startswith(("statuses:", "first non-201 answer:", "first non-200 answer:")):
                 print(f"{name} {line}")
     print(f"enrollments: {ids['seeded_enrollments']:,} seeded ({ids['states']}), "
           f"{final:,} after the create run")
@@ -410,7 +512,7 @@ def cmd_busy():
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"setup": cmd_setup, "bulk": cmd_bulk, "reset": cmd_reset, "report": cmd_report,
-     "busy": cmd_busy}[cmd](*args)
+     "busy": cmd_busy, "ispring_bulk": cmd_ispring_bulk}[cmd](*args)
 
 
 if __name__ == "__main__":

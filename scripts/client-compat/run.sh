@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Client compatibility: the official SCORM Cloud Python SDK (PyPI rustici-software-cloud-v2)
-# against a fresh gateway (temporary SQLite database, demo seed). Needs python3 (>= 3.10) with
-# venv/pip; everything else is installed here. Exits non-zero on any failure.
+# Client compatibility against a fresh gateway (temporary SQLite database, demo seed): the
+# official SCORM Cloud Python SDK (PyPI rustici-software-cloud-v2); schemathesis against
+# Absorb's OpenAPI document; the zeep SOAP client (PyPI) calling every iSpring operation from
+# the WSDL; schemathesis against iSpring's own REST v3 OpenAPI document. Needs python3
+# (>= 3.10) with venv/pip and curl; everything else is installed here. Exits non-zero on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PY=${PYTHON:-python3}
 VENV=$ROOT/target/client-compat-venv
 SDK_VERSION=5.0.0
+ZEEP_VERSION=4.3.3
 
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV" || { "$PY" -m pip install --quiet virtualenv && "$PY" -m virtualenv -q "$VENV"; }
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "rustici-software-cloud-v2==$SDK_VERSION"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "rustici-software-cloud-v2==$SDK_VERSION" "zeep==$ZEEP_VERSION"
 
 BIN=$("$ROOT/scripts/gateway-bin")
 [ -x "$BIN" ] || { echo "could not find the gateway binary" >&2; exit 1; }
@@ -37,6 +42,12 @@ GATEWAY="http://127.0.0.1:$PORT" ADMIN_TOKEN=$ADMIN_TOKEN \
 GATEWAY="http://127.0.0.1:$PORT" VENV=$VENV \
   "$ROOT/scripts/client-compat/absorb_schemathesis.sh" || status=$?
 # --- end Absorb ---
+# --- iSpring: zeep from the WSDL, then schemathesis against the vendor's REST document ---
+GATEWAY="http://127.0.0.1:$PORT" ADMIN_TOKEN=$ADMIN_TOKEN \
+  "$VENV/bin/python" "$ROOT/scripts/client-compat/test_ispring_zeep.py" || status=$?
+GATEWAY="http://127.0.0.1:$PORT" VENV=$VENV \
+  "$ROOT/scripts/client-compat/ispring_schemathesis.sh" || status=$?
+# --- end iSpring ---
 if [ "$status" -ne 0 ]; then
   echo "--- gateway log"; tail -n 50 "$WORK/gateway.log"
 fi

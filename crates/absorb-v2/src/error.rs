@@ -128,6 +128,10 @@ impl From<StoreError> for AbsorbError {
                 "The user is already enrolled in this course. Set reEnroll=true to re-enroll."
                     .into(),
             ),
+            // Outside a department administrator's scope: answered as if it did not exist.
+            StoreError::Domain(DomainError::NotPermitted(what)) => {
+                Self::NotFound(not_found_message(&what))
+            }
             StoreError::Domain(d) => Self::Unprocessable(d.to_string()),
             StoreError::Series(c) => Self::Unprocessable(c.to_string()),
             StoreError::Unavailable(detail) => {

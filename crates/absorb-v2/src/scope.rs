@@ -1,105 +1,78 @@
-//! Whom an administrator acts on. Admins (role `admin`) reach every user of their tenant;
-//! department administrators reach only the learners of their department and the departments
-//! below it, as Absorb limits them. Lists hold only those learners, and a user outside the
-//! scope is answered exactly as an unknown one (404 `User not found.`; an enrollment or attempt
-//! of theirs is `Enrollment not found.` / `Attempt not found.`), so a department administrator
-//! learns nothing of other departments. A department administrator without a department
-//! reaches nobody.
+//! Whom an administrator acts on: the ledger's one authorization rule
+//! ([`enroll_domain::access::Scope`], read by [`enroll_store::access`]), rendered Absorb's way.
+//! Admins (role `admin`) reach every user of their tenant; department administrators reach
+//! only the learners of their department and the departments below it, as Absorb limits them.
+//! Lists hold only those learners, and a user outside the scope is answered exactly as an
+//! unknown one (404 `User not found.`; an enrollment or attempt of theirs is `Enrollment not
+//! found.` / `Attempt not found.`), so a department administrator learns nothing of other
+//! departments. A department administrator without a department reaches nobody. Writes on a
+//! user's enrollments check the scope in the write's own transaction (the store's
+//! `*_as` methods); the ledger's `NotPermitted` becomes the same 404.
 use crate::auth::Caller;
 use crate::error::AbsorbError;
+pub use enroll_domain::access::Scope;
 use enroll_domain::model::{Learner, Role};
+use enroll_store::access::Actor;
 use enroll_store::learners::LearnerKey;
 use enroll_store::{Store, StoreError, StoreResult};
 use uuid::Uuid;
 
-/// The learners an administrator may act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Every learner of the tenant (role `admin`).
-    All,
-    /// Learners of these departments (a department administrator's subtree; empty: nobody).
-    Departments(Vec<Uuid>),
+/// Ok if `scope` reaches `learner`; otherwise `NotFound(what)`, as for an unknown id.
+pub fn check(scope: &Scope, learner: &Learner, what: &str) -> StoreResult<()> {
+    if scope.reaches(learner) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(what.into()))
+    }
 }
 
-impl Scope {
-    /// The scope of `user`. Reads the department tree only for a department administrator.
-    pub fn of(s: &Store, tenant_id: Uuid, user: &Learner) -> StoreResult<Self> {
-        Ok(match (user.role, user.department_id) {
-            (Role::Admin, _) => Self::All,
-            (Role::DepartmentAdmin, Some(root)) => {
-                Self::Departments(s.department_scope(tenant_id, root)?)
-            }
-            // A learner reaches only itself (`/my-enrollments`), never through a scope.
-            (Role::DepartmentAdmin, None) | (Role::Learner, _) => Self::Departments(Vec::new()),
-        })
+/// The learner an Absorb user id names, if `scope` reaches them (`NotFound("user")` for an
+/// unknown user and for one outside the scope alike).
+pub fn learner(scope: &Scope, s: &Store, tenant_id: Uuid, user: Uuid) -> StoreResult<Learner> {
+    let l = s.learner(tenant_id, &crate::ids::user(user))?;
+    check(scope, &l, "user")?;
+    Ok(l)
+}
+
+impl Caller {
+    /// Who the caller is to the ledger.
+    pub fn actor(&self) -> Actor {
+        Actor::Learner(self.user.id)
     }
 
-    /// The departments a list is limited to (`None`: not limited), for
-    /// `EnrollmentQuery::departments` and `LearnerQuery::departments`.
-    pub fn departments(&self) -> Option<Vec<Uuid>> {
-        match self {
-            Self::All => None,
-            Self::Departments(ds) => Some(ds.clone()),
+    /// Whether the caller reaches every user (an admin): writes need no scope check.
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// The caller's [`Scope`] (run it inside a store call: a department administrator's reads
+    /// the department tree; an admin's needs no read).
+    pub fn scope(&self, s: &Store) -> StoreResult<Scope> {
+        if self.is_admin() {
+            return Ok(Scope::All);
         }
-    }
-
-    /// Whether the scope reaches `learner`.
-    pub fn reaches(&self, learner: &Learner) -> bool {
-        match self {
-            Self::All => true,
-            Self::Departments(ds) => learner.department_id.is_some_and(|d| ds.contains(&d)),
-        }
-    }
-
-    /// Ok if the scope reaches `learner`; otherwise `NotFound(what)`, as for an unknown id.
-    pub fn check(&self, learner: &Learner, what: &str) -> StoreResult<()> {
-        if self.reaches(learner) {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound(what.into()))
-        }
-    }
-
-    /// The learner an Absorb user id names, if the scope reaches them (`NotFound("user")` for
-    /// an unknown user and for one outside the scope alike).
-    pub fn learner(&self, s: &Store, tenant_id: Uuid, user: Uuid) -> StoreResult<Learner> {
-        let l = s.learner(tenant_id, &crate::ids::user(user))?;
-        self.check(&l, "user")?;
-        Ok(l)
+        s.scope(self.tenant_id, &self.actor())
     }
 }
 
 impl Caller {
-    /// The caller's [`Scope`] (run it inside a store call: a department administrator's reads
-    /// the department tree).
-    pub fn scope(&self, s: &Store) -> StoreResult<Scope> {
-        Scope::of(s, self.tenant_id, &self.user)
-    }
-
-    /// The key to enroll the user `user` names: the Absorb id itself for an admin (the store
-    /// resolves it), or, for a department administrator, the learner's ledger id once the
-    /// scope is checked (`NotFound("user")` outside it).
+    /// The key to act on the user `user` names after checking the scope in its own read: the
+    /// Absorb id itself for an admin, or the learner's ledger id once the scope is checked
+    /// (`NotFound("user")` outside it). For writes the store has no `*_as` method for yet
+    /// (session enrollments); the others check in the write's transaction.
     pub fn learner_key(&self, s: &Store, user: Uuid) -> StoreResult<LearnerKey> {
-        if self.user.role == Role::Admin {
+        if self.is_admin() {
             return Ok(crate::ids::user(user));
         }
         Ok(LearnerKey::Id(
-            self.scope(s)?.learner(s, self.tenant_id, user)?.id,
+            learner(&self.scope(s)?, s, self.tenant_id, user)?.id,
         ))
     }
 }
 
-/// [`Caller::learner_key`] for async callers (no store call for an admin).
-pub(crate) async fn learner_key(
-    caller: &Caller,
-    store: &Store,
-    user: Uuid,
-) -> Result<LearnerKey, AbsorbError> {
-    if caller.user.role == Role::Admin {
-        return Ok(crate::ids::user(user));
-    }
-    let c = caller.clone();
-    crate::handlers::run(store, move |s| c.learner_key(s, user)).await
+/// The key an Absorb user id gives the store.
+pub fn learner_key(user: Uuid) -> LearnerKey {
+    crate::ids::user(user)
 }
 
 /// Ok if `caller` reaches `learner`, else `NotFound(what)` (no store call for an admin).
@@ -109,9 +82,9 @@ pub(crate) async fn ensure_reaches(
     learner: &Learner,
     what: &'static str,
 ) -> Result<(), AbsorbError> {
-    if caller.user.role == Role::Admin {
+    if caller.is_admin() {
         return Ok(());
     }
     let (c, l) = (caller.clone(), learner.clone());
-    crate::handlers::run(store, move |s| c.scope(s)?.check(&l, what)).await
+    crate::handlers::run(store, move |s| check(&c.scope(s)?, &l, what)).await
 }

@@ -23,6 +23,10 @@ pub enum DomainError {
     /// The enrollment is historical (archived by a re-enrollment or un-enrollment).
     #[error("the enrollment is not the learner's active enrollment")]
     NotActive,
+    /// The actor may not act on this learner (outside their scope, see [`crate::access`]);
+    /// the text names what was refused.
+    #[error("not permitted to act on {0}")]
+    NotPermitted(String),
     /// A value is out of its allowed range.
     #[error("{0}")]
     Invalid(String),

@@ -9,7 +9,10 @@
 //! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
 //! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons).
 //! * [`crosswalk`]: the one rule that names a ledger record in every dialect.
+//! * [`access`]: who may act on which learner.
+//! * [`schedule`]: access dates, due rules and locking after the due date.
 
+pub mod access;
 pub mod clock;
 pub mod crosswalk;
 pub mod enrollment;
@@ -17,6 +20,7 @@ pub mod error;
 pub mod invitation;
 pub mod lesson;
 pub mod model;
+pub mod schedule;
 pub mod state;
 pub mod transition;
 pub mod vocab;

@@ -104,8 +104,9 @@ pub struct Department {
     pub name: String,
 }
 
-/// Whether `candidate` is `root` or one of its descendants (iSpring department admins act
-/// only inside their subtree). Cycles in bad data end the walk instead of looping.
+/// Whether `candidate` is `root` or one of its descendants (department administrators act
+/// only inside their subtree, see [`crate::access`]). Cycles in bad data end the walk
+/// instead of looping.
 pub fn in_subtree(departments: &[Department], root: Uuid, candidate: Uuid) -> bool {
     let mut current = Some(candidate);
     for _ in 0..=departments.len() {

@@ -84,6 +84,9 @@ pub struct NewCourse {
     /// Member course ids (bundles and curricula), in order.
     #[serde(default)]
     pub members: Vec<Uuid>,
+    /// The due date or period enrollments get when they ask for the course's default.
+    #[serde(default)]
+    pub default_due: Option<enroll_domain::schedule::DueDefault>,
 }
 
 /// A course with everything inside it.
@@ -135,6 +138,9 @@ pub fn insert_course(
             other => other,
         })?;
     crosswalk::record_new(conn, &row.tenant_id, Kind::Course, id, &new.ids)?;
+    if new.default_due.is_some() {
+        crate::schedule::set_due_default_in(conn, id, new.default_due)?;
+    }
     for s in &new.sessions {
         diesel::insert_into(sessions::table)
             .values((

@@ -3,9 +3,12 @@
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
 //! series, invitations and their recipients, tags, subscriptions and outbound deliveries,
-//! launches, API credentials and tokens, and password logins ([`logins`]: hashed at today's
-//! cost, throttled per account). A facade maps its vendor's wire format onto these;
-//! it never writes SQL.
+//! launches, API credentials and tokens, password logins ([`logins`]: hashed at today's
+//! cost, throttled per account), enrollment schedules ([`schedule`]: access dates, due dates
+//! and periods, a course's default) and numbered asynchronous [`operations`]. Who may act on
+//! which learner is the ledger's rule too: [`access`] reads an actor's scope and
+//! [`authorized`] writes on an actor's behalf, the check and the write in one transaction.
+//! A facade maps its vendor's wire format onto these; it never writes SQL.
 //!
 //! Every [`Store`] method is one unit of work in one transaction; async callers run it off
 //! their workers with [`Store::call`], which admits it through a bounded queue (a full queue
@@ -63,7 +66,10 @@
 //! options (`LIBSQLITE3_FLAGS`) that builds of other workspaces do not see: copy it to have
 //! them.
 
+pub mod access;
 mod admission;
+pub mod authorized;
+pub mod catalog;
 #[cfg(feature = "sqlite")]
 mod checkpoint;
 pub mod clock;
@@ -83,10 +89,12 @@ pub mod logins;
 pub mod migrate;
 pub mod models;
 mod notify;
+pub mod operations;
 pub mod options;
 pub mod outbox;
 mod purge;
 mod retry;
+pub mod schedule;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

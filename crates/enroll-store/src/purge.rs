@@ -35,6 +35,7 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
         "outbox_id IN (SELECT id FROM outbox WHERE tenant_id = $1)",
     ),
     ("outbox", "tenant_id = $1"),
+    ("operations", "tenant_id = $1"),
     ("tokens", "tenant_id = $1"),
     ("login_failures", "tenant_id = $1"),
     ("credentials", "tenant_id = $1"),

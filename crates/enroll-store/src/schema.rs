@@ -68,6 +68,8 @@ diesel::table! {
         version -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
+        default_due_at -> Nullable<BigInt>,
+        default_due_hours -> Nullable<BigInt>,
     }
 }
 
@@ -313,6 +315,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    operations (tenant_id, id) {
+        tenant_id -> Text,
+        id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(enrollments -> learners (learner_id));
 diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(lessons -> chapters (chapter_id));
@@ -347,4 +360,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrollment_changes,
     launches,
     launch_links,
+    operations,
 );

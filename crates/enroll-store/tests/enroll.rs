@@ -391,6 +391,7 @@ fn an_explicit_id_is_the_only_one_that_names_a_record_in_its_dialect() {
         sessions: vec![],
         chapters: vec![],
         members: vec![],
+        default_due: None,
     };
     for (_db, store, _) in stores() {
         for (n, d) in Dialect::ALL.into_iter().enumerate() {

@@ -33,6 +33,9 @@ pub fn print(state: &AppState, config: &Config) {
         {
             println!("  trainercentral orgId {org}");
         }
+        if let Some(host) = t.tenant_ids().explicit(Dialect::Ispring) {
+            println!("  ispring account https://{host}  (token: POST {base}/ispring/api/v3/token)");
+        }
         for c in &t.credentials {
             match &c.key_id {
                 Some(k) => println!(

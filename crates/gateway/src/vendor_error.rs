@@ -1,7 +1,8 @@
 //! Errors the gateway itself answers for a whole mount (a request body that never arrived),
 //! in the shape of the vendor the path prefix names: Absorb's GenericErrorResponse, SCORM
 //! Cloud's MessageSchema, LMS365's OData error, TrainerCentral's Zoho error, an iSpring SOAP
-//! Fault (sent with this status, not SOAP's usual 500, so clients see what happened), and the
+//! Fault on its SOAP endpoint (sent with this status, not SOAP's usual 500, so clients see
+//! what happened) and iSpring's REST `{code, message}` elsewhere under its mount, and the
 //! admin API's `{"error"}` (also used outside the mounts).
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -33,11 +34,13 @@ pub fn respond(path: &str, status: StatusCode, message: &str) -> HttpResponse {
     } else if path.starts_with("/trainercentral") {
         let code = reason_to_zoho(&reason);
         resp.json(json!({"code": code, "message": message, "status": "error", "details": {}}))
+    } else if path.starts_with("/ispring") && !path.starts_with("/ispring/soap") {
+        resp.json(json!({"code": status.as_u16(), "message": message}))
     } else if path.starts_with("/ispring") {
         resp.content_type("text/xml; charset=utf-8").body(format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope \
              xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body>\
-             <SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>{}\
+             <SOAP-ENV:Fault><faultcode>client</faultcode><faultstring>{}\
              </faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>",
             message
                 .replace('&', "&amp;")
@@ -98,6 +101,10 @@ mod tests {
             (Some("REQUEST_TIMEOUT"), Some("error"))
         );
         assert_eq!(json("/admin/v1/clock"), json!({"error": "too slow <&>"}));
+        assert_eq!(
+            json("/ispring/enrollment"),
+            json!({"code": 408, "message": "too slow <&>"})
+        );
         let (status, soap) = body("/ispring/soap");
         assert_eq!(status, 408);
         assert!(

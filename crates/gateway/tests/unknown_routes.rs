@@ -75,8 +75,15 @@ async fn lms365_unknown_route_is_an_odata_error() {
 }
 
 #[actix_web::test]
-async fn ispring_unknown_route_is_a_soap_fault() {
-    let (status, ctype, body) = call("/ispring/whatever", test::TestRequest::post()).await;
+async fn ispring_unknown_routes_are_rest_errors_and_soap_faults() {
+    // The REST twin's shape under the mount …
+    let (status, _, body) = call("/ispring/whatever", test::TestRequest::post()).await;
+    assert_eq!(status, 404);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["code"], 404, "{body}");
+    assert!(v["message"].is_string());
+    // … and a SOAP Fault under the SOAP endpoint.
+    let (status, ctype, body) = call("/ispring/soap/whatever", test::TestRequest::post()).await;
     assert_eq!(status, 500);
     assert!(ctype.starts_with("text/xml"));
     assert!(

@@ -1,80 +1,150 @@
-//! SOAP Faults in iSpring's wording.
+//! iSpring's errors: one enum, rendered as a REST `ErrorResponse {code, message}` (JSON, or
+//! XML under `<response>`) or as a SOAP Fault whose `faultstring` is one of iSpring's
+//! (`Authorization failed`, `Wrong parameters`, `Permission denied`) with the detail in
+//! `<detail><message>`.
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use enroll_domain::DomainError;
+use enroll_store::StoreError;
+use serde_json::json;
 
-/// An iSpring SOAP fault.
-#[derive(Debug, thiserror::Error)]
-pub enum SoapFault {
-    /// iSpring's "Wrong parameters", with our detail.
-    #[error("Wrong parameters")]
+/// An iSpring API error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IspringError {
+    /// 400 / `Wrong parameters`: a missing, malformed or unknown parameter.
+    #[error("{0}")]
     WrongParameters(String),
-    /// The server has more requests than it queues (the ledger's `Busy`): a `Server` fault
-    /// sent with 503 and `Retry-After` (not SOAP's usual 500, so clients see they may retry).
-    #[error("Server is busy")]
-    Busy { retry_after_secs: u64 },
+    /// 401 / `Authorization failed`.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403 / `Permission denied`: the caller may not do this (or not to this learner).
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// 404 / `Wrong parameters`: the id names nothing.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the REST path exists but does not take this method; `allow` lists those it takes.
+    #[error("The method {method} is not allowed here; allowed: {allow}")]
+    MethodNotAllowed { method: String, allow: String },
+    /// 409 / `Wrong parameters`: the ledger's rules refuse the change.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413 / `Wrong parameters`: the body is larger than the limit.
+    #[error("The request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// 503 with `Retry-After` / server fault: more requests are waiting for the ledger than it
+    /// queues, or a write kept conflicting with concurrent ones; nothing was done and the
+    /// caller may retry (SOAP 1.1 faults are 500 otherwise: this one tells clients to retry).
+    #[error(
+        "The server is busy; retry after {} second(s)",
+        StoreError::RETRY_AFTER_SECS
+    )]
+    Busy,
+    /// 503 / server fault: the database is unreachable.
+    #[error("The service is temporarily unavailable")]
+    Unavailable,
+    /// 500 / server fault: logged, never described.
+    #[error("Internal server error")]
+    Internal,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+impl IspringError {
+    /// The SOAP `faultstring`: iSpring's words for the kind of error.
+    pub fn fault_string(&self) -> &'static str {
+        match self {
+            Self::Unauthorized(_) => "Authorization failed",
+            Self::PermissionDenied(_) => "Permission denied",
+            Self::Busy | Self::Unavailable | Self::Internal => "Internal server error",
+            _ => "Wrong parameters",
+        }
+    }
+
+    /// Whether the fault is the caller's (`client`) or ours (`server`).
+    pub fn is_client(&self) -> bool {
+        !matches!(self, Self::Busy | Self::Unavailable | Self::Internal)
+    }
+
+    /// The seconds a busy answer's `Retry-After` names.
+    pub fn retry_after(&self) -> Option<u64> {
+        matches!(self, Self::Busy).then_some(StoreError::RETRY_AFTER_SECS)
+    }
+
+    /// The methods a 405 names (empty otherwise).
+    pub fn allow(&self) -> String {
+        match self {
+            Self::MethodNotAllowed { allow, .. } => allow.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The REST body's fields.
+    pub fn body(&self) -> crate::value::Out {
+        use crate::value::Out;
+        Out::Obj(vec![
+            ("code", Out::Int(i64::from(self.status_code().as_u16()))),
+            ("message", Out::text(self.to_string())),
+        ])
+    }
 }
 
-impl ResponseError for SoapFault {
+impl ResponseError for IspringError {
     fn status_code(&self) -> StatusCode {
         match self {
-            // SOAP 1.1 sends every fault with 500 (WS-I Basic Profile R1126).
-            Self::WrongParameters(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::WrongParameters(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::PermissionDenied(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Busy | Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
+    /// The REST shape in JSON (the REST layer renders XML itself when the caller asks).
     fn error_response(&self) -> HttpResponse {
-        let (code, detail) = match self {
-            Self::WrongParameters(detail) => ("Client", detail.clone()),
-            Self::Busy { retry_after_secs } => (
-                "Server",
-                format!("Too many requests are waiting; retry after {retry_after_secs} second(s)."),
-            ),
-        };
-        let body = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:{code}</faultcode><faultstring>{}</faultstring><detail><message>{}</message></detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>",
-            escape(&self.to_string()),
-            escape(&detail)
-        );
-        let mut resp = HttpResponse::build(self.status_code());
-        if let Self::Busy { retry_after_secs } = self {
-            resp.insert_header(("Retry-After", retry_after_secs.to_string()));
-        }
-        resp.content_type("text/xml; charset=utf-8").body(body)
+        HttpResponse::build(self.status_code()).json(json!({
+            "code": self.status_code().as_u16(), "message": self.to_string(),
+        }))
     }
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-    use actix_web::body::MessageBody;
+/// `name` with an upper-case first letter ("enrollment x" → "Enrollment x").
+fn capitalized(name: &str) -> String {
+    let mut cs = name.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
 
-    #[test]
-    fn busy_is_a_server_fault_with_503_and_retry_after() {
-        let resp = SoapFault::Busy {
-            retry_after_secs: 1,
+impl From<StoreError> for IspringError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => {
+                Self::NotFound(format!("{} not found", capitalized(&what)))
+            }
+            StoreError::Domain(DomainError::NotPermitted(what)) => Self::PermissionDenied(format!(
+                "The caller may not manage {what}: it is outside the departments the caller administers"
+            )),
+            StoreError::Domain(DomainError::Invalid(m)) | StoreError::Invalid(m) => {
+                Self::WrongParameters(m)
+            }
+            StoreError::Domain(d) => Self::Conflict(capitalized(&d.to_string())),
+            StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Series(c) => Self::Conflict(c.to_string()),
+            StoreError::Busy(detail) => {
+                log::warn!("ispring-soap: ledger busy: {detail}");
+                Self::Busy
+            }
+            StoreError::Unavailable(detail) => {
+                log::error!("ispring-soap: database unavailable: {detail}");
+                Self::Unavailable
+            }
+            StoreError::Config(detail) | StoreError::Internal(detail) => {
+                log::error!("ispring-soap: internal error: {detail}");
+                Self::Internal
+            }
         }
-        .error_response();
-        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(resp.headers().get("retry-after").unwrap(), "1");
-        let body = resp.into_body().try_into_bytes().unwrap();
-        let xml = String::from_utf8(body.to_vec()).unwrap();
-        assert!(
-            xml.contains("<faultcode>SOAP-ENV:Server</faultcode>"),
-            "{xml}"
-        );
-        assert!(
-            xml.contains("<faultstring>Server is busy</faultstring>"),
-            "{xml}"
-        );
-        assert!(xml.contains("retry after 1 second"), "{xml}");
     }
 }

@@ -107,7 +107,11 @@ pub async fn finish(
         let scope = c.scope(s)?;
         if scope != Scope::All {
             let attempt = s.attempt(t, id)?;
-            scope.check(&s.enrollment(t, attempt.enrollment_id)?.learner, "attempt")?;
+            crate::scope::check(
+                &scope,
+                &s.enrollment(t, attempt.enrollment_id)?.learner,
+                "attempt",
+            )?;
         }
         s.finish_attempt(t, id, None, &f)
     })

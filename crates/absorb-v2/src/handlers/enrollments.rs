@@ -7,7 +7,7 @@ use crate::scope::Scope;
 use crate::wire::{self, Created};
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect;
-use enroll_domain::{Command, EnrollmentState};
+use enroll_domain::{Command, DomainError, EnrollmentState};
 use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, IdSet};
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
@@ -25,10 +25,17 @@ pub async fn create(
     let reenroll = Params::from(&req)?.flag("reEnroll")?;
     let t = caller.tenant_id;
     let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
-    let learner = crate::scope::learner_key(&caller, &store, user).await?;
-    let out = store
-        .enroll_async(t, learner, crate::ids::course(course), opts)
-        .await?;
+    let (learner, course_key) = (crate::scope::learner_key(user), crate::ids::course(course));
+    let out = if caller.is_admin() {
+        store.enroll_async(t, learner, course_key, opts).await?
+    } else {
+        // The scope is checked in the enroll's own transaction.
+        let actor = caller.actor();
+        run(&store, move |s| {
+            s.enroll_as(t, &actor, &learner, &course_key, &opts)
+        })
+        .await?
+    };
     Ok(HttpResponse::Created().json(Created {
         enrollment_id: out.enrollment.core.id,
         course_id: course,
@@ -126,13 +133,12 @@ pub async fn create_or_update(
     let (t, c) = (caller.tenant_id, caller.clone());
     let opts = EnrollOptions::new(Dialect::Absorb).reenroll(reenroll);
     let rec = run(&store, move |s| {
-        s.upsert_enrollment(
-            t,
-            &c.learner_key(s, user)?,
-            &crate::ids::course(course),
-            &opts,
-            &patch,
-        )
+        let (learner, course) = (crate::scope::learner_key(user), crate::ids::course(course));
+        if c.is_admin() {
+            s.upsert_enrollment(t, &learner, &course, &opts, &patch)
+        } else {
+            s.upsert_enrollment_as(t, &c.actor(), &learner, &course, &opts, &patch)
+        }
     })
     .await?;
     Ok(HttpResponse::Created().json(Created {
@@ -228,7 +234,10 @@ pub async fn list_for_user(
     let user = guid(&path, "userId")?;
     let (mut q, limit, pg) = Params::from(&req)?.enrollment_query()?;
     let (t, c) = (caller.tenant_id, caller.clone());
-    let learner = run(&store, move |s| c.scope(s)?.learner(s, t, user)).await?;
+    let learner = run(&store, move |s| {
+        crate::scope::learner(&c.scope(s)?, s, t, user)
+    })
+    .await?;
     q.learner_id = Some(learner.id);
     page(&store, t, q, limit, pg, true).await
 }
@@ -343,30 +352,17 @@ pub async fn unenroll(
             "Provide at least one enrollment id.".into(),
         ));
     }
-    let (t, c) = (caller.tenant_id, caller.clone());
-    let checked = move |s: &Store| {
-        // An enrollment of a user outside the caller's scope is refused like an unknown id.
-        let scope = c.scope(s)?;
-        if scope != Scope::All {
-            for id in &ids {
-                let missing = || StoreError::NotFound(format!("enrollment {id}"));
-                let view = s.enrollment(t, *id).map_err(|e| match e {
-                    StoreError::NotFound(_) => missing(),
-                    other => other,
-                })?;
-                if !scope.reaches(&view.learner) {
-                    return Err(missing());
-                }
-            }
-        }
-        s.unenroll(t, &ids)
-    };
-    match store.call(checked).await {
+    let (t, actor) = (caller.tenant_id, caller.actor());
+    // An enrollment of a user outside the caller's scope is refused like an unknown id, in
+    // the un-enroll's own transaction.
+    match store.call(move |s| s.unenroll_as(t, &actor, &ids)).await {
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
         // Absorb answers a bad id in the list with 422 and names it.
-        Err(StoreError::NotFound(what)) => Err(AbsorbError::Unprocessable(format!(
-            "The {what} was not found."
-        ))),
+        Err(StoreError::NotFound(what) | StoreError::Domain(DomainError::NotPermitted(what))) => {
+            Err(AbsorbError::Unprocessable(format!(
+                "The {what} was not found."
+            )))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn active(
     user: Uuid,
     course: Uuid,
 ) -> StoreResult<(Learner, CourseDetail, EnrollmentView)> {
-    let learner = scope.learner(s, tenant, user)?;
+    let learner = crate::scope::learner(scope, s, tenant, user)?;
     let detail = s.course(tenant, &crate::ids::course(course))?;
     let view = s
         .active_enrollment(tenant, learner.id, detail.course.id)?

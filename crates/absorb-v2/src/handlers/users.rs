@@ -61,6 +61,9 @@ pub async fn get(
     caller.require_admin()?;
     let id = guid(&path, "userId")?;
     let c = caller.clone();
-    let l = run(&store, move |s| c.scope(s)?.learner(s, c.tenant_id, id)).await?;
+    let l = run(&store, move |s| {
+        crate::scope::learner(&c.scope(s)?, s, c.tenant_id, id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(user(&l)))
 }

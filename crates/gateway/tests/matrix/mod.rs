@@ -3,6 +3,7 @@
 //! implementation of [`Dialect`] and its entry in [`dialects`].
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 pub mod absorb;
+pub mod ispring;
 pub mod scormcloud;
 
 use serde_json::Value;
@@ -13,11 +14,11 @@ pub struct Seen {
     /// `not_started`, `in_progress`, `completed`, or `gone` (nothing current: un-enrolled, or
     /// never enrolled).
     pub state: String,
-    /// The id this dialect uses for every later call (Absorb: the enrollment; SCORM Cloud: the
-    /// registration).
+    /// The id this dialect uses for every later call (Absorb and iSpring: the enrollment; SCORM
+    /// Cloud: the registration).
     pub id: Option<String>,
-    /// Which enrollment of a series it is (Absorb: the enrollment id; SCORM Cloud: the
-    /// instance number).
+    /// Which enrollment of a series it is (Absorb and iSpring: the enrollment id; SCORM Cloud:
+    /// the instance number).
     pub generation: Option<String>,
 }
 
@@ -34,10 +35,10 @@ impl Seen {
 /// The pair a matrix cell works on: a learner made for the cell, and a course.
 #[derive(Debug, Clone)]
 pub struct Pair {
-    /// Ledger id (= Absorb id) and SCORM Cloud learner id of the learner.
+    /// Ledger id (= Absorb and iSpring id) and SCORM Cloud learner id of the learner.
     pub learner: String,
     pub scorm_learner: String,
-    /// Ledger id (= Absorb id) and SCORM Cloud id of the course.
+    /// Ledger id (= Absorb and iSpring id) and SCORM Cloud id of the course.
     pub course: String,
     pub scorm_course: String,
 }
@@ -71,6 +72,7 @@ pub fn dialects(base: &str) -> Vec<Box<dyn Dialect>> {
     vec![
         Box::new(absorb::Absorb::new(base)),
         Box::new(scormcloud::ScormCloud::new(base)),
+        Box::new(ispring::Ispring::new(base)),
     ]
 }
 
