@@ -216,6 +216,46 @@ pub fn ensure_learner_by_email(
     ensure_learner(conn, tenant_id, dialect, email, &profile, now)
 }
 
+/// The oldest learner of the tenant with `profile.email`, else a new learner from `profile`
+/// (username: the address, unless given), with no dialect id of the address: for dialects
+/// that name learners by number and find them by address. Returns the learner and whether it
+/// was created. Concurrent calls for one new address make one learner.
+pub fn ensure_learner_with_email(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    profile: &NewLearner,
+    now: i64,
+) -> StoreResult<(LearnerRow, bool)> {
+    let key = LearnerKey::Email(profile.email.clone());
+    if let Some(l) = find_learner(conn, tenant_id, &key)? {
+        return Ok((l, false));
+    }
+    let row = learner_row(tenant_id, profile, now)?;
+    // As in `ensure_learner`: a concurrent insert of the same learner wins, this one finds it.
+    let inserted = on_backend!(conn, c => diesel::insert_into(learners::table)
+        .values(&row)
+        .on_conflict_do_nothing()
+        .execute(c))
+    .map_err(|e| insert_error(&row, e))?;
+    if inserted == 0 {
+        return match find_learner(conn, tenant_id, &key)? {
+            Some(l) => Ok((l, false)),
+            None => Err(StoreError::Conflict(format!(
+                "a learner with username '{}' already exists",
+                row.username
+            ))),
+        };
+    }
+    crosswalk::record_new(
+        conn,
+        &row.tenant_id,
+        Kind::Learner,
+        uuid(&row.id)?,
+        &profile.ids,
+    )?;
+    Ok((row, true))
+}
+
 /// [`ensure_learner_by_email`] for many addresses at once (lookups set-based), by address.
 pub fn ensure_learners_by_email(
     conn: &mut DbConn,
