@@ -123,7 +123,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .service(admin::scope())
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
-        .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
+        .service(web::scope("/trainercentral").configure(trainercentral_api::configure))
         .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
         .service(web::scope("/ispring").configure(ispring_soap::configure));
 }

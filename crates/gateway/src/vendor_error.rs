@@ -31,6 +31,8 @@ pub fn respond(path: &str, status: StatusCode, message: &str) -> HttpResponse {
         resp.json(json!({"message": message}))
     } else if path.starts_with("/lms365") {
         resp.json(json!({"error": {"code": reason, "message": message}}))
+    } else if path.starts_with("/trainercentral/oauth") {
+        resp.json(json!({"error": reason_to_zoho(&reason).to_ascii_lowercase()}))
     } else if path.starts_with("/trainercentral") {
         let code = reason_to_zoho(&reason);
         resp.json(json!({"code": code, "message": message, "status": "error", "details": {}}))
