@@ -111,6 +111,9 @@ pub fn portal_member(org: &str, l: &Learner) -> Value {
         "status": "1",
         "loginType": "0",
         "invitedBy": "",
+        // The ledger keeps no sign-up or edit time per learner here: empty.
+        "time": "",
+        "lastUpdatedTime": "",
         "links": {
             "enrolledCourses": format!("/api/v4/{org}/portalMembers/{id}/courses.json"),
             "enrolledSessions": format!("/api/v4/{org}/portalMembers/{id}/sessions.json"),
