@@ -512,3 +512,52 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Deletes a learner and everything of theirs, in one transaction: their enrollments (and
+    /// what hangs off them: sessions, lessons, attempts, launches), the tags and
+    /// subscriptions of their enrollment series, and their crosswalk entries. Every dialect
+    /// then finds neither the learner nor those enrollments. Returns the learner as it was.
+    pub fn delete_learner(&self, tenant_id: Uuid, key: &LearnerKey) -> StoreResult<Learner> {
+        use crate::schema::{enrollments, subscriptions};
+        self.write(|c| {
+            let row = find_learner(c, tenant_id, key)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            let learner = learner_of(c, &row)?;
+            let t = tenant_id.to_string();
+            let mut series: Vec<String> = enrollments::table
+                .filter(enrollments::tenant_id.eq(&t))
+                .filter(enrollments::learner_id.eq(&row.id))
+                .select(enrollments::series_id)
+                .distinct()
+                .load(c)?;
+            for s in &series {
+                crate::tags::remove_in(c, &t, crate::tags::TagKind::Series, s, None)?;
+            }
+            for chunk in series.chunks(400) {
+                diesel::delete(
+                    subscriptions::table
+                        .filter(subscriptions::tenant_id.eq(&t))
+                        .filter(subscriptions::object_id.eq_any(chunk)),
+                )
+                .execute(c)?;
+            }
+            series.push(row.id.clone());
+            for chunk in series.chunks(400) {
+                diesel::delete(
+                    external_ids::table
+                        .filter(external_ids::tenant_id.eq(&t))
+                        .filter(external_ids::ledger_id.eq_any(chunk)),
+                )
+                .execute(c)?;
+            }
+            diesel::delete(
+                learners::table
+                    .filter(learners::tenant_id.eq(&t))
+                    .filter(learners::id.eq(&row.id)),
+            )
+            .execute(c)?;
+            Ok(learner)
+        })
+    }
+}

@@ -17,7 +17,8 @@
 //!   `PUT|POST updateCourseAttendee/{courseMemberId}.json`,
 //!   `GET course/{courseId}/courseMembers.json`,
 //!   `GET course/{courseId}/courseMember/{courseMemberId}/courseEngagement.json`,
-//!   `GET portalMembers.json?type=5`, `GET fetchuserdetails.json?email=`, `GET courses.json`,
+//!   `GET portalMembers.json?type=5`, `DELETE portalMembers/{id}.json`,
+//!   `GET fetchuserdetails.json?email=`, `GET courses.json`,
 //!   `GET courses/{courseId}.json`; and `GET /api/v4/org/portals.json`.
 //!
 //! # The ledger in TrainerCentral's terms
@@ -50,6 +51,8 @@
 //!   current members (revoked ones are left out); `filter=2` only pending requests.
 //!   `portalMembers.json` lists every academy member, administrators included (their role
 //!   `1`). `courses.json` accepts `filter` 1–4 and every course matches.
+//! * `DELETE portalMembers/{id}.json` deletes the learner with every enrollment of theirs
+//!   (in every dialect) and answers `{"code": "SUCCESS", "status": "success", …}`.
 //!
 //! # Embedding
 //! Mount [`configure`] under a scope of your actix-web app. The host registers the ledger

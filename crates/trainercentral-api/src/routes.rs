@@ -81,6 +81,10 @@ fn api_routes(cfg: &mut web::ServiceConfig) {
             .get(members::engagement),
         )
         .service(res("/{orgId}/portalMembers.json", "GET").get(members::portal_members))
+        .service(
+            res("/{orgId}/portalMembers/{portalMemberId}.json", "DELETE")
+                .delete(members::delete_portal_member),
+        )
         .service(res("/{orgId}/fetchuserdetails.json", "GET").get(members::user_details))
         .service(res("/{orgId}/courses.json", "GET").get(courses::list))
         .service(res("/{orgId}/courses/{courseId}.json", "GET").get(courses::get))

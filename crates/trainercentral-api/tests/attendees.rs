@@ -303,3 +303,35 @@ async fn courses_and_portals_read_from_the_ledger() {
         assert_eq!(p["portals"][0]["portalName"], "Demo Academy");
     }
 }
+
+#[actix_rt::test]
+async fn deleting_a_portal_member_deletes_the_learner_and_their_enrollments() {
+    for (_db, store, _) in stores() {
+        let app = app(&store).await;
+        let t = token(&app).await;
+        let (e, l) = counts(&store);
+        let body = attendee("gone@example.com", Some(COMPLIANCE));
+        let (_, b) = json(
+            &app,
+            send("POST", &api("/addCourseAttendee.json"), &t, &body),
+        )
+        .await;
+        let id = b["portalMember"]["id"].as_str().unwrap().to_string();
+        let uri = api(&format!("/portalMembers/{id}.json"));
+        let read_only = token_with(&app, "TrainerCentral.presenterapi.READ").await;
+        let (s, b) = json(&app, send("DELETE", &uri, &read_only, "")).await;
+        assert_eq!((s, &b["code"]), (401, &Value::from("INVALID_OAUTHSCOPE")));
+        let (s, b) = json(&app, send("DELETE", &uri, &t, "")).await;
+        assert_eq!((s, &b["status"]), (200, &Value::from("success")), "{b}");
+        assert_eq!(counts(&store), (e, l));
+        assert!(members(&app, &t, COMPLIANCE, "gone@").await.is_empty());
+        let (s, _) = json(
+            &app,
+            get(&api("/fetchuserdetails.json?email=gone@example.com"), &t),
+        )
+        .await;
+        assert_eq!(s, 404);
+        let (s, b) = json(&app, send("DELETE", &uri, &t, "")).await;
+        assert_eq!((s, &b["code"]), (404, &Value::from("RESOURCE_NOT_FOUND")));
+    }
+}

@@ -191,3 +191,29 @@ pub async fn user_details(
         })?;
     Ok(HttpResponse::Ok().json(wire::user_details(&p.org, &l)))
 }
+
+/// DELETE `/api/v4/{orgId}/portalMembers/{portalMemberId}.json`: deletes the academy learner
+/// with their enrollments (every dialect then finds neither).
+pub async fn delete_portal_member(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, TcError> {
+    let (org, id) = path.into_inner();
+    let p = authorize(&req, &store, Some(&org), Need::PRESENTER_DELETE).await?;
+    let id = ids::number(&id, "portalMemberId")?;
+    let tenant = p.tenant_id;
+    let key = LearnerKey::External(TC, id.clone());
+    run(&store, move |s| s.delete_learner(tenant, &key))
+        .await
+        .map_err(|e| match e {
+            TcError::NotFound(_) => TcError::NotFound(format!("No portal member with id {id}")),
+            other => other,
+        })?;
+    Ok(HttpResponse::Ok().json(json!({
+        "code": "SUCCESS",
+        "message": "The learner was deleted",
+        "status": "success",
+        "details": { "id": id },
+    })))
+}
