@@ -78,6 +78,7 @@ pub mod courses;
 pub mod crosswalk;
 pub mod enrollments;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod invitations;
 pub mod launches;

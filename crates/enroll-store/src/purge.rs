@@ -20,6 +20,7 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
     ("lesson_enrollments", OF_ENROLLMENTS),
     ("session_enrollments", OF_ENROLLMENTS),
     ("launches", OF_ENROLLMENTS),
+    ("enrollment_events", OF_ENROLLMENTS),
     (
         "invitation_recipients",
         "invitation_id IN (SELECT id FROM invitations WHERE tenant_id = $1)",
