@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 pub enum Topic {
     /// A private invitation's job was created.
     Jobs,
-    /// Enrollments changed (a subscribed series may have queued a change).
+    /// Enrollments changed (an event may be pending delivery).
     Changes,
     /// An outbound delivery was queued.
     Deliveries,

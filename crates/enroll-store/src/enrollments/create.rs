@@ -251,7 +251,7 @@ fn archive<'r>(
         .iter()
         .map(|r| {
             let state = Some(r.state.as_str());
-            NewEvent::caused(&r.id, EventKind::Archived, state, &r.state, to_millis(now))
+            NewEvent::caused(r, EventKind::Archived, state, &r.state, to_millis(now))
         })
         .collect();
     events::record_in(conn, &archived)?;

@@ -115,13 +115,7 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
         if is_plain(&before, &row, now_ms) {
             let to = EnrollmentState::Expired.as_str();
             let from = Some(before.state.as_str());
-            expired.push(NewEvent::caused(
-                &row.id,
-                EventKind::Expired,
-                from,
-                to,
-                now_ms,
-            ));
+            expired.push(NewEvent::caused(&row, EventKind::Expired, from, to, now_ms));
             plain.push(row.id);
         } else {
             save(c, &before, &row)?;

@@ -2,13 +2,19 @@
 //! makes it — its kind ([`enroll_domain::EventKind`]), the state before and after, who caused
 //! it ([`Cause`]: a dialect or the ledger, and a principal where known) and the ledger time.
 //! Creation is an event; changes are never coalesced. The events are an enrollment's history
-//! ([`Store::enrollment_events`], oldest first).
+//! ([`Store::enrollment_events`], oldest first) and the single source of outbound
+//! notifications: [`subscriptions`] select them by scope and kind, [`notices`] turns them into
+//! deliveries that each dialect renders.
 pub mod cause;
+pub mod notices;
 mod record;
 pub mod schema;
+pub mod subscriptions;
 
 pub use cause::Cause;
+pub use notices::{Notice, Rendered, Renderer};
 pub(crate) use record::{NewEvent, of_change, of_creation, record_in};
+pub use subscriptions::{NewSubscription, Scope, Subscription};
 
 use crate::error::{StoreError, StoreResult};
 use crate::models::uuid;
@@ -76,6 +82,7 @@ macro_rules! columns {
         )
     };
 }
+pub(crate) use columns;
 
 impl Store {
     /// An enrollment's history: its events, oldest first (`NotFound` for an enrollment the

@@ -3,6 +3,7 @@
 //! `enrollments::create`, the expiry sweep's batch update), so no change goes unrecorded.
 use super::cause;
 use super::schema::enrollment_events as ev;
+use super::subscriptions::{Subject, watching_in};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::EnrollmentRow;
@@ -12,12 +13,18 @@ use enroll_domain::EventKind;
 use enroll_domain::event::Change;
 
 /// Rows per multi-row insert on PostgreSQL.
+#[cfg(feature = "postgres")]
 const CHUNK: usize = 500;
 
 /// One event to record.
 #[derive(Debug, Clone, PartialEq, Insertable)]
 #[diesel(table_name = ev)]
 pub(crate) struct NewEvent {
+    /// Whom it concerns (what subscriptions may watch).
+    #[diesel(skip_insertion)]
+    pub subject: Subject,
+    /// Some subscription selects it (set by [`record_in`]).
+    pub pending: bool,
     pub enrollment_id: String,
     pub kind: String,
     pub from_state: Option<String>,
@@ -28,9 +35,9 @@ pub(crate) struct NewEvent {
 }
 
 impl NewEvent {
-    /// An event of the current cause (see [`cause`]).
+    /// An event of `row`'s enrollment, of the current cause (see [`cause`]).
     pub fn caused(
-        enrollment_id: &str,
+        row: &EnrollmentRow,
         kind: EventKind,
         from: Option<&str>,
         to: &str,
@@ -38,7 +45,9 @@ impl NewEvent {
     ) -> Self {
         let c = cause::current();
         Self {
-            enrollment_id: enrollment_id.to_string(),
+            subject: Subject::of(row),
+            pending: false,
+            enrollment_id: row.id.clone(),
             kind: kind.as_str().to_string(),
             from_state: from.map(str::to_string),
             to_state: to.to_string(),
@@ -85,7 +94,7 @@ pub(crate) fn of_change(
         .into_iter()
         .map(|kind| {
             // A second event (archived after a change of state) starts where the first ended.
-            let e = NewEvent::caused(&a.id, kind, Some(from), &a.state, a.updated_at);
+            let e = NewEvent::caused(a, kind, Some(from), &a.state, a.updated_at);
             from = a.state.as_str();
             e
         })
@@ -100,14 +109,24 @@ pub(crate) fn of_creation(row: &EnrollmentRow, continues: bool) -> NewEvent {
     } else {
         EventKind::Enrolled
     };
-    let mut e = NewEvent::caused(&row.id, kind, None, &row.state, row.added_at);
+    let mut e = NewEvent::caused(row, kind, None, &row.state, row.added_at);
     e.dialect.clone_from(&row.source);
     e
 }
 
-/// Records events inside the caller's transaction.
+/// Records events inside the caller's transaction; those a subscription selects are pending
+/// delivery (see [`super::notices`]).
 pub(crate) fn record_in(conn: &mut DbConn, events: &[NewEvent]) -> StoreResult<()> {
-    match (conn, events) {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut events = events.to_vec();
+    flag_pending(conn, &mut events)?;
+    if events.iter().any(|e| e.pending) {
+        // Other processes' delivery tasks wake up when this commits.
+        crate::notify::send(conn, crate::store::Topic::Changes)?;
+    }
+    match (conn, events.as_slice()) {
         (_, []) => {}
         (c, [one]) => {
             diesel::insert_into(ev::table).values(one).execute(c)?;
@@ -125,6 +144,33 @@ pub(crate) fn record_in(conn: &mut DbConn, events: &[NewEvent]) -> StoreResult<(
             for chunk in events.chunks(CHUNK) {
                 diesel::insert_into(ev::table).values(chunk).execute(c)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Marks the events some subscription selects as pending: one lookup per tenant of the
+/// subscriptions watching their enrollments (an indexed read that finds nothing when nobody
+/// subscribes).
+fn flag_pending(conn: &mut DbConn, events: &mut [NewEvent]) -> StoreResult<()> {
+    let mut tenants: Vec<String> = events.iter().map(|e| e.subject.tenant_id.clone()).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    for t in tenants {
+        let subjects: Vec<&Subject> = events
+            .iter()
+            .filter(|e| e.subject.tenant_id == t)
+            .map(|e| &e.subject)
+            .collect();
+        let subs = watching_in(conn, &t, &subjects)?;
+        if subs.is_empty() {
+            continue;
+        }
+        for e in events.iter_mut().filter(|e| e.subject.tenant_id == t) {
+            let kind: EventKind = e.kind.parse().map_err(StoreError::Internal)?;
+            e.pending = subs
+                .iter()
+                .any(|s| s.selects(kind) && e.subject.watched_by(s));
         }
     }
     Ok(())

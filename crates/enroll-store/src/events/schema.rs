@@ -1,4 +1,4 @@
-//! diesel tables of the events (migration `000601`).
+//! diesel tables of the events and subscriptions (migrations `000601`, `000602`).
 #![allow(missing_docs)]
 
 diesel::table! {
@@ -11,5 +11,21 @@ diesel::table! {
         dialect -> Text,
         principal -> Nullable<Text>,
         at -> BigInt,
+        pending -> Bool,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        scope -> Text,
+        object_id -> Text,
+        kinds -> Text,
+        since_event -> BigInt,
+        dialect -> Text,
+        target -> Text,
+        settings -> Text,
+        created_at -> BigInt,
     }
 }
