@@ -9,12 +9,13 @@
 use super::lock::{lock_any, save};
 use crate::conn::DbConn;
 use crate::error::StoreResult;
+use crate::events::NewEvent;
 use crate::models::EnrollmentRow;
 use crate::schema::enrollments;
 use crate::store::Store;
 use diesel::prelude::*;
-use enroll_domain::EnrollmentState;
 use enroll_domain::clock::to_millis;
+use enroll_domain::{EnrollmentState, EventKind};
 use time::OffsetDateTime;
 
 /// Enrollments per sweep transaction at most.
@@ -105,6 +106,7 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
     let now_ms = to_millis(now);
     // Most expire the same way (state and edit date only): one update for all of those.
     let mut plain: Vec<String> = Vec::new();
+    let mut expired: Vec<NewEvent> = Vec::new();
     let mut changed = 0;
     for mut row in lock_any(c, ids)? {
         let before = row.clone();
@@ -115,6 +117,9 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
         row.set_core(&e);
         changed += 1;
         if is_plain(&before, &row, now_ms) {
+            let to = EnrollmentState::Expired.as_str();
+            let from = Some(before.state.as_str());
+            expired.push(NewEvent::caused(&row, EventKind::Expired, from, to, now_ms));
             plain.push(row.id);
         } else {
             save(c, &before, &row)?;
@@ -127,6 +132,7 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
                 enrollments::updated_at.eq(now_ms),
             ))
             .execute(c)?;
+        crate::events::record_in(c, &expired)?;
     }
     Ok(changed)
 }
