@@ -515,26 +515,34 @@ impl Store {
 
 impl Store {
     /// Deletes a learner and everything of theirs, in one transaction: their enrollments (and
-    /// what hangs off them: sessions, lessons, attempts, launches), the tags and
-    /// subscriptions of their enrollment series, and their crosswalk entries. Every dialect
+    /// what hangs off them: sessions, lessons, attempts, launches, events), the tags of their
+    /// enrollment series, subscriptions to them, their enrollments or series, and their
+    /// crosswalk entries. Every dialect
     /// then finds neither the learner nor those enrollments. Returns the learner as it was.
     pub fn delete_learner(&self, tenant_id: Uuid, key: &LearnerKey) -> StoreResult<Learner> {
-        use crate::schema::{enrollments, subscriptions};
+        use crate::events::schema::subscriptions;
+        use crate::schema::enrollments;
         self.write(|c| {
             let row = find_learner(c, tenant_id, key)?
                 .ok_or_else(|| StoreError::NotFound("user".into()))?;
             let learner = learner_of(c, &row)?;
             let t = tenant_id.to_string();
-            let mut series: Vec<String> = enrollments::table
+            let rows: Vec<(String, String)> = enrollments::table
                 .filter(enrollments::tenant_id.eq(&t))
                 .filter(enrollments::learner_id.eq(&row.id))
-                .select(enrollments::series_id)
-                .distinct()
+                .select((enrollments::id, enrollments::series_id))
                 .load(c)?;
+            let mut series: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+            series.sort_unstable();
+            series.dedup();
             for s in &series {
                 crate::tags::remove_in(c, &t, crate::tags::TagKind::Series, s, None)?;
             }
-            for chunk in series.chunks(400) {
+            // Subscriptions to the learner, their enrollments or their series.
+            let mut objects: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+            objects.extend(series.iter().cloned());
+            objects.push(row.id.clone());
+            for chunk in objects.chunks(400) {
                 diesel::delete(
                     subscriptions::table
                         .filter(subscriptions::tenant_id.eq(&t))

@@ -274,29 +274,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    subscriptions (id) {
-        id -> Text,
-        tenant_id -> Text,
-        scope -> Text,
-        object_id -> Text,
-        dialect -> Text,
-        target -> Text,
-        settings -> Text,
-        created_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    enrollment_changes (id) {
-        id -> BigInt,
-        tenant_id -> Text,
-        enrollment_id -> Text,
-        series_id -> Text,
-        changed_at -> BigInt,
-    }
-}
-
-diesel::table! {
     launches (id) {
         id -> Text,
         enrollment_id -> Text,
@@ -361,8 +338,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     invitation_recipients,
     tags,
-    subscriptions,
-    enrollment_changes,
     launches,
     launch_links,
     operations,
