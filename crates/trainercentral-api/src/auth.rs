@@ -134,27 +134,32 @@ pub async fn authorize(
     need: Need,
 ) -> Result<Principal, TcError> {
     let token = token_of(req)?;
-    let info = run(store, move |s| {
-        s.check_token(Dialect::TrainerCentral, &token)
+    let org_id = org.map(|o| crate::ids::number(o, "orgId")).transpose()?;
+    // The token and the orgId in one unit of work.
+    let (info, portal) = run(store, move |s| {
+        let Some(info) = s.check_token(Dialect::TrainerCentral, &token)? else {
+            return Ok((None, None));
+        };
+        let portal = match &org_id {
+            Some(id) => match s.tenant_by_external(Dialect::TrainerCentral, id) {
+                Ok(t) => Some(t),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        Ok((Some(info), portal))
     })
-    .await?
-    .ok_or_else(|| TcError::InvalidToken("Invalid or expired OAuth token".into()))?;
+    .await?;
+    let info =
+        info.ok_or_else(|| TcError::InvalidToken("Invalid or expired OAuth token".into()))?;
     if !need.granted_by(&info.scopes) {
         return Err(TcError::InvalidScope(need.name()));
     }
     let tenant = info.tenant_id;
     let org = match org {
         Some(o) => {
-            let id = crate::ids::number(o, "orgId")?;
-            let found = run(store, move |s| {
-                match s.tenant_by_external(Dialect::TrainerCentral, &id) {
-                    Ok(t) => Ok(Some(t)),
-                    Err(StoreError::NotFound(_)) => Ok(None),
-                    Err(e) => Err(e),
-                }
-            })
-            .await?;
-            if found != Some(tenant) {
+            if portal != Some(tenant) {
                 return Err(TcError::NotFound(format!(
                     "No portal with orgId {o} for this OAuth token"
                 )));

@@ -6,7 +6,9 @@ use super::{EnrollOptions, SeriesView};
 use crate::courses::{CourseKey, find_course};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
-use crate::learners::{NewLearner, ensure_learner_with_email, learner_of};
+use crate::learners::{
+    LearnerKey, NewLearner, ensure_learner_with_email, find_learner, learner_of,
+};
 use crate::store::Store;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::Kind;
@@ -41,23 +43,37 @@ impl Store {
         crate::learners::prehash(tenant_id, [profile]);
         let now = self.now();
         let t = tenant_id.to_string();
-        // The course is looked up first: an unknown one writes nothing.
-        let course_row = match course {
-            Some(k) => Some(
-                self.with_conn(|c| find_course(c, tenant_id, k))?
-                    .ok_or_else(|| StoreError::NotFound("course".into()))?,
-            ),
-            None => None,
+        // Lookups before the write (on SQLite writes take turns on one connection): the
+        // course (an unknown one writes nothing) and the learner, if the address is known.
+        let by_email = LearnerKey::Email(profile.email.clone());
+        let (course_row, known) = self.with_conn(|c| {
+            let course = match course {
+                Some(k) => Some(
+                    find_course(c, tenant_id, k)?
+                        .ok_or_else(|| StoreError::NotFound("course".into()))?,
+                ),
+                None => None,
+            };
+            Ok((course, find_learner(c, tenant_id, &by_email)?))
+        })?;
+        let taken = || {
+            StoreError::Conflict(format!(
+                "'{}' is already a learner of this account",
+                profile.email
+            ))
         };
-        self.write(|c| {
-            let (row, created) = ensure_learner_with_email(c, tenant_id, profile, to_millis(now))?;
+        if require_new_learner && known.is_some() {
+            return Err(taken());
+        }
+        let (row, created, enrollment) = self.write(|c| {
+            let (row, created) = match &known {
+                Some(r) => (r.clone(), false),
+                None => ensure_learner_with_email(c, tenant_id, profile, to_millis(now))?,
+            };
             if require_new_learner && !created {
-                return Err(StoreError::Conflict(format!(
-                    "'{}' is already a learner of this account",
-                    profile.email
-                )));
+                return Err(taken());
             }
-            let series = match &course_row {
+            let enrollment = match &course_row {
                 Some(co) => {
                     let req = EnrollRequest {
                         learner_id: row.id.clone(),
@@ -65,12 +81,23 @@ impl Store {
                         opts,
                     };
                     let out = enroll_all_in(c, std::slice::from_ref(&req), now)?;
-                    let id = out
+                    let e = out
                         .first()
-                        .map(|o| o.enrollment.core.id)
+                        .map(|o| o.enrollment.clone())
                         .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
-                    let e = super::find_enrollment(c, tenant_id, id)?;
-                    crosswalk::record_derived(c, &t, dialect, Kind::Series, &[&e.series_id])?;
+                    let series = e.series_id.to_string();
+                    crosswalk::record_derived(c, &t, dialect, Kind::Series, &[&series])?;
+                    Some(e.core.id.to_string())
+                }
+                None => None,
+            };
+            Ok((row, created, enrollment))
+        })?;
+        // The answer is read after the write, off the writer's turn.
+        self.read(|c| {
+            let series = match &enrollment {
+                Some(id) => {
+                    let e = super::find_enrollment(c, tenant_id, crate::models::uuid(id)?)?;
                     series_views(c, &t, &[e], now)?.pop()
                 }
                 None => None,
