@@ -82,6 +82,9 @@ pub enum Field {
     CourseEdited,
     /// The learner's id in a dialect (the crosswalk rule).
     LearnerId(Dialect),
+    /// The learner's login in a dialect: its explicit id there, else its username after the
+    /// given prefix (code, never input; e.g. a claims prefix such as `i:0#.f|membership|`).
+    LearnerLogin(Dialect, &'static str),
     LearnerUsername,
     LearnerEmail,
     LearnerFirstName,
@@ -162,8 +165,33 @@ fn external_id_sql(kind: Kind, ledger_col: &str, dialect: Dialect) -> &'static s
 fn id_kind(dialect: Dialect, kind: Kind) -> ValueKind {
     match dialect.id_style(kind) {
         IdStyle::Uuid => ValueKind::Guid,
-        IdStyle::Text | IdStyle::Number { .. } => ValueKind::Text,
+        IdStyle::Text => ValueKind::Text,
+        IdStyle::Number { .. } => ValueKind::NumberText,
     }
+}
+
+/// `COALESCE(<explicit learner id in the dialect>, '<prefix>' || learners.username)`, once per
+/// (dialect, prefix). The prefix comes from code; a quote in it would be doubled.
+fn login_sql(dialect: Dialect, prefix: &'static str) -> &'static str {
+    type Cache = std::sync::Mutex<Vec<(Dialect, &'static str, &'static str)>>;
+    static SQL: OnceLock<Cache> = OnceLock::new();
+    let cache = SQL.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, _, s)) = cache.iter().find(|(d, p, _)| *d == dialect && *p == prefix) {
+        return s;
+    }
+    let s: &'static str = Box::leak(
+        format!(
+            "COALESCE((SELECT x.external_id FROM external_ids x WHERE x.ledger_id = learners.id \
+             AND x.kind = '{}' AND x.dialect = '{}'), '{}' || learners.username)",
+            Kind::Learner.as_str(),
+            dialect.as_str(),
+            prefix.replace('\'', "''")
+        )
+        .into_boxed_str(),
+    );
+    cache.push((dialect, prefix, s));
+    s
 }
 
 impl Field {
@@ -201,6 +229,7 @@ impl Field {
                 id_kind(d, Kind::Learner),
                 false,
             ),
+            Self::LearnerLogin(d, prefix) => (login_sql(d, prefix), Text, false),
             Self::LearnerUsername => ("learners.username", Text, false),
             Self::LearnerEmail => ("learners.email", Text, false),
             Self::LearnerFirstName => ("learners.first_name", Text, false),

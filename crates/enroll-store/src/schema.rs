@@ -282,6 +282,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    enrollment_actions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        enrollment_id -> Text,
+        action -> Text,
+        actor -> Nullable<Text>,
+        note -> Nullable<Text>,
+        source -> Text,
+        acted_at -> BigInt,
+    }
+}
+
+diesel::table! {
     enrollment_changes (id) {
         id -> BigInt,
         tenant_id -> Text,
