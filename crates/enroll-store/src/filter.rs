@@ -71,6 +71,9 @@ pub enum Field {
     EnrollmentCredits,
     /// A vendor's integer code of the state (e.g. Absorb's 0–12), from the canonical state.
     EnrollmentStateCode(&'static StateCodes),
+    /// A vendor's name for the state (e.g. LMS365's `CoursePassingStatus`), from the canonical
+    /// state.
+    EnrollmentStateName(&'static StateNames),
     /// The canonical state name.
     EnrollmentState,
     /// The course's id in a dialect (the crosswalk rule).
@@ -135,6 +138,44 @@ impl StateCodes {
                 "(CASE WHEN {} THEN {} ELSE (CASE enrollments.state{arms} END) END)",
                 lapsed_sql(),
                 (self.code)(EnrollmentState::Expired)
+            )
+        })
+    }
+}
+
+/// A vendor's name for each canonical state, given by a function of the domain's vocabulary
+/// (e.g. the second half of `enroll_domain::vocab::to_lms365`); declare one as a `static`.
+pub struct StateNames {
+    name: fn(EnrollmentState) -> &'static str,
+    sql: OnceLock<String>,
+}
+
+impl std::fmt::Debug for StateNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StateNames")
+    }
+}
+
+impl StateNames {
+    /// Names given by `name`.
+    pub const fn new(name: fn(EnrollmentState) -> &'static str) -> Self {
+        Self {
+            name,
+            sql: OnceLock::new(),
+        }
+    }
+
+    fn sql(&'static self) -> &'static str {
+        self.sql.get_or_init(|| {
+            let quoted = |s: EnrollmentState| (self.name)(s).replace('\'', "''");
+            let arms: String = EnrollmentState::ALL
+                .into_iter()
+                .map(|s| format!(" WHEN '{}' THEN '{}'", s.as_str(), quoted(s)))
+                .collect();
+            format!(
+                "(CASE WHEN {} THEN '{}' ELSE (CASE enrollments.state{arms} END) END)",
+                lapsed_sql(),
+                quoted(EnrollmentState::Expired)
             )
         })
     }
@@ -213,6 +254,7 @@ impl Field {
             Self::EnrollmentTimeSpentMs => ("enrollments.time_spent_ms", Int, false),
             Self::EnrollmentCredits => ("enrollments.credits", Float, true),
             Self::EnrollmentStateCode(codes) => (codes.sql(), Int, false),
+            Self::EnrollmentStateName(names) => (names.sql(), Text, false),
             Self::EnrollmentState => (state_sql(), Text, false),
             Self::CourseId(d) => (
                 external_id_sql(Kind::Course, "courses.id", d),
