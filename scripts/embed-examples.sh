@@ -4,12 +4,13 @@
 # Absorb authenticates (through a `//` path) and lists courses; SCORM Cloud lists
 # registrations and its private-invitation job completes, which only the background tasks
 # the example starts can do; iSpring serves its WSDL, issues a token and enrolls over SOAP
-# (through a `//` path), then lists the enrollment over REST. Needs curl and python3.
+# (through a `//` path), then lists the enrollment over REST; LMS365 serves $metadata, enrolls
+# (through a `//` path) and lists the enrollment with a $filter. Needs curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations -p ispring-soap \
-  --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
+  -p lms365-odata --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
   | grep '"reason":"compiler-artifact"' | grep '"kind":\["example"\]' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
 bin() { echo "$bins" | grep "/$1\$"; }
@@ -76,4 +77,15 @@ c "$ISP//soap" -H 'Content-Type: text/xml' -d "<s:Envelope xmlns:s=\"http://sche
 c "$ISP/enrollments" -H "Authorization: Bearer $ITOKEN" \
   | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["enrollments"]) == 1, d; print("ispring enrollments:", len(d["enrollments"]))'
 stop
-echo "embedding examples: 3 passed"
+
+echo "== lms365-embed"
+start lms365-embed
+ODATA="http://127.0.0.1:$PORT/lms365/odata/v2"
+LAUTH=(-u api:demo-lms365-api-key)
+c "${LAUTH[@]}" "$ODATA/\$metadata" | grep 'edmx:Edmx' >/dev/null || { echo "no \$metadata"; exit 1; }
+c "${LAUTH[@]}" -X POST "$ODATA//Courses(101)/Enroll" -H 'Content-Type: application/json' \
+  -d '{"userLoginName":"i:0#.f|membership|alice@demo.example"}' >/dev/null
+c "${LAUTH[@]}" -G "$ODATA/Enrollments" --data-urlencode '$filter=CourseId eq 101' \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["value"]) == 1, d; print("lms365 enrollments:", len(d["value"]))'
+stop
+echo "embedding examples: 4 passed"

@@ -16,7 +16,7 @@ async fn main() -> io::Result<()> {
     // The ledger: a SQLite file this process keeps to itself while it runs (a postgres://
     // URL instead lets several processes share it). The shared clock lets tests move time.
     let clock = SharedClock::new();
-    let store = Store::builder("sqlite://data/embed-lms365.db")
+    let store = Store::builder("sqlite://data/embed.db")
         .clock(clock.clock())
         .open()
         .map_err(io::Error::other)?;
