@@ -7,7 +7,7 @@ use crate::handlers::enrollments::json_body;
 use crate::handlers::{catalogs, courses, enrollments, service, users};
 use crate::keys::{self, Segment};
 use actix_web::middleware::from_fn;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use enroll_store::Store;
 
 /// The name of the service root's route (its URL is the base of `@odata.context`).
@@ -90,7 +90,8 @@ fn unknown_segment(name: &str) -> ODataError {
     ))
 }
 
-/// A segment naming one of the served entity sets.
+/// A segment naming one of the served entity sets (checked before the API key: an unknown
+/// resource is a 404 whoever asks).
 fn served(raw: &str) -> Result<Segment, ODataError> {
     let seg = keys::segment(raw)?;
     if service::ENTITY_SETS.contains(&seg.name.as_str()) {
@@ -108,12 +109,12 @@ fn member(raw: &str) -> &str {
 }
 
 async fn get_set(
-    caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ODataError> {
     let seg = served(&path)?;
+    let caller = Caller::extract(&req).await?;
     match (seg.name.as_str(), seg.key) {
         ("Courses", None) => courses::list(caller, store, req).await,
         ("Courses", Some(k)) => {
@@ -137,13 +138,13 @@ async fn get_set(
 }
 
 async fn post_set(
-    caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ODataError> {
     let seg = served(&path)?;
+    let caller = Caller::extract(&req).await?;
     match (seg.name.as_str(), seg.key) {
         ("Enrollments", None) => enrollments::create(caller, store, req, json_body(&body)?).await,
         _ => Err(ODataError::MethodNotAllowed("POST".into())),
@@ -151,12 +152,13 @@ async fn post_set(
 }
 
 async fn patch_set(
-    caller: Caller,
     store: web::Data<Store>,
+    req: HttpRequest,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ODataError> {
     let seg = served(&path)?;
+    let caller = Caller::extract(&req).await?;
     match (seg.name.as_str(), seg.key) {
         ("Enrollments", Some(k)) => {
             let id = keys::guid("Enrollments", &k)?;
@@ -167,13 +169,13 @@ async fn patch_set(
 }
 
 async fn get_nav(
-    caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ODataError> {
     let (set, nav) = path.into_inner();
     let seg = served(&set)?;
+    let caller = Caller::extract(&req).await?;
     let key = seg.key.ok_or_else(|| unknown_segment(&nav))?;
     match (seg.name.as_str(), member(&nav)) {
         ("Courses", "CourseSessions") => {
@@ -196,7 +198,6 @@ async fn get_nav(
 }
 
 async fn post_nav(
-    caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -204,6 +205,7 @@ async fn post_nav(
 ) -> Result<HttpResponse, ODataError> {
     let (set, nav) = path.into_inner();
     let seg = served(&set)?;
+    let caller = Caller::extract(&req).await?;
     let key = seg.key.ok_or_else(|| unknown_segment(&nav))?;
     match (seg.name.as_str(), member(&nav)) {
         ("Courses", "Enroll") => {
