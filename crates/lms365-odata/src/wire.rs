@@ -102,6 +102,8 @@ pub fn enrollment(v: &EnrollmentView, x: &Extras) -> Map<String, Value> {
         "CourseId": course_id(&v.course),
         "UserId": v.learner.id_in(Dialect::Lms365),
         "UserLoginName": login_name(&v.learner),
+        // The ledger keeps no course roles: every enrollment is a learner's.
+        "Roles": [],
         "RegistrationDate": date(e.dates.added),
         "StartDate": date(e.dates.started),
         "CompletionDate": date(e.dates.completed),
@@ -109,6 +111,7 @@ pub fn enrollment(v: &EnrollmentView, x: &Extras) -> Map<String, Value> {
         "EndDate": date(e.dates.expires),
         "RegistrationStatus": registration,
         "CoursePassingStatus": passing,
+        "CertificateId": r.certificate_id,
         // Whole units; `DecimalCEU` keeps the fraction.
         "CEU": credits.round() as i64,
         "DecimalCEU": credits,
