@@ -38,6 +38,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// How long a request's body may take to arrive after its head (`slow_clients.rs`).
     pub body_timeout: std::time::Duration,
+    /// The LMS365 facade's server page size.
+    pub lms365_page_size: i64,
 }
 
 /// The settings key under which the clock offset is persisted.
@@ -104,6 +106,7 @@ impl AppState {
             public_url: config.public_url(),
             body_limit: config.body_limit,
             body_timeout: std::time::Duration::from_secs(config.body_timeout),
+            lms365_page_size: config.lms365_page_size,
         })
     }
 
@@ -124,7 +127,11 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .service(web::scope("/absorb").configure(absorb_v2::configure))
         .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
         .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
-        .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
+        .service(
+            web::scope("/lms365/odata/v2")
+                .app_data(lms365_odata::handlers::PageSize(state.lms365_page_size))
+                .configure(lms365_odata::configure),
+        )
         .service(web::scope("/ispring").configure(ispring_soap::configure));
 }
 

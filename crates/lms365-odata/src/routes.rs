@@ -116,17 +116,17 @@ async fn get_set(
     let seg = served(&path)?;
     let caller = Caller::extract(&req).await?;
     match (seg.name.as_str(), seg.key) {
-        ("Courses", None) => courses::list(caller, store, req).await,
+        ("Courses", None) => courses::list(caller, store, req, false).await,
         ("Courses", Some(k)) => {
             let id = keys::number("Courses", &k)?;
             courses::get(caller, store, req, id).await
         }
-        ("Enrollments", None) => enrollments::list(caller, store, req).await,
+        ("Enrollments", None) => enrollments::list(caller, store, req, false).await,
         ("Enrollments", Some(k)) => {
             let id = keys::guid("Enrollments", &k)?;
             enrollments::get(caller, store, req, id).await
         }
-        ("Users", None) => users::list(caller, store, req).await,
+        ("Users", None) => users::list(caller, store, req, false).await,
         ("Users", Some(k)) => users::get(caller, store, req, k).await,
         ("CourseCatalogs", None) => catalogs::list(caller, store, req).await,
         (_, Some(k)) => {
@@ -176,6 +176,15 @@ async fn get_nav(
     let (set, nav) = path.into_inner();
     let seg = served(&set)?;
     let caller = Caller::extract(&req).await?;
+    if seg.key.is_none() && nav == "$count" {
+        return match seg.name.as_str() {
+            "Courses" => courses::list(caller, store, req, true).await,
+            "Enrollments" => enrollments::list(caller, store, req, true).await,
+            "Users" => users::list(caller, store, req, true).await,
+            // The one catalog.
+            _ => Ok(crate::handlers::count_response(1)),
+        };
+    }
     let key = seg.key.ok_or_else(|| unknown_segment(&nav))?;
     match (seg.name.as_str(), member(&nav)) {
         ("Courses", "CourseSessions") => {
@@ -186,7 +195,7 @@ async fn get_nav(
             if keys::number("CourseCatalogs", &key)? != crate::entities::CATALOG_ID {
                 return Err(ODataError::NotFound("Course catalog not found.".into()));
             }
-            courses::list(caller, store, req).await
+            courses::list(caller, store, req, false).await
         }
         ("Enrollments", n @ ("Course" | "User")) => {
             let id = keys::guid("Enrollments", &key)?;

@@ -43,6 +43,7 @@ pub async fn list(
     caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
+    count_only: bool,
 ) -> Result<HttpResponse, ODataError> {
     let (pairs, q) = collection_options(&req, &COURSE)?;
     let filter = q
@@ -51,7 +52,10 @@ pub async fn list(
         .map(|f| enroll_store::filter::compile_filter(f, COURSE_FIELDS))
         .transpose()?;
     let order = enroll_store::filter::compile_sort(&q.orderby, COURSE_FIELDS)?;
-    let page = q.page(super::page_size(&req));
+    let mut page = q.page(super::page_size(&req));
+    if count_only {
+        page.limit = 0;
+    }
     let cq = CourseQuery {
         filter,
         order: Some(order),
@@ -75,6 +79,9 @@ pub async fn list(
         .iter()
         .map(|c| expanded(c, sessions.get(&c.id), &q))
         .collect();
+    if count_only {
+        return Ok(super::count_response(total));
+    }
     let c = Collection {
         path: "Courses".into(),
         context: context_of("Courses", &q),

@@ -121,6 +121,7 @@ pub async fn list(
     caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
+    count_only: bool,
 ) -> Result<HttpResponse, ODataError> {
     let (pairs, q) = collection_options(&req, &ENROLLMENT)?;
     let filter = q
@@ -129,7 +130,10 @@ pub async fn list(
         .map(|f| compile_filter(f, ENROLLMENT_FIELDS))
         .transpose()?;
     let order = compile_sort(&q.orderby, ENROLLMENT_FIELDS)?;
-    let page = q.page(super::page_size(&req));
+    let mut page = q.page(super::page_size(&req));
+    if count_only {
+        page.limit = 0;
+    }
     let eq = EnrollmentQuery {
         active_only: true,
         filter,
@@ -150,6 +154,9 @@ pub async fn list(
         .zip(&xs)
         .map(|(v, x)| render(v, x, &q))
         .collect();
+    if count_only {
+        return Ok(super::count_response(total));
+    }
     let c = Collection {
         path: "Enrollments".into(),
         context: context_of("Enrollments", &q),

@@ -113,6 +113,14 @@ pub(crate) fn entity_response(
         .json(Value::Object(out))
 }
 
+/// The answer to `/{Set}/$count`: the number of matching entities, as plain text.
+pub(crate) fn count_response(total: i64) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("OData-Version", "4.0"))
+        .content_type("text/plain")
+        .body(total.to_string())
+}
+
 /// One page of a collection.
 pub(crate) struct Collection {
     /// The path of the collection below the root, e.g. `Enrollments`.

@@ -44,6 +44,7 @@ pub async fn list(
     caller: Caller,
     store: web::Data<Store>,
     req: HttpRequest,
+    count_only: bool,
 ) -> Result<HttpResponse, ODataError> {
     let (pairs, q) = collection_options(&req, &USER)?;
     let filter = q
@@ -52,7 +53,10 @@ pub async fn list(
         .map(|f| compile_filter(f, USER_FIELDS))
         .transpose()?;
     let order = compile_sort(&q.orderby, USER_FIELDS)?;
-    let page = q.page(super::page_size(&req));
+    let mut page = q.page(super::page_size(&req));
+    if count_only {
+        page.limit = 0;
+    }
     let lq = LearnerQuery {
         filter,
         order: Some(order),
@@ -63,6 +67,9 @@ pub async fn list(
     let t = caller.tenant_id;
     let (total, learners) = run(&store, move |s| s.list_learners(t, &lq)).await?;
     let values = learners.iter().map(|l| select(wire::user(l), &q)).collect();
+    if count_only {
+        return Ok(super::count_response(total));
+    }
     let c = Collection {
         path: "Users".into(),
         context: context_of("Users", &q),
