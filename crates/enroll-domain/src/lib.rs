@@ -5,6 +5,7 @@
 //!
 //! * [`state`]: the canonical [`EnrollmentState`]s.
 //! * [`transition`]: the explicit transition table ([`Command`] × state → state).
+//! * [`event`]: the kinds of an enrollment's events (one per change).
 //! * [`enrollment`]: an enrollment's data and the guards (access date, due date, expiry).
 //! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
 //! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons).
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod crosswalk;
 pub mod enrollment;
 pub mod error;
+pub mod event;
 pub mod invitation;
 pub mod lesson;
 pub mod model;
@@ -28,5 +30,6 @@ pub mod vocab;
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use enrollment::{Enrollment, EnrollmentDates, NewEnrollment};
 pub use error::DomainError;
+pub use event::EventKind;
 pub use state::EnrollmentState;
 pub use transition::{Command, CommandKind};

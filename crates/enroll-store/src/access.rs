@@ -45,8 +45,21 @@ fn departments_in(c: &mut DbConn, tenant_id: Uuid) -> StoreResult<Vec<Department
         .collect()
 }
 
+impl Actor {
+    /// How events name the actor: `account`, or the learner's ledger id.
+    pub fn principal(&self) -> String {
+        match self {
+            Self::Account => "account".into(),
+            Self::Learner(id) => id.to_string(),
+        }
+    }
+}
+
 /// The actor's scope, read inside the caller's transaction (an unknown learner: `NotFound`).
+/// The actor becomes the principal of the events the transaction records (see
+/// [`crate::events::cause`]).
 pub fn scope_in(c: &mut DbConn, tenant_id: Uuid, actor: &Actor) -> StoreResult<Scope> {
+    crate::events::cause::act_as(|| actor.principal());
     let Actor::Learner(id) = actor else {
         return Ok(Scope::All);
     };

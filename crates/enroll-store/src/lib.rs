@@ -15,8 +15,9 @@
 //! answers [`StoreError::Busy`] at once; see [`options::StoreBuilder::max_queued`]). The
 //! invariants live in the database (see `migrations/`): a partial unique index allows one
 //! active enrollment per (tenant, learner, course), so concurrent duplicate enrolls yield one
-//! row and [`enroll_domain::DomainError::AlreadyEnrolled`] for the rest; triggers queue
-//! changes for subscribers and keep launches' results current. Writes to an enrollment take
+//! row and [`enroll_domain::DomainError::AlreadyEnrolled`] for the rest; every change of an
+//! enrollment is recorded as an event in its transaction ([`events`]), the single source of
+//! the subscribers' notifications; a trigger keeps launches' results current. Writes to an enrollment take
 //! turns on its row and save only what they change ([`enrollments::lock`]); a PostgreSQL
 //! transaction aborted as a deadlock or serialization failure is run again.
 //!
@@ -78,6 +79,7 @@ pub mod courses;
 pub mod crosswalk;
 pub mod enrollments;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod invitations;
 pub mod launches;
@@ -100,7 +102,6 @@ pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod store;
-pub mod subscriptions;
 pub mod tags;
 pub mod tasks;
 pub mod tenants;
@@ -110,4 +111,6 @@ pub mod tokens;
 mod writer;
 
 pub use error::{StoreError, StoreResult};
+/// Subscriptions live with the events they select (see [`events`]).
+pub use events::subscriptions;
 pub use store::Store;

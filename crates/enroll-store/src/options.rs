@@ -182,10 +182,11 @@ pub struct Retention {
     /// At most this many finished post-backs, and this many mails, are kept: the newest
     /// (default 10,000 each).
     pub messages_max_count: u64,
-    /// Queued changes of watched enrollments that no delivery task collected (none runs, or
-    /// the host was built without deliveries) are dropped once older than this (default 7 days).
+    /// Events pending delivery (a subscription selects them) that no delivery task collected
+    /// (none runs, or the host was built without deliveries) stop being pending once older
+    /// than this (default 7 days); they stay in their enrollment's history.
     pub changes_max_age: std::time::Duration,
-    /// At most this many queued changes are kept: the newest (default 1,000,000).
+    /// At most this many events are kept pending: the newest (default 1,000,000).
     pub changes_max_count: u64,
 }
 

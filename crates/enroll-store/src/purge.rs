@@ -20,11 +20,11 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
     ("lesson_enrollments", OF_ENROLLMENTS),
     ("session_enrollments", OF_ENROLLMENTS),
     ("launches", OF_ENROLLMENTS),
+    ("enrollment_events", OF_ENROLLMENTS),
     (
         "invitation_recipients",
         "invitation_id IN (SELECT id FROM invitations WHERE tenant_id = $1)",
     ),
-    ("enrollment_changes", "tenant_id = $1"),
     ("enrollment_actions", "tenant_id = $1"),
     ("enrollments", "tenant_id = $1"),
     ("launch_links", "tenant_id = $1"),

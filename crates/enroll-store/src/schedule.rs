@@ -7,7 +7,7 @@ use crate::conn::DbConn;
 use crate::enrollments::{EnrollOptions, EnrollOutcome, EnrollRequest, Existing, enroll_all_in};
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, uuid};
-use crate::schema::{courses, enrollments};
+use crate::schema::courses;
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
@@ -254,12 +254,13 @@ impl Store {
         let now = self.now();
         self.write(|c| {
             let mut row = reachable(c, tenant_id, actor, enrollment_id)?;
+            // Read again under its lock: only what this changes is written.
+            crate::enrollments::lock::relock(c, std::slice::from_mut(&mut row))?;
             let defaults = due_defaults_in(c, &[row.course_id.as_str()])?;
             let r = schedule.resolve(defaults.get(&row.course_id).copied(), now)?;
+            let before = row.clone();
             set_schedule(&mut row, &r, now)?;
-            diesel::update(enrollments::table.find(row.id.clone()))
-                .set(&row)
-                .execute(c)?;
+            crate::enrollments::lock::save(c, &before, &row)?;
             row.to_record()
         })
     }

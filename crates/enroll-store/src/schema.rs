@@ -269,19 +269,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    subscriptions (id) {
-        id -> Text,
-        tenant_id -> Text,
-        scope -> Text,
-        object_id -> Text,
-        dialect -> Text,
-        target -> Text,
-        settings -> Text,
-        created_at -> BigInt,
-    }
-}
-
-diesel::table! {
     enrollment_actions (id) {
         id -> Text,
         tenant_id -> Text,
@@ -291,16 +278,6 @@ diesel::table! {
         note -> Nullable<Text>,
         source -> Text,
         acted_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    enrollment_changes (id) {
-        id -> BigInt,
-        tenant_id -> Text,
-        enrollment_id -> Text,
-        series_id -> Text,
-        changed_at -> BigInt,
     }
 }
 
@@ -369,8 +346,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     invitation_recipients,
     tags,
-    subscriptions,
-    enrollment_changes,
     launches,
     launch_links,
     operations,

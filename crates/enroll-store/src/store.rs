@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 pub enum Topic {
     /// A private invitation's job was created.
     Jobs,
-    /// Enrollments changed (a subscribed series may have queued a change).
+    /// Enrollments changed (an event may be pending delivery).
     Changes,
     /// An outbound delivery was queued.
     Deliveries,
@@ -70,6 +70,8 @@ pub struct Store {
     sqlite_writer: Option<Arc<Writer>>,
     /// The key link tokens are made with (see `links.rs`).
     links: Arc<crate::links::LinkKey>,
+    /// Who this handle's writes are recorded as caused by (see [`crate::events::cause`]).
+    cause: Option<Arc<crate::events::Cause>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -126,6 +128,7 @@ impl Store {
             exclusive: manager.exclusive(),
             sqlite_writer,
             links,
+            cause: None,
         };
         if let Some(w) = &store.sqlite_writer {
             #[cfg(feature = "sqlite")]
@@ -145,6 +148,24 @@ impl Store {
             admission: None,
             ..self.clone()
         }
+    }
+
+    /// This store with `cause` recorded on its writes' events.
+    pub(crate) fn with_cause(&self, cause: Option<Arc<crate::events::Cause>>) -> Store {
+        Store {
+            cause,
+            ..self.clone()
+        }
+    }
+
+    /// Wraps a unit of work so that it runs with this handle's cause (see
+    /// [`crate::events::cause`]).
+    fn caused<T, F>(&self, mut f: F) -> impl FnMut(&mut DbConn) -> StoreResult<T> + use<T, F>
+    where
+        F: FnMut(&mut DbConn) -> StoreResult<T>,
+    {
+        let cause = self.cause.clone();
+        move |c| crate::events::cause::scoped(cause.clone(), || f(c))
     }
 
     /// "sqlite" or "postgresql".
@@ -189,7 +210,8 @@ impl Store {
     /// concurrent ones (a deadlock, a serialization failure) is run again from the start, a
     /// few times, after a short random pause: the one place such failures are handled, so
     /// `f` must only read and write the database (it may run more than once).
-    pub fn write<T>(&self, mut f: impl FnMut(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+    pub fn write<T>(&self, f: impl FnMut(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
+        let mut f = self.caused(f);
         let out = match &self.sqlite_writer {
             Some(w) => w.write(f),
             None => crate::retry::on_conflict(|| {
@@ -209,8 +231,9 @@ impl Store {
     /// [`Store::write`].
     pub(crate) fn write_unchecked<T>(
         &self,
-        mut f: impl FnMut(&mut DbConn) -> StoreResult<T>,
+        f: impl FnMut(&mut DbConn) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        let mut f = self.caused(f);
         let Some(w) = &self.sqlite_writer else {
             return self.write(f);
         };
@@ -286,7 +309,7 @@ impl Store {
         match &self.sqlite_writer {
             Some(w) if w.drains() => {
                 let (tx, rx) = tokio::sync::oneshot::channel();
-                w.submit(f, move |r| {
+                w.submit(self.caused(f), move |r| {
                     // The caller may be gone (client disconnected): the write stands anyway.
                     let _ = tx.send(r);
                 });
@@ -303,10 +326,13 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> StoreResult<T>) -> StoreResult<T> {
         let mut pooled = self.pool.get()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(|c| {
-            // Must be the transaction's first statement.
-            c.on_pg("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-            f(c)
+        // Scoped like a write, so nothing a read names (an actor) outlives it on this thread.
+        crate::events::cause::scoped(self.cause.clone(), || {
+            conn.transaction(|c| {
+                // Must be the transaction's first statement.
+                c.on_pg("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+                f(c)
+            })
         })
     }
 

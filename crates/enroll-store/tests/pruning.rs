@@ -9,11 +9,11 @@ use enroll_domain::Command;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
 use enroll_store::enrollments::NewSeries;
+use enroll_store::events::schema::enrollment_events;
 use enroll_store::learners::NewLearner;
 use enroll_store::options::Retention;
 use enroll_store::outbox::schema::{outbox, outbox_attempts};
 use enroll_store::outbox::{Attempt, Channel, NewMessage, RetryPolicy};
-use enroll_store::schema::enrollment_changes;
 use enroll_store::subscriptions::NewSubscription;
 use std::time::Duration;
 use uuid::Uuid;
@@ -68,7 +68,12 @@ fn count_attempts(store: &Store) -> i64 {
 
 fn count_changes(store: &Store) -> i64 {
     store
-        .with_conn(|c| Ok(enrollment_changes::table.count().get_result(c)?))
+        .with_conn(|c| {
+            Ok(enrollment_events::table
+                .filter(enrollment_events::pending)
+                .count()
+                .get_result(c)?)
+        })
         .unwrap()
 }
 
@@ -131,6 +136,7 @@ fn watched_series(store: &Store) -> Uuid {
                 subscription: Some(NewSubscription {
                     target: "http://receiver.invalid/postback".into(),
                     settings: "{}".into(),
+                    kinds: vec![],
                 }),
             },
         )

@@ -65,6 +65,7 @@ fn reset_brings_the_seed_back_and_leaves_other_tenants_alone() {
             subscription: Some(NewSubscription {
                 target: "http://127.0.0.1:9/pb".into(),
                 settings: "{}".into(),
+                kinds: vec![],
             }),
         };
         let view = store.start_series(TENANT, &series).unwrap();
@@ -97,7 +98,7 @@ fn reset_brings_the_seed_back_and_leaves_other_tenants_alone() {
         store
             .invitation_job_step(&inv.id, 10, 5_000, &mail)
             .unwrap();
-        store.collect_changes(100, &|_, _| None).unwrap();
+        store.collect_events(100, &|_, _| vec![]).unwrap();
         let bearer = store
             .issue_token(
                 TENANT,

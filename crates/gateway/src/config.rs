@@ -107,11 +107,11 @@ pub struct Config {
     #[arg(long, env = "ENROLL_OUTBOX_MAX_COUNT", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub outbox_max_count: u64,
 
-    /// Days a queued change of a watched enrollment is kept when no delivery task collects it.
+    /// Days an event stays pending delivery when no delivery task collects it.
     #[arg(long, env = "ENROLL_CHANGES_MAX_AGE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=36_500))]
     pub changes_max_age_days: u64,
 
-    /// Queued changes kept at most: the newest.
+    /// Events kept pending at most: the newest.
     #[arg(long, env = "ENROLL_CHANGES_MAX_COUNT", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub changes_max_count: u64,
 

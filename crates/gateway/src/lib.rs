@@ -13,8 +13,10 @@ pub mod workers;
 use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use enroll_domain::model::Dialect;
 use enroll_store::Store;
 use enroll_store::clock::SharedClock;
+use enroll_store::events::Cause;
 use enroll_store::seed::Seed;
 use std::time::Duration;
 
@@ -124,15 +126,28 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .configure(health::configure)
         .app_data(web::Data::new(state.scorm_links()))
         .service(admin::scope())
-        .service(web::scope("/absorb").configure(absorb_v2::configure))
-        .service(web::scope("/scormcloud/api/v2").configure(scormcloud_invitations::configure))
-        .service(web::scope("/trainercentral/api/v4").configure(trainercentral_api::configure))
+        .service(facade(state, "/absorb", Dialect::Absorb).configure(absorb_v2::configure))
         .service(
-            web::scope("/lms365/odata/v2")
+            facade(state, "/scormcloud/api/v2", Dialect::ScormCloud)
+                .configure(scormcloud_invitations::configure),
+        )
+        .service(
+            facade(state, "/trainercentral/api/v4", Dialect::TrainerCentral)
+                .configure(trainercentral_api::configure),
+        )
+        .service(
+            facade(state, "/lms365/odata/v2", Dialect::Lms365)
                 .app_data(lms365_odata::handlers::PageSize(state.lms365_page_size))
                 .configure(lms365_odata::configure),
         )
-        .service(web::scope("/ispring").configure(ispring_soap::configure));
+        .service(facade(state, "/ispring", Dialect::Ispring).configure(ispring_soap::configure));
+}
+
+/// A facade's scope, with the store its handlers get: one that records the facade's dialect
+/// on the events of the changes it makes.
+fn facade(state: &AppState, path: &str, dialect: Dialect) -> actix_web::Scope {
+    let store = state.store.caused_by(Cause::dialect(dialect));
+    web::scope(path).app_data(web::Data::new(store))
 }
 
 /// Runs the server until SIGINT/SIGTERM; in-flight requests finish first (actix's graceful

@@ -165,6 +165,7 @@ async fn every_admin_field_in_and_out_is_camel_case() {
         format!("{t}/courses/{COURSE}"),
         format!("{t}/courses/c0000000-0000-4000-8000-000000000003"),
         format!("{t}/enrollments/{id}"),
+        format!("{t}/enrollments/{id}/events"),
         format!("{t}/mail"),
         format!("{t}/outbox"),
         "/admin/v1/clock".to_string(),
@@ -176,6 +177,7 @@ async fn every_admin_field_in_and_out_is_camel_case() {
     let mut found = Vec::new();
     all.iter().for_each(|v| keys(v, &mut found));
     for k in [
+        "fromState",
         "firstName",
         "tenantId",
         "departmentId",
@@ -283,5 +285,84 @@ async fn cancel_ends_the_enrollment_and_frees_the_learners_slot() {
         let (s, again) = send(&app, enroll()).await;
         assert_eq!(s, 201, "{db:?}: {again}");
         assert_ne!(again["id"], e["id"]);
+    }
+}
+
+#[actix_web::test]
+async fn an_enrollments_history_names_each_change_and_who_made_it_oldest_first() {
+    for db in enroll_store::testing::TestDb::all().unwrap() {
+        let st = state(&db);
+        let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+        let t = format!("/admin/v1/tenants/{TENANT}");
+        let key = "b1f0e3c2-7d4a-4e8b-9c61-2f5a8d7e4b10";
+        let (s, token) = send(
+            &app,
+            test::TestRequest::post()
+                .uri("/absorb/authenticate")
+                .insert_header(("x-api-key", key))
+                .set_json(json!({"username": "admin@demo.example",
+                    "password": "Demo-Admin-1", "privateKey": key})),
+        )
+        .await;
+        assert_eq!(s, 200, "{token}");
+        let (s, created) = send(
+            &app,
+            test::TestRequest::post()
+                .uri(&format!("/absorb/users/{ALICE}/enrollments/{COURSE}"))
+                .insert_header(("x-api-key", key))
+                .insert_header((
+                    "Authorization",
+                    format!("Bearer {}", token.as_str().unwrap()),
+                ))
+                .insert_header(("x-api-version", "2")),
+        )
+        .await;
+        assert_eq!(s, 201, "{created}");
+        let id = created["enrollmentId"].as_str().unwrap();
+        for command in ["start", "cancel"] {
+            let (s, body) = send(
+                &app,
+                test::TestRequest::post()
+                    .uri(&format!("{t}/enrollments/{id}/commands"))
+                    .insert_header(("Authorization", "Bearer t"))
+                    .set_json(json!({"command": command})),
+            )
+            .await;
+            assert_eq!(s, 200, "{body}");
+        }
+        let events = |uri: String| {
+            test::TestRequest::get()
+                .uri(&uri)
+                .insert_header(("Authorization", "Bearer t"))
+        };
+        let (s, h) = send(&app, events(format!("{t}/enrollments/{id}/events"))).await;
+        assert_eq!(s, 200, "{h}");
+        let seen: Vec<(&str, &Value, &str, &str)> = h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().unwrap_or_default();
+                (
+                    text("kind"),
+                    &e["fromState"],
+                    text("toState"),
+                    text("dialect"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("enrolled", &Value::Null, "not_started", "absorb"),
+                ("started", &json!("not_started"), "in_progress", "admin"),
+                ("cancelled", &json!("in_progress"), "cancelled", "admin"),
+            ],
+            "{h}"
+        );
+        assert!(h["events"][0]["at"].as_str().unwrap().ends_with('Z'), "{h}");
+        let unknown = "e0000000-0000-4000-8000-0000000000ff";
+        let (s, _) = send(&app, events(format!("{t}/enrollments/{unknown}/events"))).await;
+        assert_eq!(s, 404);
     }
 }

@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
+use enroll_store::events::Cause;
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -28,6 +29,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The ledger for this caller's writes: one that records the `LMS365-User-Id` user as
+    /// the principal of the events the writes make (the host's handle otherwise).
+    pub fn store(&self, store: &Store) -> Store {
+        match &self.on_behalf_of {
+            Some(user) => store.caused_by(Cause::dialect(Dialect::Lms365).by(user.clone())),
+            None => store.clone(),
+        }
+    }
+
     /// Refuses a write with a read-only key.
     pub fn require_write(&self) -> Result<(), ODataError> {
         if self.full_control {

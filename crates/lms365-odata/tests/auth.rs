@@ -75,6 +75,16 @@ async fn the_acting_user_is_recorded() {
                 ("cancel", Some("hr-bot"))
             ]
         );
+        // The same users are the principals of the enrollment's events.
+        let events = store
+            .enrollment_events(tenant(), uuid::Uuid::parse_str(&id).unwrap())
+            .unwrap();
+        let principals: Vec<Option<&str>> = events.iter().map(|e| e.principal.as_deref()).collect();
+        assert_eq!(
+            principals.first(),
+            Some(&Some("i:0#.f|membership|admin@demo.example"))
+        );
+        assert_eq!(principals.last(), Some(&Some("hr-bot")));
         let (_, e) = call(&app, get(&format!("/Enrollments({id})"))).await;
         assert_eq!(e["CancellationReason"], "wrong course");
         assert_eq!(e["RegistrationStatus"], "Cancelled");

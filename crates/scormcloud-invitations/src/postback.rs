@@ -1,5 +1,6 @@
 //! SCORM Cloud's post-back configuration (PostBackSchema), kept as a subscription's settings
 //! (the ledger stores them without reading them; this facade renders the deliveries).
+use enroll_domain::EventKind;
 use enroll_store::subscriptions::{NewSubscription, Subscription};
 use serde::{Deserialize, Serialize};
 
@@ -23,11 +24,16 @@ pub struct PostBack {
 }
 
 impl PostBack {
-    /// The subscription that stores it.
+    /// The subscription that stores it: every event but a creation (SCORM Cloud posts a
+    /// registration's results when they change, not when it is made).
     pub fn to_subscription(&self) -> NewSubscription {
         NewSubscription {
             target: self.url.clone(),
             settings: serde_json::to_string(self).unwrap_or_default(),
+            kinds: EventKind::ALL
+                .into_iter()
+                .filter(|k| !matches!(k, EventKind::Enrolled | EventKind::ReEnrolled))
+                .collect(),
         }
     }
 

@@ -18,7 +18,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::{EnrollmentRow, EnrollmentView};
 use crate::outbox::{Channel, NewMessage, enqueue_in};
 use crate::schema::sessions;
-use crate::schema::{enrollment_actions as ea, enrollment_changes, enrollments, learners};
+use crate::schema::{enrollment_actions as ea, enrollments, learners};
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
@@ -290,7 +290,7 @@ impl Store {
     }
 
     /// Deletes an enrollment that is no longer active, with everything recorded under it
-    /// (session and lesson enrollments, attempts, launches, its actions). An active one is
+    /// (session and lesson enrollments, attempts, launches, its events and actions). An active one is
     /// refused with `Invalid`: cancel it first.
     pub fn purge_enrollment(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<()> {
         self.write(|c| {
@@ -301,10 +301,6 @@ impl Store {
                      purged"
                 )));
             }
-            diesel::delete(
-                enrollment_changes::table.filter(enrollment_changes::enrollment_id.eq(&row.id)),
-            )
-            .execute(c)?;
             diesel::delete(enrollments::table.filter(enrollments::id.eq(&row.id))).execute(c)?;
             Ok(())
         })

@@ -171,10 +171,11 @@ fn command_in(
     now: OffsetDateTime,
 ) -> StoreResult<Enrollment> {
     let mut row = lock_enrollment(c, &tenant_id.to_string(), &id.to_string())?;
-    let e = apply_locked(c, &mut row, cmd, now)?;
-    if !matches!(cmd, Command::Cancel) {
-        return Ok(e);
+    // A refused command (and any cancel the table refuses) saves only the expiry it found.
+    if !matches!(cmd, Command::Cancel) || applied(&mut row.clone(), cmd, now)?.1.is_err() {
+        return apply_locked(c, &mut row, cmd, now);
     }
+    // The cancel and the archiving in one save: one `cancelled` event.
     let mut rows = [row];
     unenroll_locked(c, &mut rows, now)?;
     let [row] = rows;

@@ -13,6 +13,7 @@ use super::lock::{active_rows_locked, lock_courses, lock_learners};
 use super::{EnrollOptions, EnrollOutcome, Existing};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
+use crate::events::{self, NewEvent};
 use crate::models::{CourseRow, EnrollmentRow, uuid};
 use crate::schema::{enrollments, session_enrollments, sessions};
 use crate::sessions::Places;
@@ -21,7 +22,7 @@ use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::enrollment::initial_state;
 use enroll_domain::model::{CourseKind, SessionEnrollmentType};
-use enroll_domain::{DomainError, EnrollmentState};
+use enroll_domain::{DomainError, EnrollmentState, EventKind};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -140,6 +141,7 @@ fn round_in(
         .collect();
     let mut seats = free_seats(conn, reqs, round, &creating)?;
     let mut rows = Vec::with_capacity(creating.len());
+    let mut continues = Vec::with_capacity(creating.len());
     for &k in &creating {
         let r = &reqs[round[k]];
         let (kind, session_type) = (r.course.kind()?, r.course.session_type()?);
@@ -170,6 +172,7 @@ fn round_in(
             .series
             .clone()
             .unwrap_or_else(|| (id.to_string(), 0));
+        continues.push(plans[k].series.is_some());
         rows.push(EnrollmentRow::new_active(
             id,
             r,
@@ -179,6 +182,12 @@ fn round_in(
         ));
     }
     insert_rows(conn, &rows)?;
+    let created: Vec<NewEvent> = rows
+        .iter()
+        .zip(&continues)
+        .map(|(row, c)| events::of_creation(row, *c))
+        .collect();
+    events::record_in(conn, &created)?;
     let mut made = rows.into_iter();
     let mut out = Vec::with_capacity(round.len());
     for (k, plan) in plans.into_iter().enumerate() {
@@ -221,14 +230,23 @@ fn tenant_of(reqs: &[EnrollRequest<'_>], round: &[usize]) -> StoreResult<String>
     Ok(first)
 }
 
-/// Archives re-enrolled enrollments (rows locked by the caller) in one update, and ends their
-/// session enrollments.
+/// Archives re-enrolled enrollments (rows locked by the caller) in one update, records their
+/// `archived` events and ends their session enrollments.
 fn archive<'r>(
     conn: &mut DbConn,
     rows: impl Iterator<Item = &'r EnrollmentRow>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let ids: Vec<&str> = rows.map(|r| r.id.as_str()).collect();
+    let rows: Vec<&EnrollmentRow> = rows.collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let archived: Vec<NewEvent> = rows
+        .iter()
+        .map(|r| {
+            let state = Some(r.state.as_str());
+            NewEvent::caused(r, EventKind::Archived, state, &r.state, to_millis(now))
+        })
+        .collect();
+    events::record_in(conn, &archived)?;
     for chunk in ids.chunks(CHUNK) {
         diesel::update(enrollments::table.filter(enrollments::id.eq_any(chunk)))
             .set((

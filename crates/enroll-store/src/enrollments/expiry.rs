@@ -9,12 +9,13 @@
 use super::lock::{lock_any, save};
 use crate::conn::DbConn;
 use crate::error::StoreResult;
+use crate::events::NewEvent;
 use crate::models::EnrollmentRow;
 use crate::schema::enrollments;
 use crate::store::Store;
 use diesel::prelude::*;
-use enroll_domain::EnrollmentState;
 use enroll_domain::clock::to_millis;
+use enroll_domain::{EnrollmentState, EventKind};
 use time::OffsetDateTime;
 
 /// Enrollments per sweep transaction at most.
@@ -58,10 +59,12 @@ fn candidates(
                 .filter(enrollments::expires_at.le(now_ms))
                 .into_boxed();
             if let Some((at, id)) = after {
-                q = q.filter(
-                    enrollments::expires_at.gt(*at).or(enrollments::expires_at
-                        .eq(*at)
-                        .and(enrollments::id.gt(id.clone()))),
+                // The `>=` bound alone is what lets both backends range-scan the index; the
+                // `or` then drops the rows of the cursor's date already taken.
+                q = q.filter(enrollments::expires_at.ge(*at)).filter(
+                    enrollments::expires_at
+                        .gt(*at)
+                        .or(enrollments::id.gt(id.clone())),
                 );
             }
             q.select((enrollments::expires_at, enrollments::id))
@@ -78,10 +81,12 @@ fn candidates(
                 .filter(enrollments::due_at.le(now_ms))
                 .into_boxed();
             if let Some((at, id)) = after {
-                q = q.filter(
-                    enrollments::due_at.gt(*at).or(enrollments::due_at
-                        .eq(*at)
-                        .and(enrollments::id.gt(id.clone()))),
+                // The `>=` bound alone is what lets both backends range-scan the index; the
+                // `or` then drops the rows of the cursor's date already taken.
+                q = q.filter(enrollments::due_at.ge(*at)).filter(
+                    enrollments::due_at
+                        .gt(*at)
+                        .or(enrollments::id.gt(id.clone())),
                 );
             }
             q.select((enrollments::due_at, enrollments::id))
@@ -101,6 +106,7 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
     let now_ms = to_millis(now);
     // Most expire the same way (state and edit date only): one update for all of those.
     let mut plain: Vec<String> = Vec::new();
+    let mut expired: Vec<NewEvent> = Vec::new();
     let mut changed = 0;
     for mut row in lock_any(c, ids)? {
         let before = row.clone();
@@ -111,6 +117,9 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
         row.set_core(&e);
         changed += 1;
         if is_plain(&before, &row, now_ms) {
+            let to = EnrollmentState::Expired.as_str();
+            let from = Some(before.state.as_str());
+            expired.push(NewEvent::caused(&row, EventKind::Expired, from, to, now_ms));
             plain.push(row.id);
         } else {
             save(c, &before, &row)?;
@@ -123,6 +132,7 @@ fn expire_in(c: &mut DbConn, ids: &[String], now: OffsetDateTime) -> StoreResult
                 enrollments::updated_at.eq(now_ms),
             ))
             .execute(c)?;
+        crate::events::record_in(c, &expired)?;
     }
     Ok(changed)
 }

@@ -231,8 +231,9 @@ fn changed<T: PartialEq + Clone>(before: &T, after: &T, any: &mut bool) -> Optio
     })
 }
 
-/// Saves what changed from `before` to `after` (the same enrollment), and nothing else. An
-/// enrollment's identity, series and origin never change here.
+/// Saves what changed from `before` to `after` (the same enrollment), and nothing else, and
+/// records the change's events (see [`crate::events`]). An enrollment's identity, series and
+/// origin never change here.
 pub(crate) fn save(
     conn: &mut DbConn,
     before: &EnrollmentRow,
@@ -264,6 +265,7 @@ pub(crate) fn save(
         diesel::update(enrollments::table.find(&a.id))
             .set(&c)
             .execute(conn)?;
+        crate::events::record_in(conn, &crate::events::of_change(b, a)?)?;
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
-//! Bounded growth: finished outbound messages (and their delivery attempts), mail, queued
-//! changes nobody collects and old login failure counts are deleted by age and by count, as
-//! [`Retention`] says. Work goes in batches of [`BATCH`] rows, one short transaction each, so
+//! Bounded growth: finished outbound messages (and their delivery attempts), mail and old
+//! login failure counts are deleted, and events left pending that nobody collects stop being
+//! pending (they stay in their enrollment's history), by age and by count, as [`Retention`]
+//! says. Work goes in batches of [`BATCH`] rows, one short transaction each, so
 //! a large backlog never holds the writer for long.
 use super::Channel;
 use super::schema::{outbox, outbox_attempts};
 use crate::error::StoreResult;
+use crate::events::schema::enrollment_events as ev;
 use crate::options::Retention;
-use crate::schema::enrollment_changes as ec;
 use crate::store::Store;
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
@@ -22,7 +23,7 @@ pub struct Pruned {
     /// Their delivery attempts.
     pub attempts: u64,
     pub mail: u64,
-    /// Queued changes nobody collected.
+    /// Pending events nobody collected (no longer pending).
     pub changes: u64,
     /// Old login failure counts.
     pub login_failures: u64,
@@ -115,38 +116,42 @@ impl Store {
         }
     }
 
-    /// Queued changes older than `cutoff`, and all but the newest `keep`.
+    /// Pending events older than `cutoff`, and all but the newest `keep`: no longer pending.
     fn prune_changes(&self, cutoff: i64, keep: i64) -> StoreResult<u64> {
-        // Ids grow with time: the oldest changes have the lowest ids.
+        // Ids grow with time: the oldest events have the lowest ids.
         let boundary: Option<i64> = self.with_conn(|c| {
-            Ok(ec::table
-                .select(ec::id)
-                .order(ec::id.desc())
+            Ok(ev::table
+                .filter(ev::pending)
+                .select(ev::id)
+                .order(ev::id.desc())
                 .offset(keep)
                 .first(c)
                 .optional()?)
         })?;
-        let mut deleted = 0;
+        let mut cleared = 0;
         loop {
             let n = self.write(|c| {
-                let ids: Vec<i64> = ec::table
-                    .select(ec::id)
+                let ids: Vec<i64> = ev::table
+                    .filter(ev::pending)
                     .filter(
-                        ec::changed_at
+                        ev::at
                             .lt(cutoff)
-                            .or(ec::id.le(boundary.unwrap_or(i64::MIN))),
+                            .or(ev::id.le(boundary.unwrap_or(i64::MIN))),
                     )
-                    .order(ec::id)
+                    .select(ev::id)
+                    .order(ev::id)
                     .limit(BATCH)
                     .load(c)?;
                 if ids.is_empty() {
                     return Ok(0);
                 }
-                Ok(diesel::delete(ec::table.filter(ec::id.eq_any(&ids))).execute(c)?)
+                Ok(diesel::update(ev::table.filter(ev::id.eq_any(&ids)))
+                    .set(ev::pending.eq(false))
+                    .execute(c)?)
             })?;
-            deleted += n as u64;
+            cleared += n as u64;
             if n < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-                return Ok(deleted);
+                return Ok(cleared);
             }
         }
     }

@@ -1,12 +1,13 @@
-//! The outbound delivery task: turns queued changes of subscribed enrollments into messages
-//! (the facades' renderers), then POSTs due messages with reqwest, recording every attempt and
+//! The outbound delivery task: turns pending events of subscriptions into messages (the
+//! facades' renderers), then POSTs due messages with reqwest, recording every attempt and
 //! retrying failures with exponential backoff (see [`crate::outbox`]).
 //!
 //! A claim holds at most one message per destination (the oldest pending one), so the claimed
 //! batch is sent concurrently — at most [`BATCH`] requests at a time — while each destination
 //! still receives its messages in order.
-use super::PostbackFn;
+use super::NoticeFn;
 use super::destinations::{AllowList, Resolver};
+use crate::events::{Notice, Rendered, Subscription};
 use crate::outbox::{Attempt, Message, RetryPolicy};
 use crate::store::{Store, Topic};
 use std::sync::Arc;
@@ -58,7 +59,7 @@ const MAX_REDIRECTS: usize = 10;
 /// The error a refused redirect ends a delivery with.
 const REDIRECT_REFUSED: &str = "redirected to a destination that is not allowed";
 
-pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: DeliveryOptions) {
+pub(super) async fn run(store: Store, renderers: Vec<NoticeFn>, options: DeliveryOptions) {
     let list = options
         .allowed_hosts
         .as_deref()
@@ -89,12 +90,17 @@ pub(super) async fn run(store: Store, renderers: Vec<PostbackFn>, options: Deliv
         }
     };
     let policy = options.retry;
-    let render = move |sub: &_, view: &_| renderers.iter().find_map(|r| r(sub, view));
-    let render = std::sync::Arc::new(render);
+    type Render = dyn Fn(&Subscription, &Notice<'_>) -> Vec<Rendered> + Send + Sync;
+    let render: Arc<Render> = Arc::new(move |sub, notice| {
+        renderers
+            .iter()
+            .find_map(|r| r(sub, notice))
+            .unwrap_or_default()
+    });
     loop {
         let r = render.clone();
-        if let Err(e) = store.call(move |s| s.collect_changes(200, &*r)).await {
-            log::warn!("change collection failed: {e:?}");
+        if let Err(e) = store.call(move |s| s.collect_events(200, &*r)).await {
+            log::warn!("event collection failed: {e:?}");
         }
         let due = match store.call(|s| s.claim_deliveries(BATCH, LEASE_MS)).await {
             Ok(d) => d,

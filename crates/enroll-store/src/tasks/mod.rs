@@ -5,10 +5,12 @@
 //! * the clock refresh, when given a [`SharedClock`] (another process may have advanced it);
 //! * the private-invitation jobs (a facade's [`Background`] renders the mails), woken by new
 //!   jobs, with a slow poll for jobs whose runner stopped;
-//! * with the `deliveries` feature, outbound deliveries (post-backs): changes of subscribed
-//!   enrollments rendered by a facade, POSTed with retries and backoff (see [`crate::outbox`]);
-//! * pruning, every minute: finished deliveries and their attempts, mail, queued changes no
-//!   task collects and old login failure counts, by age and count ([`Tasks::retention`]).
+//! * with the `deliveries` feature, outbound deliveries (post-backs, webhooks): the events
+//!   subscriptions select, rendered by their facades, POSTed with retries and backoff (see
+//!   [`crate::events::notices`] and [`crate::outbox`]);
+//! * pruning, every minute: finished deliveries and their attempts, mail, events left pending
+//!   that no task collects and old login failure counts, by age and count
+//!   ([`Tasks::retention`]).
 //!
 //! ```no_run
 //! # async fn host(store: enroll_store::Store, facade: enroll_store::tasks::Background) {
@@ -32,10 +34,11 @@ mod destinations;
 
 use crate::clock::SharedClock;
 use crate::enrollments::SeriesView;
+use crate::events::{Notice, Rendered, Subscription};
 use crate::invitations::{MailContext, RenderedMail};
 use crate::options::Retention;
 use crate::store::Store;
-use crate::subscriptions::{Rendered, Subscription};
+use enroll_domain::model::Dialect;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
 
@@ -43,7 +46,8 @@ use tokio::task::JoinHandle;
 pub use deliveries::DeliveryOptions;
 
 type MailFn = Arc<dyn Fn(&MailContext<'_>) -> RenderedMail + Send + Sync>;
-type PostbackFn = Arc<dyn Fn(&Subscription, &SeriesView) -> Option<Rendered> + Send + Sync>;
+/// A facade's renderer of notices: `None` for a subscription that is not its own.
+type NoticeFn = Arc<dyn Fn(&Subscription, &Notice<'_>) -> Option<Vec<Rendered>> + Send + Sync>;
 
 /// What a facade contributes to the background tasks: how its invitation mails and its
 /// outbound deliveries look. Facades with such work export a function returning one (e.g.
@@ -52,14 +56,14 @@ type PostbackFn = Arc<dyn Fn(&Subscription, &SeriesView) -> Option<Rendered> + S
 #[must_use]
 pub struct Background {
     mail: Option<MailFn>,
-    postback: Option<PostbackFn>,
+    notices: Option<NoticeFn>,
 }
 
 impl std::fmt::Debug for Background {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Background")
             .field("mail", &self.mail.is_some())
-            .field("postback", &self.postback.is_some())
+            .field("notices", &self.notices.is_some())
             .finish()
     }
 }
@@ -79,13 +83,29 @@ impl Background {
         self
     }
 
-    /// Renders a subscribed enrollment's change for a subscription (`None`: not this
-    /// facade's subscription).
+    /// Renders the state of a series whose enrollments' events a subscription selected: one
+    /// delivery per notice, whatever its events (`None`: not this facade's subscription).
+    /// SCORM Cloud's post-backs.
     pub fn postback(
         mut self,
         render: impl Fn(&Subscription, &SeriesView) -> Option<Rendered> + Send + Sync + 'static,
     ) -> Self {
-        self.postback = Some(Arc::new(render));
+        self.notices = Some(Arc::new(move |sub, notice| {
+            render(sub, notice.series).map(|r| vec![r])
+        }));
+        self
+    }
+
+    /// Renders the notices of `dialect`'s subscriptions: any number of deliveries per notice
+    /// (a webhook per event, say), enqueued in order.
+    pub fn notices(
+        mut self,
+        dialect: Dialect,
+        render: impl Fn(&Subscription, &Notice<'_>) -> Vec<Rendered> + Send + Sync + 'static,
+    ) -> Self {
+        self.notices = Some(Arc::new(move |sub, notice| {
+            (sub.dialect == dialect.as_str()).then(|| render(sub, notice))
+        }));
         self
     }
 }
@@ -159,19 +179,19 @@ impl Tasks {
         if let Some(mail) = self.hooks.iter().find_map(|h| h.mail.clone()) {
             handles.push(tokio::spawn(invitations::run(self.store.clone(), mail)));
         }
-        let postbacks: Vec<PostbackFn> = self
+        let renderers: Vec<NoticeFn> = self
             .hooks
             .iter()
-            .filter_map(|h| h.postback.clone())
+            .filter_map(|h| h.notices.clone())
             .collect();
         #[cfg(feature = "deliveries")]
         handles.push(tokio::spawn(deliveries::run(
             self.store,
-            postbacks,
+            renderers,
             self.deliveries,
         )));
         #[cfg(not(feature = "deliveries"))]
-        if !postbacks.is_empty() {
+        if !renderers.is_empty() {
             log::warn!(
                 "outbound deliveries are not sent: enroll-store was built without its \
                  `deliveries` feature"

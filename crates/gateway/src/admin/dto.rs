@@ -3,6 +3,7 @@
 //! learner's and a course's `ids` hold their id in every dialect (the crosswalk rule).
 use enroll_domain::crosswalk::ExternalIds;
 use enroll_domain::model::{Chapter, Course, Department, Dialect, Learner, Lesson, Role, Session};
+use enroll_store::events::Event;
 use enroll_store::learners::NewLearner;
 use enroll_store::models::EnrollmentView;
 use serde::Deserialize;
@@ -77,6 +78,15 @@ pub fn enrollment(v: &EnrollmentView) -> Value {
         "id": e.id, "learnerId": e.learner_id, "courseId": e.course_id, "state": e.state.as_str(),
         "active": e.active, "progress": e.progress, "score": e.score, "timeSpentMs": e.time_spent_ms,
         "source": v.record.source, "courseVersion": v.record.course_version,
+    })
+}
+
+/// An enrollment event: what changed, from and to which state, who caused it, when.
+pub fn event(e: &Event) -> Value {
+    json!({
+        "id": e.id, "enrollmentId": e.enrollment_id, "kind": e.kind.as_str(),
+        "fromState": e.from.map(|s| s.as_str()), "toState": e.to.as_str(),
+        "dialect": e.dialect, "principal": e.principal, "at": instant(Some(e.at)),
     })
 }
 

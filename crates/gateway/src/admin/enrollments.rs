@@ -1,4 +1,4 @@
-//! Ledger enrollments: create, read, and drive with commands.
+//! Ledger enrollments: create, read, drive with commands, and their history of events.
 use super::{Result, dto, run, tenant};
 use crate::AppState;
 use actix_web::{HttpResponse, web};
@@ -9,10 +9,14 @@ use enroll_store::learners::LearnerKey;
 use serde::Deserialize;
 use uuid::Uuid;
 
-/// Mounts `POST /tenants/{t}/enrollments`, `GET /tenants/{t}/enrollments/{e}` and
-/// `POST /tenants/{t}/enrollments/{e}/commands`.
+/// Mounts `POST /tenants/{t}/enrollments`, `GET /tenants/{t}/enrollments/{e}`,
+/// `POST /tenants/{t}/enrollments/{e}/commands` and `GET /tenants/{t}/enrollments/{e}/events`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tenants/{tenant}/enrollments", web::post().to(create))
+        .route(
+            "/tenants/{tenant}/enrollments/{enrollment}/events",
+            web::get().to(events),
+        )
         .route(
             "/tenants/{tenant}/enrollments/{enrollment}",
             web::get().to(get),
@@ -119,4 +123,13 @@ async fn apply_command(
     // The enrollment as this command left it, read in the same transaction.
     let v = run(&st.store, move |s| s.apply_command_view(t, e, &cmd)).await?;
     Ok(HttpResponse::Ok().json(dto::enrollment(&v)))
+}
+
+/// `GET /tenants/{t}/enrollments/{e}/events`: the enrollment's history, oldest first.
+async fn events(st: web::Data<AppState>, path: web::Path<(Uuid, Uuid)>) -> Result<HttpResponse> {
+    let (t, e) = path.into_inner();
+    let t = tenant(&st, t).await?;
+    let items = run(&st.store, move |s| s.enrollment_events(t, e)).await?;
+    let items: Vec<serde_json::Value> = items.iter().map(dto::event).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({"events": items})))
 }

@@ -23,6 +23,7 @@ use actix_web::dev::HttpServiceFactory;
 use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, ResponseError, web};
+use enroll_store::events::Cause;
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
 use serde_json::json;
@@ -115,12 +116,17 @@ pub fn scope() -> impl HttpServiceFactory {
         }))
 }
 
+/// Runs store work for an admin call: its changes are recorded as the admin API's.
 async fn run<T: Send + 'static>(
     store: &Store,
     f: impl FnOnce(&Store) -> enroll_store::StoreResult<T> + Send + 'static,
 ) -> Result<T> {
+    let store = store.caused_by(Cause::source(ADMIN));
     Ok(store.call(f).await?)
 }
+
+/// The source the admin API's changes are recorded under.
+const ADMIN: &str = "admin";
 
 /// The tenant's id, or 404.
 async fn tenant(st: &AppState, id: Uuid) -> Result<Uuid> {

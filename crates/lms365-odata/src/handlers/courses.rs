@@ -154,6 +154,7 @@ pub async fn enroll(
     b: EnrollBody,
 ) -> Result<HttpResponse, ODataError> {
     caller.require_write()?;
+    let store = web::Data::new(caller.store(&store));
     let login = b.user_login_name.trim().to_string();
     if login.is_empty() {
         return Err(ODataError::BadRequest("userLoginName is required.".into()));

@@ -226,6 +226,7 @@ pub async fn create(
     b: NewEnrollmentBody,
 ) -> Result<HttpResponse, ODataError> {
     caller.require_write()?;
+    let store = web::Data::new(caller.store(&store));
     let course = match &b.course_id {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse::<i64>().ok(),
@@ -293,6 +294,7 @@ pub async fn patch(
     b: PatchBody,
 ) -> Result<HttpResponse, ODataError> {
     caller.require_write()?;
+    let store = web::Data::new(caller.store(&store));
     let (command, unless_state) = match b.course_passing_status {
         None => (None, None),
         Some(0) => (
@@ -402,6 +404,7 @@ pub async fn action(
     body: web::Bytes,
 ) -> Result<HttpResponse, ODataError> {
     caller.require_write()?;
+    let store = web::Data::new(caller.store(&store));
     let mut acting = Acting {
         source: Dialect::Lms365.as_str(),
         actor: caller.on_behalf_of.clone(),
