@@ -140,6 +140,10 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
                 .app_data(lms365_odata::handlers::PageSize(state.lms365_page_size))
                 .configure(lms365_odata::configure),
         )
+        .service(
+            facade(state, "/lms365/webhooks", Dialect::Lms365)
+                .configure(lms365_odata::webhooks::configure),
+        )
         .service(facade(state, "/ispring", Dialect::Ispring).configure(ispring_soap::configure));
 }
 

@@ -26,8 +26,11 @@ async fn main() -> io::Result<()> {
         let seed = Seed::from_json(&std::fs::read_to_string(path)?).map_err(io::Error::other)?;
         store.load_seed(&seed).map_err(io::Error::other)?;
     }
-    // The expiry sweep, the clock refresh and outbound deliveries.
-    let tasks = Tasks::new(store.clone()).clock(clock).start();
+    // The expiry sweep, the clock refresh and outbound deliveries, with LMS365's webhooks.
+    let tasks = Tasks::new(store.clone())
+        .clock(clock)
+        .with(lms365_odata::webhooks::background())
+        .start();
     let store = web::Data::new(store);
     let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
     HttpServer::new(move || {
@@ -37,6 +40,7 @@ async fn main() -> io::Result<()> {
             // Clients send `//` inside paths.
             .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
             .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
+            .service(web::scope("/lms365/webhooks").configure(lms365_odata::webhooks::configure))
     })
     .bind(bind)?
     .run()

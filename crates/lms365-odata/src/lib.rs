@@ -22,6 +22,9 @@
 //! * **Auth** ([`auth`]): HTTP Basic, user `api` or empty, the API key as password; a
 //!   read-only key (its ledger credential's scopes are `read`) gets 403 on writes; 401
 //!   otherwise. `LMS365-User-Id` on a write is recorded with the enrollment's actions.
+//! * **Webhooks** ([`webhooks`], mounted apart, at `/lms365/webhooks`): subscribe, list and
+//!   unsubscribe; deliveries rendered by [`webhooks::background`] (a host adds it to the
+//!   ledger's tasks) and sent through the ledger's one outbox.
 //! * **Ledger concepts**: the enrollment flow (a course that requires approval leaves
 //!   enrollments pending until `Approve`/`Reject`; `ignoreEnrollmentFlow` skips it), seats and
 //!   waiting lists (`ignoreMaxAttendees` seats anyway), session rules (a single-session course
@@ -53,13 +56,16 @@
 //!
 //! # async fn serve() -> std::io::Result<()> {
 //! let store = Store::builder("sqlite://data/ledger.db").open().map_err(std::io::Error::other)?;
-//! let running = Tasks::new(store.clone()).start();
+//! let running = Tasks::new(store.clone())
+//!     .with(lms365_odata::webhooks::background())
+//!     .start();
 //! let store = web::Data::new(store);
 //! HttpServer::new(move || {
 //!     App::new()
 //!         .app_data(store.clone())
 //!         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
 //!         .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
+//!         .service(web::scope("/lms365/webhooks").configure(lms365_odata::webhooks::configure))
 //! })
 //! .bind("127.0.0.1:8080")?
 //! .run()
@@ -76,6 +82,7 @@ pub mod error;
 pub mod handlers;
 pub mod keys;
 mod routes;
+pub mod webhooks;
 pub mod wire;
 
 pub use routes::{NAMESPACE, ROOT, configure};
