@@ -81,6 +81,7 @@ pub mod entities;
 pub mod error;
 pub mod handlers;
 pub mod keys;
+pub mod narrow;
 mod routes;
 pub mod webhooks;
 pub mod wire;

@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::{CourseKind, Dialect};
 use enroll_domain::{Command, EnrollmentState};
 use enroll_store::enrollments::actions::{Acting, Action};
-use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, Existing};
+use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, Existing, IdSet};
 use enroll_store::filter::{compile_filter, compile_sort};
 use enroll_store::learners::LearnerKey;
 use enroll_store::models::EnrollmentView;
@@ -124,8 +124,15 @@ pub async fn list(
     count_only: bool,
 ) -> Result<HttpResponse, ODataError> {
     let (pairs, q) = collection_options(&req, &ENROLLMENT)?;
-    let filter = q
-        .filter
+    // Checked whole first (unknown fields and bad values are errors wherever they are).
+    if let Some(f) = &q.filter {
+        compile_filter(f, ENROLLMENT_FIELDS)?;
+    }
+    let (rest, course) = match &q.filter {
+        Some(f) => crate::narrow::course_of(f),
+        None => (None, None),
+    };
+    let filter = rest
         .as_ref()
         .map(|f| compile_filter(f, ENROLLMENT_FIELDS))
         .transpose()?;
@@ -136,6 +143,10 @@ pub async fn list(
     }
     let eq = EnrollmentQuery {
         active_only: true,
+        courses: course.map(|c| IdSet {
+            dialect: Dialect::Lms365,
+            ids: vec![c],
+        }),
         filter,
         order: Some(order),
         limit: page.limit,
