@@ -6,12 +6,13 @@
 # the example starts can do; iSpring serves its WSDL, issues a token and enrolls over SOAP
 # (through a `//` path), then lists the enrollment over REST; TrainerCentral issues a token
 # (client credentials), invites a learner to a course and lists the course's members (through
-# a `//` path). Needs curl and python3.
+# a `//` path); LMS365 serves $metadata, enrolls (through a `//` path) and lists the enrollment
+# with a $filter. Needs curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations -p ispring-soap \
-  -p trainercentral-api \
+  -p trainercentral-api -p lms365-odata \
   --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
   | grep '"reason":"compiler-artifact"' | grep '"kind":\["example"\]' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
@@ -93,4 +94,15 @@ c -X POST "$TC/api/v4/60012345678/addCourseAttendee.json" -H "Authorization: Zoh
 c "$TC//api/v4/60012345678/course/70000000000001/courseMembers.json" -H "Authorization: Zoho-oauthtoken $TTOKEN" \
   | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [m["email"] for m in d["courseMembers"]] == ["embed@example.com"], d; print("trainercentral members:", len(d["courseMembers"]))'
 stop
-echo "embedding examples: 4 passed"
+
+echo "== lms365-embed"
+start lms365-embed
+ODATA="http://127.0.0.1:$PORT/lms365/odata/v2"
+LAUTH=(-u api:demo-lms365-api-key)
+c "${LAUTH[@]}" "$ODATA/\$metadata" | grep 'edmx:Edmx' >/dev/null || { echo "no \$metadata"; exit 1; }
+c "${LAUTH[@]}" -X POST "$ODATA//Courses(101)/Enroll" -H 'Content-Type: application/json' \
+  -d '{"userLoginName":"i:0#.f|membership|alice@demo.example"}' >/dev/null
+c "${LAUTH[@]}" -G "$ODATA/Enrollments" --data-urlencode '$filter=CourseId eq 101' \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["value"]) == 1, d; print("lms365 enrollments:", len(d["value"]))'
+stop
+echo "embedding examples: 5 passed"

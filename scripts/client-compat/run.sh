@@ -2,7 +2,9 @@
 # Client compatibility against a fresh gateway (temporary SQLite database, demo seed): the
 # official SCORM Cloud Python SDK (PyPI rustici-software-cloud-v2); schemathesis against
 # Absorb's OpenAPI document; the zeep SOAP client (PyPI) calling every iSpring operation from
-# the WSDL; schemathesis against iSpring's own REST v3 OpenAPI document. Needs python3
+# the WSDL; schemathesis against iSpring's own REST v3 OpenAPI document; python-odata (PyPI)
+# reflecting LMS365 from its $metadata and querying, paging and acting through it (the
+# gateway runs with an LMS365 page size of 2, so @odata.nextLink is followed). Needs python3
 # (>= 3.10) with venv/pip and curl; everything else is installed here. Exits non-zero on any
 # failure.
 set -euo pipefail
@@ -12,12 +14,14 @@ PY=${PYTHON:-python3}
 VENV=$ROOT/target/client-compat-venv
 SDK_VERSION=5.0.0
 ZEEP_VERSION=4.3.3
+PYTHON_ODATA_VERSION=0.8.1
 
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV" || { "$PY" -m pip install --quiet virtualenv && "$PY" -m virtualenv -q "$VENV"; }
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "rustici-software-cloud-v2==$SDK_VERSION" "zeep==$ZEEP_VERSION"
+  "rustici-software-cloud-v2==$SDK_VERSION" "zeep==$ZEEP_VERSION" \
+  "python-odata==$PYTHON_ODATA_VERSION"
 
 BIN=$("$ROOT/scripts/gateway-bin")
 [ -x "$BIN" ] || { echo "could not find the gateway binary" >&2; exit 1; }
@@ -26,6 +30,7 @@ PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 ADMIN_TOKEN=client-compat-admin
 "$BIN" --bind "127.0.0.1:$PORT" --database-url "sqlite://$WORK/gateway.db" \
   --seed-file "$ROOT/fixtures/demo-seed.json" --admin-token "$ADMIN_TOKEN" --log-level warn \
+  --lms365-page-size 2 \
   >"$WORK/gateway.log" 2>&1 &
 GW=$!
 cleanup() { kill "$GW" 2>/dev/null || true; wait "$GW" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -52,6 +57,10 @@ GATEWAY="http://127.0.0.1:$PORT" VENV=$VENV \
 GATEWAY="http://127.0.0.1:$PORT" \
   "$VENV/bin/python" "$ROOT/scripts/client-compat/test_trainercentral.py" || status=$?
 # --- end TrainerCentral ---
+# --- LMS365: python-odata from $metadata ---
+GATEWAY="http://127.0.0.1:$PORT" ADMIN_TOKEN=$ADMIN_TOKEN LMS365_PAGE_SIZE=2 \
+  "$VENV/bin/python" "$ROOT/scripts/client-compat/test_lms365_odata.py" || status=$?
+# --- end LMS365 ---
 if [ "$status" -ne 0 ]; then
   echo "--- gateway log"; tail -n 50 "$WORK/gateway.log"
 fi

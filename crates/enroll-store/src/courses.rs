@@ -382,3 +382,58 @@ pub struct CourseQuery {
     pub limit: i64,
     pub offset: i64,
 }
+
+impl Store {
+    /// The sessions of a tenant's courses `course_ids` (ledger ids), by course, each course's
+    /// in session order; courses of other tenants have none.
+    pub fn sessions_of(
+        &self,
+        tenant_id: Uuid,
+        course_ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, Vec<Session>>> {
+        let ids: Vec<String> = course_ids.iter().map(Uuid::to_string).collect();
+        self.read(|c| {
+            let mut out: std::collections::HashMap<Uuid, Vec<Session>> = Default::default();
+            for chunk in ids.chunks(400) {
+                let rows: Vec<(
+                    String,
+                    String,
+                    String,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i32>,
+                )> = sessions::table
+                    .filter(sessions::course_id.eq_any(chunk))
+                    .filter(
+                        sessions::course_id.eq_any(
+                            courses::table
+                                .filter(courses::tenant_id.eq(tenant_id.to_string()))
+                                .select(courses::id),
+                        ),
+                    )
+                    .select((
+                        sessions::id,
+                        sessions::course_id,
+                        sessions::name,
+                        sessions::starts_at,
+                        sessions::ends_at,
+                        sessions::capacity,
+                    ))
+                    .order((sessions::starts_at, sessions::id))
+                    .load(c)?;
+                for (id, course, name, s, e, cap) in rows {
+                    let course_id = uuid(&course)?;
+                    out.entry(course_id).or_default().push(Session {
+                        id: uuid(&id)?,
+                        course_id,
+                        name,
+                        starts_at: ts(s),
+                        ends_at: ts(e),
+                        capacity: cap,
+                    });
+                }
+            }
+            Ok(out)
+        })
+    }
+}

@@ -71,6 +71,9 @@ pub enum Field {
     EnrollmentCredits,
     /// A vendor's integer code of the state (e.g. Absorb's 0–12), from the canonical state.
     EnrollmentStateCode(&'static StateCodes),
+    /// A vendor's name for the state (e.g. LMS365's `CoursePassingStatus`), from the canonical
+    /// state.
+    EnrollmentStateName(&'static StateNames),
     /// The canonical state name.
     EnrollmentState,
     /// The course's id in a dialect (the crosswalk rule).
@@ -82,6 +85,9 @@ pub enum Field {
     CourseEdited,
     /// The learner's id in a dialect (the crosswalk rule).
     LearnerId(Dialect),
+    /// The learner's login in a dialect: its explicit id there, else its username after the
+    /// given prefix (code, never input; e.g. a claims prefix such as `i:0#.f|membership|`).
+    LearnerLogin(Dialect, &'static str),
     LearnerUsername,
     LearnerEmail,
     LearnerFirstName,
@@ -137,6 +143,44 @@ impl StateCodes {
     }
 }
 
+/// A vendor's name for each canonical state, given by a function of the domain's vocabulary
+/// (e.g. the second half of `enroll_domain::vocab::to_lms365`); declare one as a `static`.
+pub struct StateNames {
+    name: fn(EnrollmentState) -> &'static str,
+    sql: OnceLock<String>,
+}
+
+impl std::fmt::Debug for StateNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StateNames")
+    }
+}
+
+impl StateNames {
+    /// Names given by `name`.
+    pub const fn new(name: fn(EnrollmentState) -> &'static str) -> Self {
+        Self {
+            name,
+            sql: OnceLock::new(),
+        }
+    }
+
+    fn sql(&'static self) -> &'static str {
+        self.sql.get_or_init(|| {
+            let quoted = |s: EnrollmentState| (self.name)(s).replace('\'', "''");
+            let arms: String = EnrollmentState::ALL
+                .into_iter()
+                .map(|s| format!(" WHEN '{}' THEN '{}'", s.as_str(), quoted(s)))
+                .collect();
+            format!(
+                "(CASE WHEN {} THEN '{}' ELSE (CASE enrollments.state{arms} END) END)",
+                lapsed_sql(),
+                quoted(EnrollmentState::Expired)
+            )
+        })
+    }
+}
+
 /// `COALESCE(<explicit id in the dialect>, <ledger id>)` for the records of `kind` whose ledger
 /// id is `ledger_col`: the crosswalk rule in SQL, once per dialect.
 fn external_id_sql(kind: Kind, ledger_col: &str, dialect: Dialect) -> &'static str {
@@ -162,8 +206,33 @@ fn external_id_sql(kind: Kind, ledger_col: &str, dialect: Dialect) -> &'static s
 fn id_kind(dialect: Dialect, kind: Kind) -> ValueKind {
     match dialect.id_style(kind) {
         IdStyle::Uuid => ValueKind::Guid,
-        IdStyle::Text | IdStyle::Number { .. } => ValueKind::Text,
+        IdStyle::Text => ValueKind::Text,
+        IdStyle::Number { .. } => ValueKind::NumberText,
     }
+}
+
+/// `COALESCE(<explicit learner id in the dialect>, '<prefix>' || learners.username)`, once per
+/// (dialect, prefix). The prefix comes from code; a quote in it would be doubled.
+fn login_sql(dialect: Dialect, prefix: &'static str) -> &'static str {
+    type Cache = std::sync::Mutex<Vec<(Dialect, &'static str, &'static str)>>;
+    static SQL: OnceLock<Cache> = OnceLock::new();
+    let cache = SQL.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, _, s)) = cache.iter().find(|(d, p, _)| *d == dialect && *p == prefix) {
+        return s;
+    }
+    let s: &'static str = Box::leak(
+        format!(
+            "COALESCE((SELECT x.external_id FROM external_ids x WHERE x.ledger_id = learners.id \
+             AND x.kind = '{}' AND x.dialect = '{}'), '{}' || learners.username)",
+            Kind::Learner.as_str(),
+            dialect.as_str(),
+            prefix.replace('\'', "''")
+        )
+        .into_boxed_str(),
+    );
+    cache.push((dialect, prefix, s));
+    s
 }
 
 impl Field {
@@ -185,6 +254,7 @@ impl Field {
             Self::EnrollmentTimeSpentMs => ("enrollments.time_spent_ms", Int, false),
             Self::EnrollmentCredits => ("enrollments.credits", Float, true),
             Self::EnrollmentStateCode(codes) => (codes.sql(), Int, false),
+            Self::EnrollmentStateName(names) => (names.sql(), Text, false),
             Self::EnrollmentState => (state_sql(), Text, false),
             Self::CourseId(d) => (
                 external_id_sql(Kind::Course, "courses.id", d),
@@ -201,6 +271,7 @@ impl Field {
                 id_kind(d, Kind::Learner),
                 false,
             ),
+            Self::LearnerLogin(d, prefix) => (login_sql(d, prefix), Text, false),
             Self::LearnerUsername => ("learners.username", Text, false),
             Self::LearnerEmail => ("learners.email", Text, false),
             Self::LearnerFirstName => ("learners.first_name", Text, false),

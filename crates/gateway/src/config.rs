@@ -129,6 +129,11 @@ pub struct Config {
     #[arg(long, env = "ENROLL_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout: u64,
 
+    /// The most entities an LMS365 answer holds; more matching ones are paged with
+    /// `@odata.nextLink` (LMS365's own page size is the default and the maximum).
+    #[arg(long, env = "ENROLL_LMS365_PAGE_SIZE", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub lms365_page_size: i64,
+
     /// Seconds an idle keep-alive connection stays open for its next request.
     #[arg(long, env = "ENROLL_KEEP_ALIVE", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub keep_alive: u64,

@@ -40,6 +40,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// How long a request's body may take to arrive after its head (`slow_clients.rs`).
     pub body_timeout: std::time::Duration,
+    /// The LMS365 facade's server page size.
+    pub lms365_page_size: i64,
 }
 
 /// The settings key under which the clock offset is persisted.
@@ -106,6 +108,7 @@ impl AppState {
             public_url: config.public_url(),
             body_limit: config.body_limit,
             body_timeout: std::time::Duration::from_secs(config.body_timeout),
+            lms365_page_size: config.lms365_page_size,
         })
     }
 
@@ -133,7 +136,13 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
                 .configure(trainercentral_api::configure),
         )
         .service(
-            facade(state, "/lms365/odata/v2", Dialect::Lms365).configure(lms365_odata::configure),
+            facade(state, "/lms365/odata/v2", Dialect::Lms365)
+                .app_data(lms365_odata::handlers::PageSize(state.lms365_page_size))
+                .configure(lms365_odata::configure),
+        )
+        .service(
+            facade(state, "/lms365/webhooks", Dialect::Lms365)
+                .configure(lms365_odata::webhooks::configure),
         )
         .service(facade(state, "/ispring", Dialect::Ispring).configure(ispring_soap::configure));
 }

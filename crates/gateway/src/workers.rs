@@ -1,5 +1,5 @@
 //! Background work: the ledger's tasks ([`enroll_store::tasks`]) with the gateway's facades'
-//! renderers (SCORM Cloud's invitation mails and post-backs) and its delivery settings.
+//! renderers (SCORM Cloud's invitation mails and post-backs, LMS365's webhooks) and its delivery settings.
 use crate::AppState;
 use crate::config::Config;
 use enroll_store::options::Retention;
@@ -13,6 +13,7 @@ pub fn start(state: &AppState, config: &Config) -> Running {
     Tasks::new(state.store.clone())
         .clock(state.clock.clone())
         .with(scormcloud_invitations::background(state.scorm_links()))
+        .with(lms365_odata::webhooks::background())
         .deliveries(DeliveryOptions {
             timeout: Duration::from_secs(config.delivery_timeout),
             retry: RetryPolicy::default(),

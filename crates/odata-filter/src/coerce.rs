@@ -58,6 +58,11 @@ pub(crate) fn bind_value(
             None => return Err(mismatch("a date-time")),
         },
         (ValueKind::Timestamp, _) => return Err(mismatch("a date-time")),
+        (ValueKind::NumberText, Literal::Int(n)) => BindValue::Text(n.to_string()),
+        (ValueKind::NumberText, Literal::String(s)) if s.parse::<i64>().is_ok() => {
+            BindValue::Text(s.clone())
+        }
+        (ValueKind::NumberText, _) => return Err(mismatch("a whole number")),
     })
 }
 

@@ -15,6 +15,10 @@
 //! `false`, `null`, `guid'…'` or a bare GUID, `datetime'…'`/`datetimeoffset'…'` or a bare
 //! date-time (RFC 3339; no offset means UTC).
 //!
+//! [`parse_options`] reads a request's OData system query options (`$filter`, `$orderby`,
+//! `$top`, `$skip`, `$select`, `$expand`, `$count`) against an entity's [`Vocabulary`];
+//! [`QueryOptions::page`], [`QueryOptions::next`] and [`next_link`] do server-driven paging.
+//!
 //! Limits: [`MAX_INPUT_LEN`] bytes, [`MAX_DEPTH`] levels of nesting, [`MAX_NODES`] nodes,
 //! [`MAX_SORT_KEYS`] sort keys. Exceeding them is an error, never a panic or stack overflow.
 //!
@@ -63,6 +67,7 @@ mod error;
 mod lexer;
 mod literal;
 mod parser;
+mod query;
 mod sort;
 mod sql;
 
@@ -70,6 +75,7 @@ pub use ast::{CaseFn, CmpOp, Expr, FieldRef, Literal, Operand, TextFunc};
 pub use error::FilterError;
 pub use lexer::MAX_INPUT_LEN;
 pub use parser::{MAX_DEPTH, MAX_NODES, parse};
+pub use query::{Page, QueryOptions, Vocabulary, next_link, parse_options};
 pub use sort::{MAX_SORT_KEYS, SortKey, parse_orderby, parse_sort_list, sort_to_sql};
 pub use sql::{
     BindValue, Column, FieldResolver, FieldTable, SqlFilter, SqlPart, ValueKind, to_sql,

@@ -24,6 +24,9 @@ pub enum ValueKind {
     Bool,
     /// An instant stored as i64 Unix epoch milliseconds.
     Timestamp,
+    /// A whole number stored as text (the ids of a number-keyed dialect): compared with an
+    /// integer literal (`CourseId eq 101`) or a quoted one (`'101'`), bound as its text.
+    NumberText,
 }
 
 /// A filterable column: its SQL (from the whitelist only, never user text) and type.

@@ -69,6 +69,12 @@ pub struct EnrollmentPatch {
     pub unless_state: Option<EnrollmentState>,
     pub completed: Option<OffsetDateTime>,
     pub expires: Option<OffsetDateTime>,
+    /// When it was made (a registration date set by the caller).
+    pub added: Option<OffsetDateTime>,
+    pub started: Option<OffsetDateTime>,
+    pub due: Option<OffsetDateTime>,
+    /// Time spent, replacing the recorded one (milliseconds, not negative).
+    pub time_spent_ms: Option<i64>,
     pub course_version_id: Option<Uuid>,
     pub accepted_terms: Option<bool>,
     pub enrollment_key_id: Option<Uuid>,
@@ -101,6 +107,12 @@ pub fn patch_in(
     // Dates the ledger cannot hold are refused, never stored as something else.
     let completed = patch.completed.map(storable).transpose()?;
     let expires = patch.expires.map(storable).transpose()?;
+    let added = patch.added.map(storable).transpose()?;
+    let started = patch.started.map(storable).transpose()?;
+    let due = patch.due.map(storable).transpose()?;
+    if patch.time_spent_ms.is_some_and(|t| t < 0) {
+        return Err(StoreError::Invalid("time spent cannot be negative".into()));
+    }
     relock(conn, std::slice::from_mut(row))?;
     let before = row.clone();
     let already = patch.unless_state.is_some_and(|s| s.as_str() == row.state);
@@ -116,6 +128,18 @@ pub fn patch_in(
     }
     if expires.is_some() {
         row.expires_at = expires;
+    }
+    if let Some(a) = added {
+        row.added_at = a;
+    }
+    if started.is_some() {
+        row.started_at = started;
+    }
+    if due.is_some() {
+        row.due_at = due;
+    }
+    if let Some(t) = patch.time_spent_ms {
+        row.time_spent_ms = t;
     }
     if let Some(v) = patch.course_version_id {
         row.course_version_id = Some(v.to_string());

@@ -145,20 +145,10 @@ fn round_in(
     for &k in &creating {
         let r = &reqs[round[k]];
         let (kind, session_type) = (r.course.kind()?, r.course.session_type()?);
-        if let Some(sid) = r.opts.session_id {
-            if !sessions
-                .get(&r.course.id)
-                .is_some_and(|s| s.iter().any(|(id, _)| *id == sid.to_string()))
-            {
-                return Err(StoreError::NotFound("session".into()));
-            }
-            if session_type == Some(SessionEnrollmentType::AllSessions) {
-                return Err(StoreError::Invalid(
-                    "this course enrolls learners in all of its sessions; omit the session".into(),
-                ));
-            }
-        }
+        let wanted = r.opts.sessions();
+        check_sessions(r, &wanted, session_type, &sessions)?;
         let full = match seats.get_mut(&r.course.id) {
+            _ if r.opts.ignore_capacity => false,
             Some(free) if *free <= 0 => true,
             Some(free) => {
                 *free -= 1;
@@ -168,10 +158,10 @@ fn round_in(
         };
         let needs_session = kind == CourseKind::InstructorLed
             && session_type == Some(SessionEnrollmentType::SingleSession)
-            && r.opts.session_id.is_none();
+            && wanted.is_empty();
         let state = initial_state(
             r.opts.invited,
-            r.course.requires_approval,
+            r.course.requires_approval && !r.opts.skip_approval,
             full,
             needs_session,
         );
@@ -216,9 +206,11 @@ fn round_in(
         let r = &reqs[round[k]];
         let mut first_session = None;
         for sid in joins(r, &sessions)? {
-            let se = insert_session_enrollment(conn, &row.id, &sid, places.take(&sid), now_ms)?;
+            let seated = places.take(&sid) || r.opts.ignore_capacity;
+            let se = insert_session_enrollment(conn, &row.id, &sid, seated, now_ms)?;
             first_session.get_or_insert(se);
         }
+        super::actions::after_enroll(conn, r, &row, now_ms)?;
         out.push(EnrollOutcome {
             enrollment: row.to_record()?,
             created: true,
@@ -301,14 +293,51 @@ fn joins(
     r: &EnrollRequest<'_>,
     sessions: &HashMap<String, Vec<(String, Option<i32>)>>,
 ) -> StoreResult<Vec<String>> {
-    Ok(match (r.opts.session_id, r.course.session_type()?) {
-        (Some(sid), _) => vec![sid.to_string()],
-        (None, Some(SessionEnrollmentType::AllSessions)) => sessions
+    let wanted = r.opts.sessions();
+    Ok(match (wanted.is_empty(), r.course.session_type()?) {
+        (false, _) => wanted.iter().map(Uuid::to_string).collect(),
+        (true, Some(SessionEnrollmentType::AllSessions)) => sessions
             .get(&r.course.id)
             .map(|s| s.iter().map(|(id, _)| id.clone()).collect())
             .unwrap_or_default(),
         _ => vec![],
     })
+}
+
+/// Refuses sessions a request may not join: one that is not the course's, any on a course
+/// that enrolls in all of its sessions, more than one on a single-session course.
+fn check_sessions(
+    r: &EnrollRequest<'_>,
+    wanted: &[Uuid],
+    session_type: Option<SessionEnrollmentType>,
+    sessions: &HashMap<String, Vec<(String, Option<i32>)>>,
+) -> StoreResult<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let known = sessions.get(&r.course.id);
+    for sid in wanted {
+        if !known.is_some_and(|s| s.iter().any(|(id, _)| *id == sid.to_string())) {
+            return Err(StoreError::NotFound("session".into()));
+        }
+    }
+    if session_type == Some(SessionEnrollmentType::AllSessions) {
+        return Err(StoreError::Invalid(
+            "this course enrolls learners in all of its sessions; omit the session".into(),
+        ));
+    }
+    let mut unique = wanted.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.len() != wanted.len() {
+        return Err(StoreError::Invalid("a session is named twice".into()));
+    }
+    if wanted.len() > 1 && session_type == Some(SessionEnrollmentType::SingleSession) {
+        return Err(StoreError::Invalid(
+            "this course enrolls learners in one session; name one session".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The sessions (id, capacity) the round's requests may join.

@@ -7,6 +7,7 @@
 //! series' enrollments; for Absorb a re-enrollment is a new enrollment and the old one becomes
 //! historical. A series is *current* while its latest enrollment is active; an un-enroll ends
 //! it, and the next enrollment of the same learner in the course starts a new series.
+pub mod actions;
 pub mod by_address;
 pub mod cancel;
 pub mod commands;
@@ -61,6 +62,17 @@ pub struct EnrollOptions {
     pub invited: bool,
     /// The instructor-led session to join.
     pub session_id: Option<Uuid>,
+    /// Further sessions to join with it (a course that enrolls in several sessions).
+    pub extra_sessions: Vec<Uuid>,
+    /// Skip the course's approval: the enrollment starts as if approved.
+    pub skip_approval: bool,
+    /// Seat the learner even when the course or session is full (no waiting list).
+    pub ignore_capacity: bool,
+    /// Mail the learner when the enrollment awaits their choice of a session.
+    pub notify_session_choice: bool,
+    /// Who the caller acts for (a dialect's on-behalf-of user): recorded with the enrollment's
+    /// actions (see [`actions`]).
+    pub actor: Option<String>,
     pub due: Option<OffsetDateTime>,
     pub expires: Option<OffsetDateTime>,
     pub access: Option<OffsetDateTime>,
@@ -82,12 +94,26 @@ impl EnrollOptions {
             source,
             invited: false,
             session_id: None,
+            extra_sessions: Vec::new(),
+            skip_approval: false,
+            ignore_capacity: false,
+            notify_session_choice: false,
+            actor: None,
             due: None,
             expires: None,
             access: None,
             lock_after_due: false,
             invitation_id: None,
         }
+    }
+
+    /// The sessions to join: `session_id`, then `extra_sessions`.
+    pub fn sessions(&self) -> Vec<Uuid> {
+        self.session_id
+            .iter()
+            .chain(&self.extra_sessions)
+            .copied()
+            .collect()
     }
 
     /// Re-enroll (continue the series) instead of refusing, when `yes`.

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 pub mod absorb;
 pub mod ispring;
+pub mod lms365;
 pub mod scormcloud;
 pub mod trainercentral;
 
@@ -15,11 +16,11 @@ pub struct Seen {
     /// `not_started`, `in_progress`, `completed`, or `gone` (nothing current: un-enrolled, or
     /// never enrolled).
     pub state: String,
-    /// The id this dialect uses for every later call (Absorb and iSpring: the enrollment; SCORM
-    /// Cloud: the registration).
+    /// The id this dialect uses for every later call (Absorb, iSpring and LMS365: the
+    /// enrollment; SCORM Cloud: the registration).
     pub id: Option<String>,
-    /// Which enrollment of a series it is (Absorb and iSpring: the enrollment id; SCORM Cloud:
-    /// the instance number).
+    /// Which enrollment of a series it is (Absorb, iSpring and LMS365: the enrollment id; SCORM
+    /// Cloud: the instance number).
     pub generation: Option<String>,
 }
 
@@ -77,6 +78,7 @@ pub fn dialects(base: &str) -> Vec<Box<dyn Dialect>> {
         Box::new(scormcloud::ScormCloud::new(base)),
         Box::new(ispring::Ispring::new(base)),
         Box::new(trainercentral::TrainerCentral::new(base)),
+        Box::new(lms365::Lms365::new(base)),
     ]
 }
 

@@ -1,0 +1,50 @@
+//! The LMS365 facade in an actix-web app of your own, on an embedded SQLite ledger.
+//! Serves `http://127.0.0.1:8080/lms365/odata/v2` (`BIND` to listen elsewhere) and loads the
+//! seed file named by its argument. In this repository:
+//! `cargo run -p lms365-odata --example lms365-embed -- fixtures/demo-seed.json`.
+use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::{App, HttpServer, web};
+use enroll_store::Store;
+use enroll_store::clock::SharedClock;
+use enroll_store::seed::Seed;
+use enroll_store::tasks::Tasks;
+use std::io;
+
+#[actix_web::main]
+async fn main() -> io::Result<()> {
+    env_logger::init_from_env(env_logger::Env::default().default_filter_or("info"));
+    // The ledger: a SQLite file this process keeps to itself while it runs (a postgres://
+    // URL instead lets several processes share it). The shared clock lets tests move time.
+    let clock = SharedClock::new();
+    let store = Store::builder("sqlite://data/embed.db")
+        .clock(clock.clock())
+        .open()
+        .map_err(io::Error::other)?;
+    clock.restore(&store);
+    // Tenants, API keys, learners and courses; tenants already in the ledger are skipped.
+    if let Some(path) = std::env::args().nth(1) {
+        let seed = Seed::from_json(&std::fs::read_to_string(path)?).map_err(io::Error::other)?;
+        store.load_seed(&seed).map_err(io::Error::other)?;
+    }
+    // The expiry sweep, the clock refresh and outbound deliveries, with LMS365's webhooks.
+    let tasks = Tasks::new(store.clone())
+        .clock(clock)
+        .with(lms365_odata::webhooks::background())
+        .start();
+    let store = web::Data::new(store);
+    let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    HttpServer::new(move || {
+        App::new()
+            // What every facade reads the ledger from.
+            .app_data(store.clone())
+            // Clients send `//` inside paths.
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .service(web::scope("/lms365/odata/v2").configure(lms365_odata::configure))
+            .service(web::scope("/lms365/webhooks").configure(lms365_odata::webhooks::configure))
+    })
+    .bind(bind)?
+    .run()
+    .await?;
+    tasks.stop();
+    Ok(())
+}
