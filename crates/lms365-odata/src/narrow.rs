@@ -1,6 +1,6 @@
-//! `CourseId eq N` among a filter's top-level `and`s becomes the list's course (the ledger's
-//! indexed lookup through the crosswalk) instead of a per-row comparison of each
-//! enrollment's course number: the same rows, found through the index. A transformation of
+//! `CourseId eq N` among a filter's top-level `and`s becomes the list's course (resolved
+//! once to its ledger id, the enrollments' indexed column) instead of a per-row comparison of
+//! each enrollment's course number: the same rows, found through the index. A transformation of
 //! the parsed filter, not a second parser.
 use odata_filter::{CmpOp, Expr, Literal, Operand};
 

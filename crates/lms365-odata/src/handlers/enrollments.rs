@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::{CourseKind, Dialect};
 use enroll_domain::{Command, EnrollmentState};
 use enroll_store::enrollments::actions::{Acting, Action};
-use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, Existing, IdSet};
+use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch, EnrollmentQuery, Existing};
 use enroll_store::filter::{compile_filter, compile_sort};
 use enroll_store::learners::LearnerKey;
 use enroll_store::models::EnrollmentView;
@@ -143,10 +143,6 @@ pub async fn list(
     }
     let eq = EnrollmentQuery {
         active_only: true,
-        courses: course.map(|c| IdSet {
-            dialect: Dialect::Lms365,
-            ids: vec![c],
-        }),
         filter,
         order: Some(order),
         limit: page.limit,
@@ -155,6 +151,16 @@ pub async fn list(
     };
     let t = caller.tenant_id;
     let (total, views, xs) = run(&store, move |s| {
+        let mut eq = eq;
+        if let Some(n) = course {
+            // The course's ledger id: the enrollments' indexed column (no such course: none).
+            let key = enroll_store::courses::CourseKey::External(Dialect::Lms365, n);
+            match s.course(t, &key) {
+                Ok(d) => eq.course_id = Some(d.course.id),
+                Err(enroll_store::StoreError::NotFound(_)) => return Ok((0, vec![], vec![])),
+                Err(e) => return Err(e),
+            }
+        }
         let (total, views) = s.list_enrollments(t, &eq)?;
         let xs = extras(s, t, &views)?;
         Ok((total, views, xs))
