@@ -25,7 +25,6 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
         "invitation_recipients",
         "invitation_id IN (SELECT id FROM invitations WHERE tenant_id = $1)",
     ),
-    ("enrollment_actions", "tenant_id = $1"),
     ("enrollments", "tenant_id = $1"),
     ("launch_links", "tenant_id = $1"),
     ("subscriptions", "tenant_id = $1"),

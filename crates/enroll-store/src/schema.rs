@@ -274,19 +274,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    enrollment_actions (id) {
-        id -> Text,
-        tenant_id -> Text,
-        enrollment_id -> Text,
-        action -> Text,
-        actor -> Nullable<Text>,
-        note -> Nullable<Text>,
-        source -> Text,
-        acted_at -> BigInt,
-    }
-}
-
-diesel::table! {
     launches (id) {
         id -> Text,
         enrollment_id -> Text,

@@ -1,15 +1,16 @@
 //! Enrollment flow and capacity overrides, several sessions, the session-choice mail, and
-//! actions by id recorded with who acted (approve, decline, cancel with a note, re-enroll,
-//! purge), on every backend.
+//! actions by id whose events say who acted and why (approve, decline, cancel with a note,
+//! re-enroll, purge), on every backend.
 #![allow(clippy::unwrap_used)]
 mod common;
 use common::*;
-use enroll_domain::EnrollmentState;
 use enroll_domain::model::Dialect;
+use enroll_domain::{EnrollmentState, EventKind};
 use enroll_store::StoreError;
 use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::actions::{Acting, Action};
 use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch};
+use enroll_store::events::Cause;
 use enroll_store::learners::LearnerKey;
 use enroll_store::outbox::Channel;
 use uuid::Uuid;
@@ -21,10 +22,9 @@ fn opts() -> EnrollOptions {
     EnrollOptions::new(Dialect::Lms365)
 }
 
-fn acting(actor: &str, note: Option<&str>) -> Acting {
+fn acting(note: Option<&str>) -> Acting {
     Acting {
         source: "lms365",
-        actor: Some(actor.into()),
         note: note.map(str::to_string),
     }
 }
@@ -32,6 +32,7 @@ fn acting(actor: &str, note: Option<&str>) -> Acting {
 #[test]
 fn approval_can_be_skipped_and_pending_enrollments_approved_or_declined() {
     for (_db, store, _) in stores() {
+        let boss = store.caused_by(Cause::dialect(Dialect::Lms365).by("boss"));
         let (alice, bob) = (LearnerKey::Id(ALICE), LearnerKey::Id(BOB));
         let onboarding = CourseKey::Id(ONBOARDING);
         let pending = store.enroll(TENANT, &alice, &onboarding, &opts()).unwrap();
@@ -46,17 +47,23 @@ fn approval_can_be_skipped_and_pending_enrollments_approved_or_declined() {
         let direct = store.enroll(TENANT, &bob, &onboarding, &skipped).unwrap();
         assert_eq!(direct.enrollment.core.state, EnrollmentState::NotStarted);
         let id = pending.enrollment.core.id;
-        let v = store
-            .act(TENANT, id, &Action::Approve, &acting("boss", None))
+        let v = boss
+            .act(TENANT, id, &Action::Approve, &acting(None))
             .unwrap();
         assert_eq!(v.record.core.state, EnrollmentState::NotStarted);
-        let again = store.act(TENANT, id, &Action::Approve, &acting("boss", None));
+        let again = boss.act(TENANT, id, &Action::Approve, &acting(None));
         assert!(matches!(again, Err(StoreError::Domain(_))), "{again:?}");
-        let history = store.enrollment_actions(TENANT, id).unwrap();
-        assert_eq!(history.len(), 1);
+        let history = store.enrollment_events(TENANT, id).unwrap();
+        let seen: Vec<(EventKind, Option<&str>)> = history
+            .iter()
+            .map(|e| (e.kind, e.principal.as_deref()))
+            .collect();
         assert_eq!(
-            (history[0].action.as_str(), history[0].actor.as_deref()),
-            ("approve", Some("boss"))
+            seen,
+            [
+                (EventKind::Enrolled, None),
+                (EventKind::Approved, Some("boss"))
+            ]
         );
     }
 }
@@ -143,10 +150,10 @@ fn session_rules_and_the_session_choice_mail() {
         assert!(matches!(e, Err(StoreError::NotFound(_))), "{e:?}");
         let mailing = EnrollOptions {
             notify_session_choice: true,
-            actor: Some("hr@demo.example".into()),
             ..opts()
         };
-        let out = store
+        let hr = store.caused_by(Cause::dialect(Dialect::Lms365).by("hr@demo.example"));
+        let out = hr
             .enroll(TENANT, &LearnerKey::Id(ALICE), &leadership, &mailing)
             .unwrap();
         assert_eq!(
@@ -163,9 +170,9 @@ fn session_rules_and_the_session_choice_mail() {
             mails[0].body
         );
         let history = store
-            .enrollment_actions(TENANT, out.enrollment.core.id)
+            .enrollment_events(TENANT, out.enrollment.core.id)
             .unwrap();
-        assert_eq!(history[0].actor.as_deref(), Some("hr@demo.example"));
+        assert_eq!(history[0].principal.as_deref(), Some("hr@demo.example"));
     }
 }
 
@@ -186,14 +193,14 @@ fn cancel_with_a_note_reenroll_and_purge() {
         let purge = store.purge_enrollment(TENANT, first);
         assert!(matches!(purge, Err(StoreError::Invalid(_))), "{purge:?}");
         store
-            .act(TENANT, first, &Action::Complete, &acting("x", None))
+            .act(TENANT, first, &Action::Complete, &acting(None))
             .unwrap();
         let next = store
             .act(
                 TENANT,
                 first,
                 &Action::Reenroll { session: None },
-                &acting("x", None),
+                &acting(None),
             )
             .unwrap();
         let second = next.record.core.id;
@@ -203,7 +210,7 @@ fn cancel_with_a_note_reenroll_and_purge() {
             TENANT,
             first,
             &Action::Reenroll { session: None },
-            &acting("x", None),
+            &acting(None),
         );
         assert!(matches!(stale, Err(StoreError::Invalid(_))), "{stale:?}");
         let v = store
@@ -211,7 +218,7 @@ fn cancel_with_a_note_reenroll_and_purge() {
                 TENANT,
                 second,
                 &Action::Cancel,
-                &acting("x", Some("left the company")),
+                &acting(Some("left the company")),
             )
             .unwrap();
         assert_eq!(v.record.core.state, EnrollmentState::Cancelled);
@@ -221,6 +228,12 @@ fn cancel_with_a_note_reenroll_and_purge() {
             Some("left the company")
         );
         assert_eq!(notes.get(&first), None);
+        let cancelled = store.enrollment_events(TENANT, second).unwrap();
+        let last = cancelled.last().unwrap();
+        assert_eq!(
+            (last.kind, last.note.as_deref()),
+            (EventKind::Cancelled, Some("left the company"))
+        );
         store.purge_enrollment(TENANT, second).unwrap();
         let gone = store.enrollment(TENANT, second);
         assert!(matches!(gone, Err(StoreError::NotFound(_))), "{gone:?}");
@@ -254,7 +267,7 @@ fn patches_set_dates_and_time_spent() {
             ..Default::default()
         };
         store
-            .patch_enrollment(TENANT, id, &patch, &acting("x", None))
+            .patch_enrollment(TENANT, id, &patch, &acting(None))
             .unwrap();
         let v = store.enrollment(TENANT, id).unwrap();
         assert_eq!(v.record.core.dates.added, Some(at));
@@ -265,7 +278,7 @@ fn patches_set_dates_and_time_spent() {
             time_spent_ms: Some(-1),
             ..Default::default()
         };
-        let e = store.patch_enrollment(TENANT, id, &bad, &acting("x", None));
+        let e = store.patch_enrollment(TENANT, id, &bad, &acting(None));
         assert!(matches!(e, Err(StoreError::Invalid(_))), "{e:?}");
     }
 }

@@ -1,11 +1,11 @@
-//! Actions on one enrollment by id, each recorded with who acted and why: approve, decline,
-//! start, complete, cancel (with a note), re-enroll and purge, and patches of its dates and
-//! results. A caller names the acting principal (a dialect's on-behalf-of user) in
-//! [`Acting`]; every action and its record are one transaction. The record is the
-//! enrollment's history ([`Store::enrollment_actions`]).
+//! Actions on one enrollment by id: approve, decline, start, complete, cancel (with a note),
+//! re-enroll and purge, and patches of its dates and results. Each is one transaction, and
+//! its changes are the enrollment's events like any other write's (the history,
+//! [`Store::enrollment_events`]): who acted is the store handle's cause
+//! ([`Store::caused_by`]), and the note an action's caller gives ([`Acting::note`]) is
+//! recorded on the events it makes.
 //!
-//! Enrolling with [`EnrollOptions::actor`](super::EnrollOptions) records an `enroll` action
-//! too, and with `notify_session_choice` a learner left to choose a session is mailed (the
+//! Enrolling with `notify_session_choice` mails a learner left to choose a session (the
 //! mailbox of the outbox).
 use super::cancel::unenroll_locked;
 use super::commands::{apply_locked, patch_in};
@@ -15,26 +15,25 @@ use super::{EnrollOptions, EnrollmentPatch, Existing, find_enrollment};
 use crate::conn::DbConn;
 use crate::courses::{CourseKey, find_course};
 use crate::error::{StoreError, StoreResult};
+use crate::events::schema::enrollment_events as ev;
 use crate::models::{EnrollmentRow, EnrollmentView};
 use crate::outbox::{Channel, NewMessage, enqueue_in};
 use crate::schema::sessions;
-use crate::schema::{enrollment_actions as ea, enrollments, learners};
+use crate::schema::{enrollments, learners};
 use crate::store::Store;
 use diesel::prelude::*;
-use enroll_domain::clock::{from_millis, to_millis};
-use enroll_domain::{Command, EnrollmentState};
+use enroll_domain::{Command, EnrollmentState, EventKind};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Who acts, through which dialect, and why.
+/// Through which dialect an action comes, and why (who acts is the store handle's cause).
 #[derive(Debug, Clone, Default)]
 pub struct Acting {
-    /// The dialect's name (`Dialect::as_str`) or `admin`.
+    /// The dialect's name (`Dialect::as_str`) or `admin`: the source of a re-enrollment.
     pub source: &'static str,
-    /// The principal the caller acts for, as the caller names it.
-    pub actor: Option<String>,
-    /// A message that goes with the action (a cancellation message, a rejection reason).
+    /// A message that goes with the action (a cancellation message, a rejection reason),
+    /// recorded on its events.
     pub note: Option<String>,
 }
 
@@ -56,68 +55,14 @@ pub enum Action {
     Reenroll { session: Option<Uuid> },
 }
 
-impl Action {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Decline => "decline",
-            Self::Start => "start",
-            Self::Complete => "complete",
-            Self::Cancel => "cancel",
-            Self::Reenroll { .. } => "reenroll",
-        }
-    }
-}
-
-/// One recorded action.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionRecord {
-    pub action: String,
-    pub actor: Option<String>,
-    pub note: Option<String>,
-    pub source: String,
-    pub at: OffsetDateTime,
-}
-
-/// Records an action on an enrollment inside the caller's transaction.
-pub(crate) fn record_in(
-    conn: &mut DbConn,
-    row: &EnrollmentRow,
-    action: &str,
-    acting: &Acting,
-    now_ms: i64,
-) -> StoreResult<()> {
-    diesel::insert_into(ea::table)
-        .values((
-            ea::id.eq(Uuid::now_v7().to_string()),
-            ea::tenant_id.eq(&row.tenant_id),
-            ea::enrollment_id.eq(&row.id),
-            ea::action.eq(action),
-            ea::actor.eq(acting.actor.as_deref()),
-            ea::note.eq(acting.note.as_deref()),
-            ea::source.eq(acting.source),
-            ea::acted_at.eq(now_ms),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// After an enrollment was created: its `enroll` action when the caller names an actor, and
-/// the mail asking the learner to choose a session when it waits for one and the caller asks.
+/// After an enrollment was created: the mail asking the learner to choose a session when it
+/// waits for one and the caller asks.
 pub(crate) fn after_enroll(
     conn: &mut DbConn,
     r: &EnrollRequest<'_>,
     row: &EnrollmentRow,
     now_ms: i64,
 ) -> StoreResult<()> {
-    if r.opts.actor.is_some() {
-        let acting = Acting {
-            source: r.opts.source,
-            actor: r.opts.actor.clone(),
-            note: None,
-        };
-        record_in(conn, row, "enroll", &acting, now_ms)?;
-    }
     if r.opts.notify_session_choice && row.state == EnrollmentState::AwaitingSessionChoice.as_str()
     {
         mail_session_choice(conn, r, row, now_ms)?;
@@ -174,7 +119,7 @@ fn act_in(
     acting: &Acting,
     now: OffsetDateTime,
 ) -> StoreResult<String> {
-    let now_ms = to_millis(now);
+    crate::events::cause::with_note(acting.note.clone());
     if let Action::Reenroll { session } = action {
         return reenroll_in(c, tenant_id, id, *session, acting, now);
     }
@@ -200,7 +145,6 @@ fn act_in(
             apply_locked(c, &mut row, &cmd, now)?;
         }
     }
-    record_in(c, &row, action.name(), acting, now_ms)?;
     Ok(row.id)
 }
 
@@ -228,7 +172,6 @@ fn reenroll_in(
         },
         session_id: session,
         skip_approval: true,
-        actor: None,
         ..EnrollOptions::from_source(acting.source)
     };
     let req = EnrollRequest {
@@ -246,15 +189,12 @@ fn reenroll_in(
              re-enrolled"
         )));
     }
-    let new_id = out.enrollment.core.id.to_string();
-    let row = find_enrollment(c, tenant_id, out.enrollment.core.id)?;
-    record_in(c, &row, "reenroll", acting, to_millis(now))?;
-    Ok(new_id)
+    Ok(out.enrollment.core.id.to_string())
 }
 
 impl Store {
-    /// Runs an action on an enrollment and records it with `acting`, in one transaction;
-    /// answers the enrollment as it left it (a re-enroll: the new enrollment).
+    /// Runs an action on an enrollment, its events carrying `acting`'s note, in one
+    /// transaction; answers the enrollment as it left it (a re-enroll: the new enrollment).
     pub fn act(
         &self,
         tenant_id: Uuid,
@@ -272,8 +212,8 @@ impl Store {
         })
     }
 
-    /// Applies a patch to an enrollment (its dates, results, a state change) and records it
-    /// as a `patch` action, in one transaction.
+    /// Applies a patch to an enrollment (its dates, results, a state change) in one
+    /// transaction, its events carrying `acting`'s note.
     pub fn patch_enrollment(
         &self,
         tenant_id: Uuid,
@@ -284,13 +224,13 @@ impl Store {
         let now = self.now();
         self.write(|c| {
             let mut row = lock_enrollment(c, &tenant_id.to_string(), &id.to_string())?;
-            patch_in(c, &mut row, patch, now)?;
-            record_in(c, &row, "patch", acting, to_millis(now))
+            crate::events::cause::with_note(acting.note.clone());
+            patch_in(c, &mut row, patch, now)
         })
     }
 
     /// Deletes an enrollment that is no longer active, with everything recorded under it
-    /// (session and lesson enrollments, attempts, launches, its events and actions). An active one is
+    /// (session and lesson enrollments, attempts, launches, its events). An active one is
     /// refused with `Invalid`: cancel it first.
     pub fn purge_enrollment(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<()> {
         self.write(|c| {
@@ -306,30 +246,8 @@ impl Store {
         })
     }
 
-    /// An enrollment's recorded actions, oldest first.
-    pub fn enrollment_actions(&self, tenant_id: Uuid, id: Uuid) -> StoreResult<Vec<ActionRecord>> {
-        self.with_conn(|c| {
-            let rows: Vec<(String, Option<String>, Option<String>, String, i64)> = ea::table
-                .filter(ea::tenant_id.eq(tenant_id.to_string()))
-                .filter(ea::enrollment_id.eq(id.to_string()))
-                .order((ea::acted_at, ea::id))
-                .select((ea::action, ea::actor, ea::note, ea::source, ea::acted_at))
-                .load(c)?;
-            Ok(rows
-                .into_iter()
-                .map(|(action, actor, note, source, at)| ActionRecord {
-                    action,
-                    actor,
-                    note,
-                    source,
-                    at: from_millis(at),
-                })
-                .collect())
-        })
-    }
-
-    /// The note of the latest `cancel` action of each of the enrollments `ids` that has one
-    /// (a cancellation reason), by enrollment id.
+    /// The note of the latest cancellation event of each of the enrollments `ids` that has
+    /// one (a cancellation reason), by enrollment id.
     pub fn cancellation_notes(
         &self,
         tenant_id: Uuid,
@@ -339,12 +257,17 @@ impl Store {
         self.with_conn(|c| {
             let mut out = HashMap::new();
             for chunk in wanted.chunks(400) {
-                let rows: Vec<(String, Option<String>)> = ea::table
-                    .filter(ea::tenant_id.eq(tenant_id.to_string()))
-                    .filter(ea::enrollment_id.eq_any(chunk))
-                    .filter(ea::action.eq("cancel"))
-                    .order((ea::acted_at, ea::id))
-                    .select((ea::enrollment_id, ea::note))
+                let ours: Vec<String> = enrollments::table
+                    .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
+                    .filter(enrollments::id.eq_any(chunk))
+                    .select(enrollments::id)
+                    .load(c)?;
+                let rows: Vec<(String, Option<String>)> = ev::table
+                    .filter(ev::enrollment_id.eq_any(ours))
+                    .filter(ev::kind.eq(EventKind::Cancelled.as_str()))
+                    .filter(ev::note.is_not_null())
+                    .order(ev::id)
+                    .select((ev::enrollment_id, ev::note))
                     .load(c)?;
                 for (e, note) in rows {
                     if let Some(n) = note {

@@ -70,9 +70,6 @@ pub struct EnrollOptions {
     pub ignore_capacity: bool,
     /// Mail the learner when the enrollment awaits their choice of a session.
     pub notify_session_choice: bool,
-    /// Who the caller acts for (a dialect's on-behalf-of user): recorded with the enrollment's
-    /// actions (see [`actions`]).
-    pub actor: Option<String>,
     pub due: Option<OffsetDateTime>,
     pub expires: Option<OffsetDateTime>,
     pub access: Option<OffsetDateTime>,
@@ -98,7 +95,6 @@ impl EnrollOptions {
             skip_approval: false,
             ignore_capacity: false,
             notify_session_choice: false,
-            actor: None,
             due: None,
             expires: None,
             access: None,

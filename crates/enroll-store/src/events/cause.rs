@@ -21,6 +21,9 @@ pub struct Cause {
     pub dialect: String,
     /// Who acted through it, when known (an account, a learner id, an API key).
     pub principal: Option<String>,
+    /// A message that goes with the change (a cancellation message, a rejection reason):
+    /// recorded on the events of the unit of work that gives it ([`with_note`]).
+    pub note: Option<String>,
 }
 
 impl Cause {
@@ -34,6 +37,7 @@ impl Cause {
         Self {
             dialect: name.into(),
             principal: None,
+            note: None,
         }
     }
 
@@ -85,6 +89,18 @@ pub(crate) fn act_as(principal: impl FnOnce() -> String) {
             cause.principal = Some(principal());
             *c = Some(Arc::new(cause));
         }
+    });
+}
+
+/// Records `note` on the events of the rest of the current unit of work (a cancellation
+/// message, a rejection reason). [`Store::write`] restores the handle's own cause when the
+/// unit ends.
+pub(crate) fn with_note(note: Option<String>) {
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let mut cause = c.as_deref().cloned().unwrap_or_else(Cause::ledger);
+        cause.note = note;
+        *c = Some(Arc::new(cause));
     });
 }
 

@@ -41,6 +41,8 @@ pub struct Event {
     pub principal: Option<String>,
     /// The ledger time of the change.
     pub at: OffsetDateTime,
+    /// The message its caller gave with it (a cancellation message, a rejection reason).
+    pub note: Option<String>,
 }
 
 type Row = (
@@ -52,6 +54,7 @@ type Row = (
     String,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 pub(crate) fn to_event(r: Row) -> StoreResult<Event> {
@@ -65,6 +68,7 @@ pub(crate) fn to_event(r: Row) -> StoreResult<Event> {
         dialect: r.5,
         principal: r.6,
         at: from_millis(r.7),
+        note: r.8,
     })
 }
 
@@ -79,6 +83,7 @@ macro_rules! columns {
             ev::dialect,
             ev::principal,
             ev::at,
+            ev::note,
         )
     };
 }

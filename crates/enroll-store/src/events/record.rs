@@ -32,6 +32,7 @@ pub(crate) struct NewEvent {
     pub dialect: String,
     pub principal: Option<String>,
     pub at: i64,
+    pub note: Option<String>,
 }
 
 impl NewEvent {
@@ -54,6 +55,7 @@ impl NewEvent {
             dialect: c.dialect.clone(),
             principal: c.principal.clone(),
             at,
+            note: c.note.clone(),
         }
     }
 }

@@ -12,6 +12,7 @@ diesel::table! {
         principal -> Nullable<Text>,
         at -> BigInt,
         pending -> Bool,
+        note -> Nullable<Text>,
     }
 }
 

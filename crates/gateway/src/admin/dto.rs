@@ -81,12 +81,13 @@ pub fn enrollment(v: &EnrollmentView) -> Value {
     })
 }
 
-/// An enrollment event: what changed, from and to which state, who caused it, when.
+/// An enrollment event: what changed, from and to which state, who caused it and why, when.
 pub fn event(e: &Event) -> Value {
     json!({
         "id": e.id, "enrollmentId": e.enrollment_id, "kind": e.kind.as_str(),
         "fromState": e.from.map(|s| s.as_str()), "toState": e.to.as_str(),
-        "dialect": e.dialect, "principal": e.principal, "at": instant(Some(e.at)),
+        "dialect": e.dialect, "principal": e.principal, "note": e.note,
+        "at": instant(Some(e.at)),
     })
 }
 

@@ -167,7 +167,6 @@ pub async fn enroll(
         skip_approval: b.ignore_enrollment_flow.unwrap_or(false),
         ignore_capacity: b.ignore_max_attendees.unwrap_or(false),
         notify_session_choice: true,
-        actor: caller.on_behalf_of.clone(),
         ..EnrollOptions::new(Dialect::Lms365)
     };
     let t = caller.tenant_id;

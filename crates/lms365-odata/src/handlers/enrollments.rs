@@ -265,7 +265,6 @@ pub async fn create(
         session_id: sessions.first().copied(),
         extra_sessions: sessions.iter().skip(1).copied().collect(),
         notify_session_choice: true,
-        actor: caller.on_behalf_of.clone(),
         ..EnrollOptions::new(Dialect::Lms365)
     };
     let t = caller.tenant_id;
@@ -367,7 +366,6 @@ pub async fn patch(
     let not_started = b.course_passing_status == Some(1);
     let acting = Acting {
         source: Dialect::Lms365.as_str(),
-        actor: caller.on_behalf_of.clone(),
         note: None,
     };
     let t = caller.tenant_id;
@@ -424,7 +422,6 @@ pub async fn action(
     let store = web::Data::new(caller.store(&store));
     let mut acting = Acting {
         source: Dialect::Lms365.as_str(),
-        actor: caller.on_behalf_of.clone(),
         note: None,
     };
     let t = caller.tenant_id;

@@ -1,0 +1,1 @@
+ALTER TABLE enrollment_events DROP COLUMN note;
