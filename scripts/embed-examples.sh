@@ -4,11 +4,14 @@
 # Absorb authenticates (through a `//` path) and lists courses; SCORM Cloud lists
 # registrations and its private-invitation job completes, which only the background tasks
 # the example starts can do; iSpring serves its WSDL, issues a token and enrolls over SOAP
-# (through a `//` path), then lists the enrollment over REST. Needs curl and python3.
+# (through a `//` path), then lists the enrollment over REST; TrainerCentral issues a token
+# (client credentials), invites a learner to a course and lists the course's members (through
+# a `//` path). Needs curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 bins=$(cargo build --quiet -p enroll-store -p absorb-v2 -p scormcloud-invitations -p ispring-soap \
+  -p trainercentral-api \
   --no-default-features --features sqlite --examples --message-format=json-render-diagnostics \
   | grep '"reason":"compiler-artifact"' | grep '"kind":\["example"\]' \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
@@ -76,4 +79,18 @@ c "$ISP//soap" -H 'Content-Type: text/xml' -d "<s:Envelope xmlns:s=\"http://sche
 c "$ISP/enrollments" -H "Authorization: Bearer $ITOKEN" \
   | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["enrollments"]) == 1, d; print("ispring enrollments:", len(d["enrollments"]))'
 stop
-echo "embedding examples: 3 passed"
+
+echo "== trainercentral-embed"
+start trainercentral-embed
+TC="http://127.0.0.1:$PORT/trainercentral"
+TTOKEN=$(c -X POST "$TC/oauth/v2/token" -d client_id=1000.DEMOCLIENT \
+  -d client_secret=demo-trainercentral-client-secret -d grant_type=client_credentials \
+  -d scope=TrainerCentral.userapi.CREATE,TrainerCentral.courseapi.READ \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+c -X POST "$TC/api/v4/60012345678/addCourseAttendee.json" -H "Authorization: Zoho-oauthtoken $TTOKEN" \
+  -H 'Content-Type: application/json' \
+  -d '{"courseAttendee":{"email":"embed@example.com","firstName":"Em","lastName":"Bed","courseId":"70000000000001"}}' >/dev/null
+c "$TC//api/v4/60012345678/course/70000000000001/courseMembers.json" -H "Authorization: Zoho-oauthtoken $TTOKEN" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [m["email"] for m in d["courseMembers"]] == ["embed@example.com"], d; print("trainercentral members:", len(d["courseMembers"]))'
+stop
+echo "embedding examples: 4 passed"

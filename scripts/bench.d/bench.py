@@ -209,6 +209,11 @@ def cmd_bulk(db, work):
         f.write("\n".join(create_learners) + "\n")
     with open(os.path.join(work, "courses.txt"), "w") as f:
         f.write("\n".join(courses) + "\n")
+    # TrainerCentral names learners by address and courses by number (the store's derived one).
+    with open(os.path.join(work, "create-emails.txt"), "w") as f:
+        f.write("\n".join(f"create{n:06}@bench.example" for n in range(N_CREATE_LEARNERS)) + "\n")
+    with open(os.path.join(work, "tc-courses.txt"), "w") as f:
+        f.write("\n".join(str(derived(c, 17)) for c in courses) + "\n")
     ids = {"get_enrollment": get_id, "filter_course": fcourse, "filter_per_course": per_course,
            "filter_matching": matching, "seeded_enrollments": total, "states": states,
            "create_pairs": len(create_learners) * len(courses)}
@@ -448,6 +453,14 @@ def cmd_report(work, db):
         print(f"{'ispring SOAP enrollLearnersInCourses (1x1)':<44} {soap['rps']:>9.0f} "
               f"{soap['p50']:>8.2f} {soap['p99']:>8.2f} {x:>6.2f} {errors:>8}  "
               f"{'>= 0.5x absorb create req/s':<28} {'PASS' if ok else 'FAIL'}")
+    tc = measured.get("trainercentral-invite")
+    if tc and tc.get("rps") and create and create.get("rps"):
+        x = tc["rps"] / create["rps"]
+        errors = tc["non2xx"] + tc["sockerr"]
+        ok = x >= 0.5 and errors == 0
+        print(f"{'trainercentral addCourseAttendee':<44} {tc['rps']:>9.0f} "
+              f"{tc['p50']:>8.2f} {tc['p99']:>8.2f} {x:>6.2f} {errors:>8}  "
+              f"{'>= 0.5x absorb create req/s':<28} {'PASS' if ok else 'FAIL'}")
     bulk_file = os.path.join(work, "ispring-bulk.json")
     if os.path.exists(bulk_file):
         b = json.load(open(bulk_file))
@@ -473,7 +486,7 @@ def cmd_report(work, db):
     if factors:
         print(f"gateway / raw stack, same run: {', '.join(factors)}")
     # create.lua's status histogram and first unexpected answer, if any.
-    for name in ("create", "raw-create", "ispring-soap"):
+    for name in ("create", "raw-create", "ispring-soap", "trainercentral-invite"):
         path = os.path.join(work, f"wrk-{name}.txt")
         if not os.path.exists(path):
             continue

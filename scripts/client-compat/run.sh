@@ -48,6 +48,10 @@ GATEWAY="http://127.0.0.1:$PORT" ADMIN_TOKEN=$ADMIN_TOKEN \
 GATEWAY="http://127.0.0.1:$PORT" VENV=$VENV \
   "$ROOT/scripts/client-compat/ispring_schemathesis.sh" || status=$?
 # --- end iSpring ---
+# --- TrainerCentral: an integration's flow with a plain HTTP client (consent page, tokens) ---
+GATEWAY="http://127.0.0.1:$PORT" \
+  "$VENV/bin/python" "$ROOT/scripts/client-compat/test_trainercentral.py" || status=$?
+# --- end TrainerCentral ---
 if [ "$status" -ne 0 ]; then
   echo "--- gateway log"; tail -n 50 "$WORK/gateway.log"
 fi

@@ -190,3 +190,40 @@ pub fn forget(
     .execute(conn)?;
     Ok(())
 }
+
+/// Records the derived number of each of `ledger_ids` that has no id in `dialect` yet, when
+/// the dialect names `kind` by number (a record made elsewhere, shown in a number-keyed
+/// dialect for the first time, must be found by the number it was shown with). Numbers are
+/// derived, so concurrent calls record the same entries; the later insert does nothing.
+pub fn record_derived(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    kind: Kind,
+    ledger_ids: &[&str],
+) -> StoreResult<usize> {
+    let IdStyle::Number { digits } = dialect.id_style(kind) else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for id in ledger_ids {
+        if explicit_of(conn, tenant_id, dialect, kind, id)?.is_some() {
+            continue;
+        }
+        let number = derived_number(
+            Uuid::parse_str(id).map_err(|e| StoreError::Internal(e.to_string()))?,
+            digits,
+        );
+        n += on_backend!(conn, c => diesel::insert_into(x::table)
+            .values((
+                x::tenant_id.eq(tenant_id),
+                x::dialect.eq(dialect.as_str()),
+                x::kind.eq(kind.as_str()),
+                x::external_id.eq(number.to_string()),
+                x::ledger_id.eq(*id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(n)
+}

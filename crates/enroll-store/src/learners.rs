@@ -216,6 +216,46 @@ pub fn ensure_learner_by_email(
     ensure_learner(conn, tenant_id, dialect, email, &profile, now)
 }
 
+/// The oldest learner of the tenant with `profile.email`, else a new learner from `profile`
+/// (username: the address, unless given), with no dialect id of the address: for dialects
+/// that name learners by number and find them by address. Returns the learner and whether it
+/// was created. Concurrent calls for one new address make one learner.
+pub fn ensure_learner_with_email(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    profile: &NewLearner,
+    now: i64,
+) -> StoreResult<(LearnerRow, bool)> {
+    let key = LearnerKey::Email(profile.email.clone());
+    if let Some(l) = find_learner(conn, tenant_id, &key)? {
+        return Ok((l, false));
+    }
+    let row = learner_row(tenant_id, profile, now)?;
+    // As in `ensure_learner`: a concurrent insert of the same learner wins, this one finds it.
+    let inserted = on_backend!(conn, c => diesel::insert_into(learners::table)
+        .values(&row)
+        .on_conflict_do_nothing()
+        .execute(c))
+    .map_err(|e| insert_error(&row, e))?;
+    if inserted == 0 {
+        return match find_learner(conn, tenant_id, &key)? {
+            Some(l) => Ok((l, false)),
+            None => Err(StoreError::Conflict(format!(
+                "a learner with username '{}' already exists",
+                row.username
+            ))),
+        };
+    }
+    crosswalk::record_new(
+        conn,
+        &row.tenant_id,
+        Kind::Learner,
+        uuid(&row.id)?,
+        &profile.ids,
+    )?;
+    Ok((row, true))
+}
+
 /// [`ensure_learner_by_email`] for many addresses at once (lookups set-based), by address.
 pub fn ensure_learners_by_email(
     conn: &mut DbConn,
@@ -469,6 +509,63 @@ impl Store {
                     .map(|r| r.to_domain(book.get(Kind::Learner, &r.id)))
                     .collect::<StoreResult<_>>()?,
             ))
+        })
+    }
+}
+
+impl Store {
+    /// Deletes a learner and everything of theirs, in one transaction: their enrollments (and
+    /// what hangs off them: sessions, lessons, attempts, launches, events), the tags of their
+    /// enrollment series, subscriptions to them, their enrollments or series, and their
+    /// crosswalk entries. Every dialect
+    /// then finds neither the learner nor those enrollments. Returns the learner as it was.
+    pub fn delete_learner(&self, tenant_id: Uuid, key: &LearnerKey) -> StoreResult<Learner> {
+        use crate::events::schema::subscriptions;
+        use crate::schema::enrollments;
+        self.write(|c| {
+            let row = find_learner(c, tenant_id, key)?
+                .ok_or_else(|| StoreError::NotFound("user".into()))?;
+            let learner = learner_of(c, &row)?;
+            let t = tenant_id.to_string();
+            let rows: Vec<(String, String)> = enrollments::table
+                .filter(enrollments::tenant_id.eq(&t))
+                .filter(enrollments::learner_id.eq(&row.id))
+                .select((enrollments::id, enrollments::series_id))
+                .load(c)?;
+            let mut series: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+            series.sort_unstable();
+            series.dedup();
+            for s in &series {
+                crate::tags::remove_in(c, &t, crate::tags::TagKind::Series, s, None)?;
+            }
+            // Subscriptions to the learner, their enrollments or their series.
+            let mut objects: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+            objects.extend(series.iter().cloned());
+            objects.push(row.id.clone());
+            for chunk in objects.chunks(400) {
+                diesel::delete(
+                    subscriptions::table
+                        .filter(subscriptions::tenant_id.eq(&t))
+                        .filter(subscriptions::object_id.eq_any(chunk)),
+                )
+                .execute(c)?;
+            }
+            series.push(row.id.clone());
+            for chunk in series.chunks(400) {
+                diesel::delete(
+                    external_ids::table
+                        .filter(external_ids::tenant_id.eq(&t))
+                        .filter(external_ids::ledger_id.eq_any(chunk)),
+                )
+                .execute(c)?;
+            }
+            diesel::delete(
+                learners::table
+                    .filter(learners::tenant_id.eq(&t))
+                    .filter(learners::id.eq(&row.id)),
+            )
+            .execute(c)?;
+            Ok(learner)
         })
     }
 }

@@ -3,7 +3,8 @@
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
 //! series, invitations and their recipients, tags, subscriptions and outbound deliveries,
-//! launches, API credentials and tokens, password logins ([`logins`]: hashed at today's
+//! launches, API credentials and tokens ([`oauth`]: clients, one-time authorization codes,
+//! refresh tokens bound to their client, revocation), password logins ([`logins`]: hashed at today's
 //! cost, throttled per account), enrollment schedules ([`schedule`]: access dates, due dates
 //! and periods, a course's default) and numbered asynchronous [`operations`]. Who may act on
 //! which learner is the ledger's rule too: [`access`] reads an actor's scope and
@@ -91,6 +92,7 @@ pub mod logins;
 pub mod migrate;
 pub mod models;
 mod notify;
+pub mod oauth;
 pub mod operations;
 pub mod options;
 pub mod outbox;

@@ -85,6 +85,28 @@ pub(crate) fn text_like(column: &'static str, text: &str) -> DynFilter {
     ])
 }
 
+/// The learner's e-mail, first name, last name or full name (`first last`) contains `text`,
+/// case-insensitively.
+pub(crate) fn person_like(text: &str) -> DynFilter {
+    let mut parts = vec![SqlPart::Raw("(".into())];
+    let columns = [
+        "learners.email",
+        "learners.first_name",
+        "learners.last_name",
+        "(learners.first_name || ' ' || learners.last_name)",
+    ];
+    for (i, col) in columns.iter().enumerate() {
+        if i > 0 {
+            parts.push(SqlPart::Raw(" OR ".into()));
+        }
+        parts.push(SqlPart::Raw(format!("lower({col}) LIKE ")));
+        parts.push(SqlPart::Bind(BindValue::Text(like_pattern(text))));
+        parts.push(SqlPart::Raw(" ESCAPE '\\'".into()));
+    }
+    parts.push(SqlPart::Raw(")".into()));
+    DynFilter::from_parts(parts)
+}
+
 /// `(?, ?, …)` binding `values` (never empty: an empty list binds one value nothing equals).
 fn bound_list(parts: &mut Vec<SqlPart>, values: &[String]) {
     parts.push(SqlPart::Raw("(".into()));

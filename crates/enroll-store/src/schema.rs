@@ -26,6 +26,7 @@ diesel::table! {
         label -> Text,
         scopes -> Text,
         created_at -> BigInt,
+        redirect_uris -> Text,
     }
 }
 
@@ -204,6 +205,10 @@ diesel::table! {
         exclusive_key -> Nullable<Text>,
         expires_at -> BigInt,
         created_at -> BigInt,
+        kind -> Text,
+        client_id -> Nullable<Text>,
+        grant_id -> Nullable<Text>,
+        redirect_uri -> Nullable<Text>,
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Format (JSON, camelCase): `{"tenants": [{"id", "name", "ids"? (the tenant's own dialect ids,
 //! e.g. `{"trainercentral": 60012345678}`; `trainercentralOrgId` is read too),
-//! "credentials": [{"dialect", "keyId"?, "secret", "scopes"?}], "departments": [{"id",
+//! "credentials": [{"dialect", "keyId"?, "secret", "scopes"?, "redirectUris"?}], "departments": [{"id",
 //! "parentId"?, "name"}], "learners": [NewLearner], "courses": [NewCourse]}]}`.
 //! Secrets are in clear in the seed file only; the store keeps hashes.
 use crate::conn::DbConn;
@@ -55,6 +55,9 @@ pub struct SeedCredential {
     pub secret: String,
     #[serde(default)]
     pub scopes: String,
+    /// An OAuth client's redirect URIs (see [`crate::oauth`]).
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
 }
 
 /// A department in a seed.
@@ -90,7 +93,7 @@ impl Seed {
 fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
     insert_tenant(c, t.id, &t.name, &t.tenant_ids(), now)?;
     for cred in &t.credentials {
-        insert_credential(
+        let id = insert_credential(
             c,
             t.id,
             cred.dialect,
@@ -99,6 +102,9 @@ fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
             &cred.scopes,
             now,
         )?;
+        if !cred.redirect_uris.is_empty() {
+            crate::oauth::set_redirect_uris_in(c, id, &cred.redirect_uris)?;
+        }
     }
     for d in &t.departments {
         insert_department(

@@ -69,6 +69,8 @@ impl Store {
             Ok(tokens::table
                 .filter(tokens::token_hash.eq(hash_secret(token)))
                 .filter(tokens::dialect.eq(dialect.as_str()))
+                // Codes and refresh tokens (oauth.rs) are no bearer tokens.
+                .filter(tokens::kind.eq("access"))
                 .filter(tokens::expires_at.gt(now))
                 .select((
                     tokens::tenant_id,

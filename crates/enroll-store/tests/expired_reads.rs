@@ -180,6 +180,7 @@ fn series_lists_by_update_time_see_an_unswept_expiry_as_an_edit_made_now() {
                 course_id: None,
                 learner_id: None,
                 text: None,
+                states: None,
                 window: ListWindow {
                     since,
                     until,

@@ -31,7 +31,9 @@ pub fn print(state: &AppState, config: &Config) {
             .tenant_ids()
             .explicit(enroll_domain::model::Dialect::TrainerCentral)
         {
-            println!("  trainercentral orgId {org}");
+            println!(
+                "  trainercentral orgId {org}  (consent: {base}/trainercentral/oauth/v2/auth, token: POST {base}/trainercentral/oauth/v2/token)"
+            );
         }
         if let Some(host) = t.tenant_ids().explicit(Dialect::Ispring) {
             println!("  ispring account https://{host}  (token: POST {base}/ispring/api/v3/token)");

@@ -129,7 +129,7 @@ pub fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
                 .configure(scormcloud_invitations::configure),
         )
         .service(
-            facade(state, "/trainercentral/api/v4", Dialect::TrainerCentral)
+            facade(state, "/trainercentral", Dialect::TrainerCentral)
                 .configure(trainercentral_api::configure),
         )
         .service(

@@ -1,6 +1,7 @@
 //! Errors the gateway itself answers for a whole mount (a request body that never arrived),
 //! in the shape of the vendor the path prefix names: Absorb's GenericErrorResponse, SCORM
-//! Cloud's MessageSchema, LMS365's OData error, TrainerCentral's Zoho error, an iSpring SOAP
+//! Cloud's MessageSchema, LMS365's OData error, TrainerCentral's Zoho error (Zoho Accounts'
+//! `{"error"}` under its accounts side), an iSpring SOAP
 //! Fault on its SOAP endpoint (sent with this status, not SOAP's usual 500, so clients see
 //! what happened) and iSpring's REST `{code, message}` elsewhere under its mount, and the
 //! admin API's `{"error"}` (also used outside the mounts).
@@ -31,6 +32,8 @@ pub fn respond(path: &str, status: StatusCode, message: &str) -> HttpResponse {
         resp.json(json!({"message": message}))
     } else if path.starts_with("/lms365") {
         resp.json(json!({"error": {"code": reason, "message": message}}))
+    } else if path.starts_with("/trainercentral/oauth") {
+        resp.json(json!({"error": reason_to_zoho(&reason).to_ascii_lowercase()}))
     } else if path.starts_with("/trainercentral") {
         let code = reason_to_zoho(&reason);
         resp.json(json!({"code": code, "message": message, "status": "error", "details": {}}))
@@ -99,6 +102,10 @@ mod tests {
         assert_eq!(
             (tc["code"].as_str(), tc["status"].as_str()),
             (Some("REQUEST_TIMEOUT"), Some("error"))
+        );
+        assert_eq!(
+            json("/trainercentral/oauth/v2/token"),
+            json!({"error": "request_timeout"})
         );
         assert_eq!(json("/admin/v1/clock"), json!({"error": "too slow <&>"}));
         assert_eq!(

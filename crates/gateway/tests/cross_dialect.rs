@@ -41,6 +41,7 @@ fn pair(gw: &Gateway, cell: &str) -> Pair {
         scorm_learner: cell.to_string(),
         course: COURSE.into(),
         scorm_course: SCORM_COURSE.into(),
+        email: format!("{cell}@matrix.example"),
     }
 }
 

@@ -59,10 +59,12 @@ fn candidates(
                 .filter(enrollments::expires_at.le(now_ms))
                 .into_boxed();
             if let Some((at, id)) = after {
-                q = q.filter(
-                    enrollments::expires_at.gt(*at).or(enrollments::expires_at
-                        .eq(*at)
-                        .and(enrollments::id.gt(id.clone()))),
+                // The `>=` bound alone is what lets both backends range-scan the index; the
+                // `or` then drops the rows of the cursor's date already taken.
+                q = q.filter(enrollments::expires_at.ge(*at)).filter(
+                    enrollments::expires_at
+                        .gt(*at)
+                        .or(enrollments::id.gt(id.clone())),
                 );
             }
             q.select((enrollments::expires_at, enrollments::id))
@@ -79,10 +81,12 @@ fn candidates(
                 .filter(enrollments::due_at.le(now_ms))
                 .into_boxed();
             if let Some((at, id)) = after {
-                q = q.filter(
-                    enrollments::due_at.gt(*at).or(enrollments::due_at
-                        .eq(*at)
-                        .and(enrollments::id.gt(id.clone()))),
+                // The `>=` bound alone is what lets both backends range-scan the index; the
+                // `or` then drops the rows of the cursor's date already taken.
+                q = q.filter(enrollments::due_at.ge(*at)).filter(
+                    enrollments::due_at
+                        .gt(*at)
+                        .or(enrollments::id.gt(id.clone())),
                 );
             }
             q.select((enrollments::due_at, enrollments::id))

@@ -7,6 +7,7 @@
 //! series' enrollments; for Absorb a re-enrollment is a new enrollment and the old one becomes
 //! historical. A series is *current* while its latest enrollment is active; an un-enroll ends
 //! it, and the next enrollment of the same learner in the course starts a new series.
+pub mod by_address;
 pub mod cancel;
 pub mod commands;
 pub mod create;
@@ -16,6 +17,7 @@ pub mod read;
 pub mod series;
 mod series_api;
 
+pub use by_address::AddressOutcome;
 pub use commands::{EnrollmentPatch, apply_in, patch_in};
 pub use create::{EnrollRequest, enroll_all_in, insert_session_enrollment};
 pub use read::{EnrollmentQuery, IdSet};

@@ -8,9 +8,10 @@ use super::series::{
 use crate::courses::{CourseKey, find_course};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
+use crate::filter::state_in;
 use crate::filter::{edited_order, edited_within};
 use crate::learners::{NewLearner, ensure_learner};
-use crate::list::{DateField, ListWindow, Order, id_like, text_like};
+use crate::list::{DateField, ListWindow, Order, id_like, person_like, text_like};
 use crate::models::{EnrollmentRow, EnrollmentView};
 use crate::schema::{courses, enrollments, learners};
 use crate::store::Store;
@@ -49,6 +50,8 @@ pub enum SeriesField {
     LearnerFirstName,
     LearnerLastName,
     LearnerEmail,
+    /// The learner's e-mail, first name, last name or full name.
+    Learner,
 }
 
 /// Query for [`Store::list_series`]: current series, named as `dialect` names them.
@@ -60,6 +63,8 @@ pub struct SeriesQuery {
     /// The learner, by the dialect's id.
     pub learner_id: Option<String>,
     pub text: Option<(SeriesField, String)>,
+    /// Only series whose current enrollment is in one of these states (as it renders now).
+    pub states: Option<Vec<enroll_domain::EnrollmentState>>,
     pub window: ListWindow,
 }
 
@@ -251,7 +256,11 @@ impl Store {
                         SeriesField::LearnerFirstName => text_like("learners.first_name", text),
                         SeriesField::LearnerLastName => text_like("learners.last_name", text),
                         SeriesField::LearnerEmail => text_like("learners.email", text),
+                        SeriesField::Learner => person_like(text),
                     });
+                }
+                if let Some(states) = &q.states {
+                    b = b.filter(state_in(states).at(now));
                 }
                 b
             };
@@ -342,4 +351,115 @@ impl TagChange {
 fn one(mut v: Vec<SeriesView>) -> StoreResult<SeriesView> {
     v.pop()
         .ok_or_else(|| StoreError::Internal("no series view".into()))
+}
+
+/// A series named in a dialect, current or ended: its latest enrollment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedSeries {
+    /// The view of the series' latest enrollment.
+    pub latest: SeriesView,
+    /// Whether that enrollment is the learner's active one in the course.
+    pub current: bool,
+}
+
+impl Store {
+    /// The series `name` stands for in `dialect`, current or ended (`NotFound` when the name
+    /// names none).
+    pub fn named_series(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+    ) -> StoreResult<NamedSeries> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.read(|c| {
+            let row = latest_named(c, &t, dialect, name)?;
+            let current = row.active;
+            Ok(NamedSeries {
+                latest: one(series_views(c, &t, &[row], now)?)?,
+                current,
+            })
+        })
+    }
+
+    /// Gives the learner of the series `name` access again: an ended series is followed by a
+    /// new one that takes over the name (refused with `AlreadyEnrolled` when the learner has
+    /// another current series in the course); a current one that is over (completed, failed,
+    /// expired) continues with a new instance; a current open one stays as it is.
+    pub fn renew_series(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        name: &str,
+    ) -> StoreResult<SeriesView> {
+        let now = self.now();
+        let t = tenant_id.to_string();
+        self.write(|c| {
+            let row = latest_named(c, &t, dialect, name)?;
+            let mut core = row.to_record()?.core;
+            core.refresh(now);
+            let next = if !row.active {
+                let course = find_course(
+                    c,
+                    tenant_id,
+                    &CourseKey::Id(crate::models::uuid(&row.course_id)?),
+                )?
+                .ok_or_else(|| StoreError::NotFound("course".into()))?;
+                let opts = EnrollOptions::new(dialect);
+                let req = EnrollRequest {
+                    learner_id: row.learner_id.clone(),
+                    course: &course,
+                    opts: &opts,
+                };
+                let out = super::create::enroll_all_in(c, std::slice::from_ref(&req), now)?;
+                let id = out
+                    .first()
+                    .map(|o| o.enrollment.core.id)
+                    .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
+                let new = super::find_enrollment(c, tenant_id, id)?;
+                crosswalk::forget(c, &t, dialect, Kind::Series, &row.series_id)?;
+                crosswalk::record(c, &t, dialect, Kind::Series, name, &new.series_id)?;
+                new
+            } else if core.state.is_terminal() {
+                continue_in(c, &row, false, dialect.as_str(), now)?
+            } else {
+                row
+            };
+            one(series_views(c, &t, &[next], now)?)
+        })
+    }
+
+    /// Records the derived number, in a dialect that names series by number, of each series
+    /// that has no name there yet (see [`crosswalk::record_derived`]).
+    pub fn name_series(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        series_ids: &[Uuid],
+    ) -> StoreResult<usize> {
+        let t = tenant_id.to_string();
+        let ids: Vec<String> = series_ids.iter().map(Uuid::to_string).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.write(|c| crosswalk::record_derived(c, &t, dialect, Kind::Series, &ids))
+    }
+}
+
+/// The latest enrollment of the series `name` names in `dialect`, current or not.
+fn latest_named(
+    c: &mut crate::conn::DbConn,
+    tenant_id: &str,
+    dialect: Dialect,
+    name: &str,
+) -> StoreResult<EnrollmentRow> {
+    let series = crosswalk::ledger_id(c, tenant_id, dialect, Kind::Series, name)?
+        .ok_or_else(|| StoreError::NotFound(format!("series '{name}'")))?;
+    enrollments::table
+        .filter(enrollments::tenant_id.eq(tenant_id))
+        .filter(enrollments::series_id.eq(&series))
+        .order((enrollments::added_at.desc(), enrollments::id.desc()))
+        .select(EnrollmentRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("series '{name}'")))
 }

@@ -5,6 +5,7 @@
 pub mod absorb;
 pub mod ispring;
 pub mod scormcloud;
+pub mod trainercentral;
 
 use serde_json::Value;
 
@@ -41,6 +42,8 @@ pub struct Pair {
     /// Ledger id (= Absorb and iSpring id) and SCORM Cloud id of the course.
     pub course: String,
     pub scorm_course: String,
+    /// The learner's e-mail address (how TrainerCentral finds a member).
+    pub email: String,
 }
 
 /// One vendor dialect, as a client of its API would use it.
@@ -73,6 +76,7 @@ pub fn dialects(base: &str) -> Vec<Box<dyn Dialect>> {
         Box::new(absorb::Absorb::new(base)),
         Box::new(scormcloud::ScormCloud::new(base)),
         Box::new(ispring::Ispring::new(base)),
+        Box::new(trainercentral::TrainerCentral::new(base)),
     ]
 }
 

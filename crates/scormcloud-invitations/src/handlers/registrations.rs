@@ -161,6 +161,7 @@ pub async fn list(
         course_id: p.get("courseId").map(str::to_string),
         learner_id: p.get("learnerId").map(str::to_string),
         text: filter,
+        states: None,
         window: p.window()?,
     };
     let child = p.flag("includeChildResults")?;

@@ -1,0 +1,112 @@
+//! Enrolling a person named by e-mail address, made a learner of the tenant if new (an academy
+//! invitation by address), in one transaction: for dialects that invite people, not ids.
+use super::create::{EnrollRequest, enroll_all_in};
+use super::series::series_views;
+use super::{EnrollOptions, SeriesView};
+use crate::courses::{CourseKey, find_course};
+use crate::crosswalk;
+use crate::error::{StoreError, StoreResult};
+use crate::learners::{
+    LearnerKey, NewLearner, ensure_learner_with_email, find_learner, learner_of,
+};
+use crate::store::Store;
+use enroll_domain::clock::to_millis;
+use enroll_domain::crosswalk::Kind;
+use enroll_domain::model::{Dialect, Learner};
+use uuid::Uuid;
+
+/// What [`Store::enroll_by_email`] did.
+#[derive(Debug, Clone)]
+pub struct AddressOutcome {
+    pub learner: Learner,
+    /// Whether the learner was created by this call.
+    pub learner_created: bool,
+    /// The new enrollment's series, when a course was given.
+    pub series: Option<SeriesView>,
+}
+
+impl Store {
+    /// Makes `profile.email` a learner of the tenant (the oldest learner with that address, or
+    /// a new one from `profile`) and, with `course`, enrolls it as `opts` says; all or nothing.
+    /// With `require_new_learner`, an address the tenant already has is refused
+    /// (`Conflict`). The new series gets its derived number in `dialect`, if it names series
+    /// by number, so that number finds it.
+    pub fn enroll_by_email(
+        &self,
+        tenant_id: Uuid,
+        dialect: Dialect,
+        profile: &NewLearner,
+        course: Option<&CourseKey>,
+        opts: &EnrollOptions,
+        require_new_learner: bool,
+    ) -> StoreResult<AddressOutcome> {
+        crate::learners::prehash(tenant_id, [profile]);
+        let now = self.now();
+        let t = tenant_id.to_string();
+        // Lookups before the write (on SQLite writes take turns on one connection): the
+        // course (an unknown one writes nothing) and the learner, if the address is known.
+        let by_email = LearnerKey::Email(profile.email.clone());
+        let (course_row, known) = self.with_conn(|c| {
+            let course = match course {
+                Some(k) => Some(
+                    find_course(c, tenant_id, k)?
+                        .ok_or_else(|| StoreError::NotFound("course".into()))?,
+                ),
+                None => None,
+            };
+            Ok((course, find_learner(c, tenant_id, &by_email)?))
+        })?;
+        let taken = || {
+            StoreError::Conflict(format!(
+                "'{}' is already a learner of this account",
+                profile.email
+            ))
+        };
+        if require_new_learner && known.is_some() {
+            return Err(taken());
+        }
+        let (row, created, enrollment) = self.write(|c| {
+            let (row, created) = match &known {
+                Some(r) => (r.clone(), false),
+                None => ensure_learner_with_email(c, tenant_id, profile, to_millis(now))?,
+            };
+            if require_new_learner && !created {
+                return Err(taken());
+            }
+            let enrollment = match &course_row {
+                Some(co) => {
+                    let req = EnrollRequest {
+                        learner_id: row.id.clone(),
+                        course: co,
+                        opts,
+                    };
+                    let out = enroll_all_in(c, std::slice::from_ref(&req), now)?;
+                    let e = out
+                        .first()
+                        .map(|o| o.enrollment.clone())
+                        .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
+                    let series = e.series_id.to_string();
+                    crosswalk::record_derived(c, &t, dialect, Kind::Series, &[&series])?;
+                    Some(e.core.id.to_string())
+                }
+                None => None,
+            };
+            Ok((row, created, enrollment))
+        })?;
+        // The answer is read after the write, off the writer's turn.
+        self.read(|c| {
+            let series = match &enrollment {
+                Some(id) => {
+                    let e = super::find_enrollment(c, tenant_id, crate::models::uuid(id)?)?;
+                    series_views(c, &t, &[e], now)?.pop()
+                }
+                None => None,
+            };
+            Ok(AddressOutcome {
+                learner: learner_of(c, &row)?,
+                learner_created: created,
+                series,
+            })
+        })
+    }
+}
