@@ -124,6 +124,7 @@ impl From<StoreError> for AbsorbError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(not_found_message(&what)),
             StoreError::Conflict(m) | StoreError::Invalid(m) => Self::Unprocessable(m),
+            StoreError::Refused(r) => Self::Unprocessable(r.to_string()),
             StoreError::Domain(DomainError::AlreadyEnrolled) => Self::Unprocessable(
                 "The user is already enrolled in this course. Set reEnroll=true to re-enroll."
                     .into(),

@@ -137,6 +137,7 @@ pub mod params;
 mod routes;
 pub mod scope;
 pub mod sort;
+pub mod vocab;
 pub mod wire;
 
 pub use routes::configure;

@@ -17,7 +17,7 @@ pub const MAX_LIMIT: i64 = 1000;
 pub const MAX_PAGE: i64 = i32::MAX as i64;
 
 /// Absorb's 0–12 enrollment status of each canonical state (`vocab.rs`).
-pub static ABSORB_STATUS: StateCodes = StateCodes::new(enroll_domain::vocab::to_absorb);
+pub static ABSORB_STATUS: StateCodes = StateCodes::new(crate::vocab::to_absorb);
 
 /// Enrollment fields for `_filter`/`_sort`, by their Absorb names.
 pub const ENROLLMENT_FIELDS: FieldMap = &[
@@ -195,7 +195,7 @@ impl Params {
             q.states = Some(
                 enroll_domain::EnrollmentState::ALL
                     .into_iter()
-                    .filter(|s| enroll_domain::vocab::to_absorb(*s) == st)
+                    .filter(|s| crate::vocab::to_absorb(*s) == st)
                     .collect(),
             );
         }

@@ -1,5 +1,5 @@
 //! Absorb wire types (camelCase) and their rendering from ledger views.
-use enroll_domain::vocab::to_absorb;
+use crate::vocab::{attempt_code, lesson_type, to_absorb};
 use enroll_store::lessons::{Attempt, ChapterEnrollment, LessonEnrollment};
 use enroll_store::models::EnrollmentView;
 use enroll_store::sessions::SessionEnrollment;
@@ -163,7 +163,7 @@ pub fn chapter(c: &ChapterEnrollment, user_id: Uuid, full_name: &str) -> Value {
 /// `LessonEnrollmentResource`.
 pub fn lesson(l: &LessonEnrollment, user_id: Uuid, full_name: &str) -> Value {
     json!({
-        "id": l.id, "chapterEnrollmentId": l.chapter_enrollment_id, "type": l.lesson.kind, "attempts": l.attempts,
+        "id": l.id, "chapterEnrollmentId": l.chapter_enrollment_id, "type": lesson_type(l.lesson.kind), "attempts": l.attempts,
         "failures": l.failures, "lastAttempt": date(l.last_attempt), "courseEnrollmentId": l.enrollment_id,
         "chapterId": l.lesson.chapter_id, "lessonId": l.lesson.id, "name": l.lesson.name, "userId": user_id,
         "fullName": full_name, "status": to_absorb(l.state), "progress": l.progress, "score": l.score.unwrap_or(0.0),
@@ -175,7 +175,7 @@ pub fn lesson(l: &LessonEnrollment, user_id: Uuid, full_name: &str) -> Value {
 /// A lesson attempt.
 pub fn attempt(a: &Attempt) -> Value {
     json!({
-        "id": a.id, "timeSpentTicks": ticks(a.time_spent_ms), "status": a.status.code(),
+        "id": a.id, "timeSpentTicks": ticks(a.time_spent_ms), "status": attempt_code(a.status),
         "score": a.score.unwrap_or(0.0), "startDate": date(Some(a.started)), "completionDate": date(a.completed),
     })
 }

@@ -54,7 +54,10 @@ async fn an_unenrolled_enrollments_attempts_cannot_be_finished() {
             .attempt(tenant, uuid::Uuid::parse_str(id).unwrap())
             .unwrap();
         assert_eq!(
-            (attempt.status.code(), attempt.score),
+            (
+                absorb_v2::vocab::attempt_code(attempt.status),
+                attempt.score
+            ),
             (1, None),
             "{db:?}: still in progress, no score"
         );

@@ -1,6 +1,8 @@
-//! The OpenAPI document lists every implemented route, every listed route is routed, and
-//! methods a known path does not take are 405 with an `Allow` header naming exactly the
-//! documented ones; unknown paths stay 404.
+//! This facade's own OpenAPI document (written here, not Absorb's) against this facade: it
+//! lists every implemented route, every listed route is routed, and methods a known path does
+//! not take are 405 with an `Allow` header naming exactly the documented ones; unknown paths
+//! stay 404. These tests check the project's document against the project's code and
+//! fixtures; the wire's agreement with Absorb's own samples is `wire_format.rs`'s.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use actix_web::http::Method;
@@ -17,7 +19,7 @@ fn concrete(path: &str) -> String {
 }
 
 #[actix_web::test]
-async fn every_documented_route_is_served() {
+async fn every_route_our_openapi_document_lists_is_served() {
     let (_db, store, _) = stores().into_iter().next().unwrap();
     let app = app(&store).await;
     let (s, doc) = send(&app, TestRequest::get().uri("/absorb/openapi.json")).await;
@@ -103,7 +105,7 @@ async fn other_methods_on_known_paths_are_405_with_allow_and_unknown_paths_stay_
 }
 
 #[actix_web::test]
-async fn documented_resources_are_the_fixtures_with_the_same_nullable_fields() {
+async fn our_openapi_resources_have_our_fixture_samples_fields_and_our_nullable_list() {
     let doc = absorb_v2::handlers::openapi::document();
     let schemas = &doc["components"]["schemas"];
     for (fixture_name, schema) in [
@@ -140,7 +142,7 @@ async fn documented_resources_are_the_fixtures_with_the_same_nullable_fields() {
 }
 
 #[actix_web::test]
-async fn the_document_states_bodies_parameters_and_the_version_header_as_handled() {
+async fn our_openapi_document_states_bodies_parameters_and_the_version_header_as_handled() {
     let (_db, store, _) = stores().into_iter().next().unwrap();
     let app = app(&store).await;
     let doc = absorb_v2::handlers::openapi::document();
@@ -247,7 +249,7 @@ fn invalid(component: &str) -> &'static str {
 }
 
 #[actix_web::test]
-async fn every_documented_query_parameter_is_validated_by_its_operation() {
+async fn every_query_parameter_our_openapi_document_lists_is_validated() {
     for (_db, store, _) in stores() {
         let app = app(&store).await;
         let t = admin(&app).await;
@@ -310,7 +312,7 @@ fn bounds(schema: &serde_json::Value, field: &str) -> (Option<f64>, Option<f64>)
 }
 
 #[actix_web::test]
-async fn the_document_declares_the_limits_the_server_enforces_and_the_server_keeps_them() {
+async fn our_openapi_document_declares_the_limits_the_server_enforces_and_the_server_keeps_them() {
     let doc = absorb_v2::handlers::openapi::document();
     let schemas = &doc["components"]["schemas"];
     let enroll = &schemas["CourseEnrollmentRequest"];

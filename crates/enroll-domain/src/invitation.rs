@@ -4,9 +4,14 @@
 use std::fmt;
 use time::OffsetDateTime;
 
-/// Why a visitor cannot register through (or launch from) an invitation.
+/// Why a visitor cannot register through (or launch from) an invitation. Each dialect words
+/// it for its visitors; the text here is the ledger's own (logs, admin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
+    /// The address given is not an e-mail address.
+    InvalidEmail,
+    /// The invitation's job has not yet prepared the visitor's enrollment.
+    NotReady,
     /// The expiration date has passed.
     Expired,
     /// Launching is disabled (`allowLaunch = false`).
@@ -20,10 +25,12 @@ pub enum Refusal {
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::Expired => "This invitation has expired.",
-            Self::Disabled => "This invitation is disabled: its course cannot be launched.",
-            Self::Closed => "This invitation is closed to new registrations.",
-            Self::Full => "This invitation has reached its registration limit.",
+            Self::InvalidEmail => "not a valid e-mail address",
+            Self::NotReady => "the invitation is not ready yet",
+            Self::Expired => "the invitation has expired",
+            Self::Disabled => "the invitation does not allow launching",
+            Self::Closed => "the invitation takes no new enrollments",
+            Self::Full => "the invitation has reached its enrollment limit",
         })
     }
 }

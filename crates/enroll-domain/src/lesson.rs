@@ -1,8 +1,9 @@
 //! Lesson attempts and how they roll up into lesson and course progress.
 use crate::state::EnrollmentState;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A lesson attempt's status (Absorb's 1 / 3 / 5).
+/// A lesson attempt's status. Stored as its name ([`AttemptStatus::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptStatus {
     InProgress,
@@ -11,23 +12,73 @@ pub enum AttemptStatus {
 }
 
 impl AttemptStatus {
-    /// Absorb's integer.
-    pub fn code(self) -> i32 {
+    /// Every status.
+    pub const ALL: [AttemptStatus; 3] = [Self::InProgress, Self::Complete, Self::Failed];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::InProgress => 1,
-            Self::Complete => 3,
-            Self::Failed => 5,
+            Self::InProgress => "in_progress",
+            Self::Complete => "completed",
+            Self::Failed => "failed",
         }
     }
+}
 
-    /// From Absorb's integer.
-    pub fn from_code(code: i32) -> Option<Self> {
-        match code {
-            1 => Some(Self::InProgress),
-            3 => Some(Self::Complete),
-            5 => Some(Self::Failed),
-            _ => None,
+impl std::str::FromStr for AttemptStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("unknown attempt status '{s}'"))
+    }
+}
+
+/// What kind of learning object a lesson is. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LessonKind {
+    /// Learning content (a package, a document, a page).
+    #[default]
+    Content,
+    /// A quiz or test.
+    Assessment,
+    Video,
+    Survey,
+    /// Something the learner does and reports (an assignment).
+    Task,
+}
+
+impl LessonKind {
+    /// Every kind.
+    pub const ALL: [LessonKind; 5] = [
+        Self::Content,
+        Self::Assessment,
+        Self::Video,
+        Self::Survey,
+        Self::Task,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Content => "content",
+            Self::Assessment => "assessment",
+            Self::Video => "video",
+            Self::Survey => "survey",
+            Self::Task => "task",
         }
+    }
+}
+
+impl std::str::FromStr for LessonKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("unknown lesson kind '{s}'"))
     }
 }
 

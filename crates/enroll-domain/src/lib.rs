@@ -7,7 +7,6 @@
 //! * [`transition`]: the explicit transition table ([`Command`] × state → state).
 //! * [`event`]: the kinds of an enrollment's events (one per change).
 //! * [`enrollment`]: an enrollment's data and the guards (access date, due date, expiry).
-//! * [`vocab`]: the one mapping table between canonical states and each vendor's vocabulary.
 //! * [`model`]: tenants, learners, departments, courses (sessions, chapters, lessons).
 //! * [`crosswalk`]: the one rule that names a ledger record in every dialect.
 //! * [`access`]: who may act on which learner.
@@ -25,7 +24,6 @@ pub mod model;
 pub mod schedule;
 pub mod state;
 pub mod transition;
-pub mod vocab;
 
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use enrollment::{Enrollment, EnrollmentDates, NewEnrollment};

@@ -209,7 +209,6 @@ pub struct Lesson {
     pub course_id: Uuid,
     pub chapter_id: Uuid,
     pub name: String,
-    /// Vendor lesson type, e.g. "ObjectLesson", "AssessmentLesson".
-    pub kind: String,
+    pub kind: crate::lesson::LessonKind,
     pub position: i32,
 }

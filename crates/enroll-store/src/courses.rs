@@ -8,6 +8,7 @@ use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::{ExternalIds, Kind};
+use enroll_domain::lesson::LessonKind;
 use enroll_domain::model::{
     Chapter, Course, CourseKind, Dialect, Lesson, Session, SessionEnrollmentType,
 };
@@ -43,12 +44,9 @@ pub struct NewSession {
 pub struct NewLesson {
     pub id: Option<Uuid>,
     pub name: String,
-    #[serde(default = "default_lesson_kind")]
-    pub kind: String,
-}
-
-fn default_lesson_kind() -> String {
-    "ObjectLesson".into()
+    /// Content unless said otherwise.
+    #[serde(default)]
+    pub kind: LessonKind,
 }
 
 /// A chapter with its lessons.
@@ -112,7 +110,7 @@ pub fn insert_course(
     }
     if new.kind == CourseKind::InstructorLed && new.session_type.is_none() {
         return Err(StoreError::Invalid(
-            "an instructor-led course needs a sessionType".into(),
+            "an instructor-led course needs a session type".into(),
         ));
     }
     let row = CourseRow {
@@ -170,7 +168,7 @@ pub fn insert_course(
                     lessons::course_id.eq(id.to_string()),
                     lessons::chapter_id.eq(ch_id.to_string()),
                     lessons::name.eq(&l.name),
-                    lessons::kind.eq(&l.kind),
+                    lessons::kind.eq(l.kind.as_str()),
                     lessons::position.eq(i32::try_from(li).unwrap_or(i32::MAX)),
                 ))
                 .execute(conn)?;
@@ -285,7 +283,9 @@ pub fn load_detail(conn: &mut DbConn, row: &CourseRow) -> StoreResult<CourseDeta
                     course_id: course.id,
                     chapter_id: uuid(&ch)?,
                     name,
-                    kind,
+                    kind: kind
+                        .parse()
+                        .map_err(|e: String| StoreError::Internal(format!("stored lesson: {e}")))?,
                     position,
                 })
             })

@@ -19,6 +19,9 @@ pub enum StoreError {
     /// The request's values are not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// An invitation refuses the visitor (each dialect words it for its visitors).
+    #[error("{0}")]
+    Refused(enroll_domain::invitation::Refusal),
     /// Configuration is unusable (bad URL, unreachable database at startup).
     #[error("{0}")]
     Config(String),

@@ -99,7 +99,7 @@ pub enum Field {
 }
 
 /// A vendor's integer code for each canonical state, given by a function of the domain's
-/// vocabulary (e.g. `enroll_domain::vocab::to_absorb`); declare one as a `static`.
+/// vocabulary (e.g. Absorb's status integers); declare one as a `static`.
 pub struct StateCodes {
     code: fn(EnrollmentState) -> i32,
     sql: OnceLock<String>,

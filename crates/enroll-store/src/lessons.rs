@@ -228,7 +228,7 @@ fn attempt_from(
         String,
         String,
         String,
-        i32,
+        String,
         Option<f64>,
         i64,
         Option<i64>,
@@ -239,8 +239,7 @@ fn attempt_from(
         id: uuid(&row.0)?,
         lesson_enrollment_id: uuid(&row.1)?,
         enrollment_id: uuid(&row.2)?,
-        status: AttemptStatus::from_code(row.3)
-            .ok_or_else(|| StoreError::Internal(format!("bad attempt status {}", row.3)))?,
+        status: row.3.parse().map_err(StoreError::Internal)?,
         score: row.4,
         started: enroll_domain::clock::from_millis(row.5),
         completed: ts(row.6),
@@ -430,7 +429,7 @@ impl Store {
                     attempts::id.eq(id.to_string()),
                     attempts::lesson_enrollment_id.eq(&le_id),
                     attempts::enrollment_id.eq(&row.id),
-                    attempts::status.eq(AttemptStatus::InProgress.code()),
+                    attempts::status.eq(AttemptStatus::InProgress.as_str()),
                     attempts::started_at.eq(now_ms),
                     attempts::time_spent_ms.eq(0i64),
                 ))
@@ -538,7 +537,7 @@ impl Store {
             let completed = finish.completed.unwrap_or(now);
             if completed < started {
                 return Err(StoreError::Invalid(
-                    "completionDate is before startDate".into(),
+                    "the attempt cannot end before it starts".into(),
                 ));
             }
             let spent =
@@ -546,7 +545,7 @@ impl Store {
             let finished = finish.status != AttemptStatus::InProgress;
             diesel::update(attempts::table.find(attempt_id.to_string()))
                 .set((
-                    attempts::status.eq(finish.status.code()),
+                    attempts::status.eq(finish.status.as_str()),
                     attempts::score.eq(finish.score),
                     attempts::started_at.eq(to_millis(started)),
                     attempts::completed_at.eq(finished.then_some(to_millis(completed))),
@@ -554,15 +553,15 @@ impl Store {
                 ))
                 .execute(c)?;
             let le_id = a.lesson_enrollment_id.to_string();
-            let statuses: Vec<i32> = attempts::table
+            let statuses: Vec<String> = attempts::table
                 .filter(attempts::lesson_enrollment_id.eq(&le_id))
                 .select(attempts::status)
                 .order((attempts::started_at, attempts::id))
                 .load(c)?;
             let statuses: Vec<AttemptStatus> = statuses
                 .into_iter()
-                .filter_map(AttemptStatus::from_code)
-                .collect();
+                .map(|s| s.parse().map_err(StoreError::Internal))
+                .collect::<StoreResult<_>>()?;
             let le_state = enroll_domain::lesson::lesson_state(&statuses);
             let failures = i32::try_from(
                 statuses

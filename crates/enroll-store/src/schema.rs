@@ -187,7 +187,7 @@ diesel::table! {
         id -> Text,
         lesson_enrollment_id -> Text,
         enrollment_id -> Text,
-        status -> Integer,
+        status -> Text,
         score -> Nullable<Double>,
         started_at -> BigInt,
         completed_at -> Nullable<BigInt>,

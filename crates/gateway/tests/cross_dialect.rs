@@ -108,3 +108,87 @@ fn every_dialect_sees_what_every_other_does() {
         }
     }
 }
+
+/// Each facade owns its vocabulary for the ledger's states; they agree. A state written in
+/// one dialect's value, read back through another dialect and written in the first again,
+/// keeps its meaning — except where a dialect has one value for several states (listed).
+#[test]
+fn the_facades_vocabularies_agree() {
+    use absorb_v2::vocab::{from_absorb, to_absorb};
+    use enroll_domain::EnrollmentState;
+    use ispring_soap::vocab::{from_ispring, to_ispring};
+    use scormcloud_invitations::vocab::{from_scorm, to_scorm};
+    use trainercentral_api::vocab::{from_trainercentral, to_trainercentral};
+    type Through = fn(EnrollmentState) -> Option<EnrollmentState>;
+    let vocabularies: [(&str, Through); 4] = [
+        ("absorb", |s| from_absorb(to_absorb(s))),
+        ("scormcloud", |s| {
+            let (c, x) = to_scorm(s);
+            from_scorm(c, x)
+        }),
+        ("ispring", |s| from_ispring(to_ispring(s))),
+        ("trainercentral", |s| {
+            from_trainercentral(to_trainercentral(s))
+        }),
+    ];
+    let mut collapsed = Vec::new();
+    for s in EnrollmentState::ALL {
+        for (name, through) in vocabularies {
+            let back = through(s).unwrap_or_else(|| panic!("{name} cannot read back {s:?}"));
+            // Every other dialect renders what came back as it renders the state itself.
+            let same = to_absorb(back) == to_absorb(s)
+                && to_scorm(back) == to_scorm(s)
+                && to_ispring(back) == to_ispring(s)
+                && to_trainercentral(back) == to_trainercentral(s);
+            if !same {
+                collapsed.push(format!("{name}: {s} -> {back}"));
+            }
+        }
+        // Finished states mean the same everywhere.
+        let done = [
+            to_absorb(s) == 3,
+            to_scorm(s) == ("COMPLETED", "PASSED"),
+            to_ispring(s) == "complete",
+            to_trainercentral(s) == 3,
+        ];
+        assert!(
+            done.iter().all(|d| *d == (s == EnrollmentState::Completed)),
+            "{s:?}"
+        );
+        let failed = [
+            to_absorb(s) == 5,
+            to_scorm(s) == ("COMPLETED", "FAILED"),
+            to_ispring(s) == "failed",
+        ];
+        assert!(
+            failed.iter().all(|f| *f == (s == EnrollmentState::Failed)),
+            "{s:?}"
+        );
+    }
+    // The states a dialect has no value of its own for: they read back as the state whose
+    // value they borrow (Absorb, SCORM Cloud and iSpring show an invitation as not started;
+    // SCORM Cloud has no words for approval, waiting lists, refusals and endings; Absorb and
+    // iSpring show an expired enrollment as not complete; TrainerCentral has five statuses:
+    // invited, active, requested, completed and revoked).
+    let shared = [
+        "absorb: invited -> not started",
+        "scormcloud: invited -> not started",
+        "ispring: invited -> not started",
+        "scormcloud: pending approval -> not started",
+        "scormcloud: waitlisted -> not started",
+        "ispring: waitlisted -> pending approval",
+        "trainercentral: waitlisted -> pending approval",
+        "trainercentral: in progress -> not started",
+        "trainercentral: failed -> not started",
+        "trainercentral: not complete -> not started",
+        "scormcloud: declined -> not started",
+        "trainercentral: declined -> cancelled",
+        "absorb: expired -> not complete",
+        "scormcloud: expired -> in progress",
+        "ispring: expired -> not complete",
+        "trainercentral: expired -> cancelled",
+        "scormcloud: cancelled -> not started",
+        "ispring: cancelled -> declined",
+    ];
+    assert_eq!(collapsed, shared);
+}

@@ -132,6 +132,7 @@ impl From<StoreError> for IspringError {
             }
             StoreError::Domain(d) => Self::Conflict(capitalized(&d.to_string())),
             StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Refused(r) => Self::Conflict(capitalized(&r.to_string())),
             StoreError::Series(c) => Self::Conflict(c.to_string()),
             StoreError::Busy(detail) => {
                 log::warn!("ispring-soap: ledger busy: {detail}");

@@ -97,6 +97,7 @@ pub mod rest;
 mod routes;
 pub mod soap;
 pub mod value;
+pub mod vocab;
 pub mod wire;
 pub mod xml;
 

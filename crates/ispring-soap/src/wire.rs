@@ -163,7 +163,7 @@ pub fn learner_result(v: &EnrollmentView, now: OffsetDateTime) -> Out {
         .put("timeSpent", Out::Int(e.time_spent_ms / 1000))
         .put(
             "completionStatus",
-            Out::text(enroll_domain::vocab::to_ispring(e.state)),
+            Out::text(crate::vocab::to_ispring(e.state)),
         )
         .opt("awardedScore", e.score.map(Out::Num))
         .put("progress", Out::Num(e.progress))

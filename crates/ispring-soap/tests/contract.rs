@@ -137,7 +137,7 @@ fn enrollment(store: &enroll_store::Store, last: &mut String) -> String {
 }
 
 #[actix_rt::test]
-async fn soap_samples_replay() {
+async fn our_soap_samples_replay_as_our_snapshots_and_the_vendor_success_sample() {
     for (_db, store) in frozen() {
         let app = app(&store).await;
         let t = token(&app).await;
@@ -166,7 +166,7 @@ async fn soap_samples_replay() {
 }
 
 #[actix_rt::test]
-async fn rest_samples_replay() {
+async fn our_rest_samples_replay_as_our_snapshots() {
     for (_db, store) in frozen() {
         let app = app(&store).await;
         let t = token(&app).await;

@@ -347,7 +347,7 @@ async fn faults_use_ispring_faultstrings_and_soap_12_its_own_shape() {
 }
 
 #[actix_rt::test]
-async fn the_wsdl_describes_every_operation_at_this_address() {
+async fn our_wsdl_lists_our_operations_at_this_address() {
     for (_db, store, _) in stores() {
         let app = app(&store).await;
         for q in ["?wsdl", "?WSDL"] {

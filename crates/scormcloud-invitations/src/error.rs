@@ -93,6 +93,7 @@ impl From<StoreError> for ScormError {
                  instance of it instead"
             )),
             StoreError::Conflict(m) | StoreError::Invalid(m) => Self::BadRequest(m),
+            StoreError::Refused(r) => Self::BadRequest(crate::pages::refusal_text(r).to_string()),
             StoreError::Domain(d) => Self::BadRequest(d.to_string()),
             StoreError::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");

@@ -125,6 +125,7 @@ pub mod postback;
 pub mod query;
 pub mod render;
 mod routes;
+pub mod vocab;
 pub mod wire;
 
 use actix_web::{HttpRequest, web};

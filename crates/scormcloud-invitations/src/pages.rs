@@ -3,6 +3,7 @@
 use crate::{Links, render};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::invitation::Refusal;
 use enroll_store::invitations::{MailContext, SignUp};
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
@@ -29,8 +30,21 @@ pub(crate) fn html(status: StatusCode, title: &str, inner: &str) -> HttpResponse
         ))
 }
 
+/// How the sign-up and launch pages tell a visitor why an invitation refuses them.
+pub(crate) fn refusal_text(r: Refusal) -> &'static str {
+    match r {
+        Refusal::InvalidEmail => "Please enter a valid e-mail address.",
+        Refusal::NotReady => "This invitation is still being prepared; try again in a moment.",
+        Refusal::Expired => "This invitation has expired.",
+        Refusal::Disabled => "This invitation is disabled: its course cannot be launched.",
+        Refusal::Closed => "This invitation is closed to new registrations.",
+        Refusal::Full => "This invitation has reached its registration limit.",
+    }
+}
+
 pub(crate) fn failure(e: StoreError) -> HttpResponse {
     match e {
+        StoreError::Refused(r) => failure(StoreError::Invalid(refusal_text(r).into())),
         StoreError::NotFound(_) => html(
             StatusCode::NOT_FOUND,
             "Link not found",
@@ -85,7 +99,7 @@ pub async fn join_form(
     };
     let unavailable = inv.admission().admit(store.now(), false).err();
     match unavailable {
-        Some(refusal) => failure(StoreError::Invalid(refusal.to_string())),
+        Some(refusal) => failure(StoreError::Refused(refusal)),
         None => form(
             &inv.course.title,
             &Links::of(&req).join(&token),
@@ -145,10 +159,10 @@ pub async fn join(
             .insert_header(("Location", links.invite(&link)))
             .finish(),
         Ok(SignUp::Mailed) => check_mail(&email),
-        Err(StoreError::Invalid(m)) if m.starts_with("Please") => form(
+        Err(StoreError::Refused(Refusal::InvalidEmail)) => form(
             "Sign up",
             &Links::of(&req).join(&token),
-            Some(&m),
+            Some(refusal_text(Refusal::InvalidEmail)),
             StatusCode::BAD_REQUEST,
         ),
         Err(e) => failure(e),

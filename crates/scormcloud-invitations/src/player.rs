@@ -5,10 +5,10 @@
 //! records a launch; a report goes to the launch it came from.
 use crate::Links;
 use crate::pages::{esc, failure, html};
+use crate::vocab::to_scorm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect::ScormCloud;
-use enroll_domain::vocab::to_scorm;
 use enroll_store::enrollments::SeriesView;
 use enroll_store::launches::LaunchResult;
 use enroll_store::{Store, StoreError};

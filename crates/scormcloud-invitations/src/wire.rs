@@ -1,8 +1,8 @@
 //! SCORM Cloud v2 wire types (camelCase JSON), as the 5.0.0 SDK models name them, and their
 //! conversion from the store's views. Fields the SDK requires are always present.
 use crate::postback::PostBack;
+use crate::vocab::{to_scorm, to_scorm_completion_amount};
 use enroll_domain::model::Dialect;
-use enroll_domain::vocab::{to_scorm, to_scorm_completion_amount};
 use enroll_store::enrollments::SeriesView;
 use enroll_store::invitations::{Invitation, JobState, JobStatus, Recipient};
 use serde::{Deserialize, Deserializer, Serialize};

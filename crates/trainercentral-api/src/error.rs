@@ -139,6 +139,7 @@ impl From<StoreError> for TcError {
             }
             StoreError::Domain(d) => Self::invalid("status", d.to_string()),
             StoreError::Invalid(m) => Self::invalid("body", m),
+            StoreError::Refused(r) => Self::invalid("body", r.to_string()),
             StoreError::Busy(detail) => {
                 log::warn!("trainercentral-api: ledger busy: {detail}");
                 Self::Busy {

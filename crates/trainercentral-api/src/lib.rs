@@ -28,7 +28,7 @@
 //! same enrollment in every other dialect, and progress made anywhere is its
 //! `completionPercentage`. Status codes (strings): `1` active, `2` access requested, `3`
 //! completed, `4` revoked (cancelled, declined or expired), `0` invited
-//! ([`enroll_domain::vocab::to_trainercentral`]).
+//! ([`vocab`]).
 //!
 //! # Choices where TrainerCentral's documentation is silent
 //! * Errors: `{"code", "message", "status": "error", "details"}` (the Zoho API convention),
@@ -90,6 +90,7 @@ pub mod error;
 pub mod handlers;
 pub mod ids;
 mod routes;
+pub mod vocab;
 pub mod wire;
 
 pub use routes::configure;

@@ -1,9 +1,9 @@
 //! TrainerCentral's wire format: camelCase keys, every value a string (ids, numbers, times in
 //! Unix milliseconds, flags `"true"`/`"false"`), as the vendor's answers carry them.
+use crate::vocab::to_trainercentral;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::Kind;
 use enroll_domain::model::{Course, Dialect, Learner, Role};
-use enroll_domain::vocab::to_trainercentral;
 use enroll_store::enrollments::SeriesView;
 use serde_json::{Value, json};
 use time::OffsetDateTime;

@@ -6,7 +6,6 @@ use crate::params::{datetime, guid};
 use crate::scope::Scope;
 use crate::wire;
 use actix_web::{HttpResponse, web};
-use enroll_domain::lesson::AttemptStatus;
 use enroll_store::Store;
 use enroll_store::lessons::FinishAttempt;
 use serde::Deserialize;
@@ -69,24 +68,33 @@ fn finish_of(b: FinishBody) -> Result<FinishAttempt, AbsorbError> {
     let code = b
         .status
         .ok_or_else(|| AbsorbError::BadRequest("The Status field is required.".into()))?;
-    let status = AttemptStatus::from_code(code).ok_or_else(|| {
+    let status = crate::vocab::attempt_status(code).ok_or_else(|| {
         AbsorbError::BadRequest(format!(
             "The value {code} is not valid for status; use 1, 3 or 5."
         ))
     })?;
+    let started = b
+        .start_date
+        .as_deref()
+        .map(|d| datetime(d, "startDate"))
+        .transpose()?;
+    let completed = b
+        .completion_date
+        .as_deref()
+        .map(|d| datetime(d, "completionDate"))
+        .transpose()?;
+    if let (Some(s), Some(c)) = (started, completed)
+        && c < s
+    {
+        return Err(AbsorbError::Unprocessable(
+            "completionDate is before startDate".into(),
+        ));
+    }
     Ok(FinishAttempt {
         status,
         score: b.score,
-        started: b
-            .start_date
-            .as_deref()
-            .map(|d| datetime(d, "startDate"))
-            .transpose()?,
-        completed: b
-            .completion_date
-            .as_deref()
-            .map(|d| datetime(d, "completionDate"))
-            .transpose()?,
+        started,
+        completed,
     })
 }
 

@@ -76,7 +76,7 @@ pub async fn get(
     v["lessons"] = json!(
         d.lessons
             .iter()
-            .map(|x| json!({"id": x.id, "chapterId": x.chapter_id, "name": x.name, "type": x.kind}))
+            .map(|x| json!({"id": x.id, "chapterId": x.chapter_id, "name": x.name, "type": crate::vocab::lesson_type(x.kind)}))
             .collect::<Vec<_>>()
     );
     Ok(HttpResponse::Ok().json(v))

@@ -71,7 +71,7 @@ impl ItemFilter {
         self.status.map(|code| {
             enroll_domain::EnrollmentState::ALL
                 .into_iter()
-                .filter(|s| enroll_domain::vocab::to_absorb(*s) == code)
+                .filter(|s| crate::vocab::to_absorb(*s) == code)
                 .collect()
         })
     }
@@ -87,7 +87,7 @@ impl ItemFilter {
         edited: Option<OffsetDateTime>,
     ) -> bool {
         self.status
-            .is_none_or(|s| enroll_domain::vocab::to_absorb(state) == s)
+            .is_none_or(|s| crate::vocab::to_absorb(state) == s)
             && self
                 .since
                 .is_none_or(|since| edited.is_some_and(|e| e > since))

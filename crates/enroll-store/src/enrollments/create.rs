@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::enrollment::initial_state;
 use enroll_domain::model::{CourseKind, SessionEnrollmentType};
-use enroll_domain::{DomainError, EnrollmentState, EventKind};
+use enroll_domain::{DomainError, Enrollment, EnrollmentState, EventKind, NewEnrollment};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -178,8 +178,8 @@ fn round_in(
             r,
             state,
             (series_id, instance),
-            now_ms,
-        ));
+            now,
+        )?);
     }
     insert_rows(conn, &rows)?;
     let created: Vec<NewEvent> = rows
@@ -466,33 +466,50 @@ pub fn insert_session_enrollment(
 }
 
 impl EnrollmentRow {
-    /// A fresh active enrollment row for a request, at `now_ms`, in a series.
+    /// A fresh active enrollment row for a request, at `now`, in a series: the domain's new
+    /// enrollment ([`Enrollment::new`]: its state, dates and starting values) with what the
+    /// ledger keeps beside it (source, series, course version, invitation).
     fn new_active(
         id: Uuid,
         r: &EnrollRequest<'_>,
         state: EnrollmentState,
         (series_id, instance): (String, i32),
-        now_ms: i64,
-    ) -> Self {
+        now: OffsetDateTime,
+    ) -> StoreResult<Self> {
         let o = r.opts;
-        Self {
+        let e = Enrollment::new(
+            NewEnrollment {
+                id,
+                tenant_id: uuid(&r.course.tenant_id)?,
+                learner_id: uuid(&r.learner_id)?,
+                course_id: uuid(&r.course.id)?,
+                state,
+                due: o.due,
+                expires: o.expires,
+                access: o.access,
+                lock_after_due: o.lock_after_due,
+            },
+            now,
+        );
+        let added = to_millis(e.dates.added.unwrap_or(now));
+        let mut row = Self {
             id: id.to_string(),
             tenant_id: r.course.tenant_id.clone(),
             learner_id: r.learner_id.clone(),
             course_id: r.course.id.clone(),
-            state: state.as_str().into(),
-            active: true,
+            state: String::new(),
+            active: false,
             progress: 0.0,
             score: None,
             time_spent_ms: 0,
-            lock_after_due: o.lock_after_due,
-            added_at: now_ms,
+            lock_after_due: false,
+            added_at: added,
             started_at: None,
             completed_at: None,
-            due_at: o.due.map(to_millis),
-            expires_at: o.expires.map(to_millis),
-            access_at: o.access.map(to_millis),
-            updated_at: now_ms,
+            due_at: None,
+            expires_at: None,
+            access_at: None,
+            updated_at: added,
             course_version_id: None,
             accepted_terms: false,
             enrollment_key_id: None,
@@ -504,6 +521,8 @@ impl EnrollmentRow {
             instance,
             course_version: r.course.version,
             invitation_id: o.invitation_id.clone(),
-        }
+        };
+        row.set_core(&e);
+        Ok(row)
     }
 }

@@ -325,7 +325,7 @@ impl Store {
         }
         if new.cap < 0 {
             return Err(StoreError::Invalid(
-                "the registration cap cannot be negative".into(),
+                "the enrollment cap cannot be negative".into(),
             ));
         }
         tags::check(&new.tags)?;
@@ -429,7 +429,7 @@ impl Store {
     ) -> StoreResult<Invitation> {
         if u.cap.is_some_and(|c| c < 0) {
             return Err(StoreError::Invalid(
-                "the registration cap cannot be negative".into(),
+                "the enrollment cap cannot be negative".into(),
             ));
         }
         let expires = match u.expiration {

@@ -99,7 +99,7 @@ fn count_one(c: &mut DbConn, inv: &InvitationRow) -> StoreResult<()> {
     .set(inv::enrolled_count.eq(inv::enrolled_count + 1))
     .execute(c)?;
     if n == 0 {
-        return Err(StoreError::Invalid(Refusal::Full.to_string()));
+        return Err(StoreError::Refused(Refusal::Full));
     }
     Ok(())
 }
@@ -203,7 +203,7 @@ fn confirm_in(
     }
     inv.admission()
         .admit(now, false)
-        .map_err(|r| StoreError::Invalid(r.to_string()))?;
+        .map_err(StoreError::Refused)?;
     count_one(c, inv)?;
     let profile = NewLearner {
         email: email.clone(),
@@ -239,7 +239,7 @@ impl Store {
     /// A visitor signs up on a public invitation's page (see the module docs): checks the
     /// switches, the expiration date and (atomically) the cap, then signs a new address up
     /// at once, or mails an address the ledger knows its link (`render` writes that mail).
-    /// Refusals are `Invalid`, worded for the visitor.
+    /// Refusals are [`StoreError::Refused`]; the dialect words them for the visitor.
     pub fn join_public_invitation(
         &self,
         token: &str,
@@ -250,9 +250,7 @@ impl Store {
     ) -> StoreResult<SignUp> {
         let email = email.trim().to_lowercase();
         if !valid_email(&email) {
-            return Err(StoreError::Invalid(
-                "Please enter a valid e-mail address.".into(),
-            ));
+            return Err(StoreError::Refused(Refusal::InvalidEmail));
         }
         let now = self.now();
         let now_ms = to_millis(now);
@@ -266,7 +264,7 @@ impl Store {
             invitation
                 .admission()
                 .admit(now, row.2.is_some())
-                .map_err(|r| StoreError::Invalid(r.to_string()))?;
+                .map_err(StoreError::Refused)?;
             if fresh {
                 let profile = NewLearner {
                     email: email.clone(),
@@ -319,18 +317,16 @@ impl Store {
                 .select(InvitationRow::as_select())
                 .first(c)?;
             if row.expires_at.is_some_and(|e| e <= to_millis(now)) {
-                return Err(StoreError::Invalid(Refusal::Expired.to_string()));
+                return Err(StoreError::Refused(Refusal::Expired));
             }
             if !row.allow_launch {
-                return Err(StoreError::Invalid(Refusal::Disabled.to_string()));
+                return Err(StoreError::Refused(Refusal::Disabled));
             }
             let series = match series {
                 Some(s) => s,
                 None if status == "confirming" => confirm_in(c, &row, &id, now)?,
                 None => {
-                    return Err(StoreError::Invalid(
-                        "This invitation is still being prepared; try again in a moment.".into(),
-                    ));
+                    return Err(StoreError::Refused(Refusal::NotReady));
                 }
             };
             let (view, session) =

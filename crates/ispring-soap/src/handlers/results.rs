@@ -5,9 +5,9 @@ use crate::auth::Principal;
 use crate::error::IspringError;
 use crate::input::Input;
 use crate::value::{Out, obj};
+use crate::vocab::to_ispring;
 use crate::wire;
 use enroll_domain::EnrollmentState;
-use enroll_domain::vocab::to_ispring;
 use enroll_store::Store;
 
 /// iSpring's completion statuses (`CompletionStatus`).
