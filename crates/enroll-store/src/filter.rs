@@ -144,7 +144,7 @@ impl StateCodes {
 }
 
 /// A vendor's name for each canonical state, given by a function of the domain's vocabulary
-/// (e.g. the second half of `enroll_domain::vocab::to_lms365`); declare one as a `static`.
+/// (e.g. the second half of LMS365's `to_lms365`); declare one as a `static`.
 pub struct StateNames {
     name: fn(EnrollmentState) -> &'static str,
     sql: OnceLock<String>,

@@ -117,10 +117,11 @@ fn the_facades_vocabularies_agree() {
     use absorb_v2::vocab::{from_absorb, to_absorb};
     use enroll_domain::EnrollmentState;
     use ispring_soap::vocab::{from_ispring, to_ispring};
+    use lms365_odata::vocab::{from_lms365, to_lms365};
     use scormcloud_invitations::vocab::{from_scorm, to_scorm};
     use trainercentral_api::vocab::{from_trainercentral, to_trainercentral};
     type Through = fn(EnrollmentState) -> Option<EnrollmentState>;
-    let vocabularies: [(&str, Through); 4] = [
+    let vocabularies: [(&str, Through); 5] = [
         ("absorb", |s| from_absorb(to_absorb(s))),
         ("scormcloud", |s| {
             let (c, x) = to_scorm(s);
@@ -129,6 +130,10 @@ fn the_facades_vocabularies_agree() {
         ("ispring", |s| from_ispring(to_ispring(s))),
         ("trainercentral", |s| {
             from_trainercentral(to_trainercentral(s))
+        }),
+        ("lms365", |s| {
+            let (r, p) = to_lms365(s);
+            from_lms365(r, p)
         }),
     ];
     let mut collapsed = Vec::new();
@@ -139,7 +144,8 @@ fn the_facades_vocabularies_agree() {
             let same = to_absorb(back) == to_absorb(s)
                 && to_scorm(back) == to_scorm(s)
                 && to_ispring(back) == to_ispring(s)
-                && to_trainercentral(back) == to_trainercentral(s);
+                && to_trainercentral(back) == to_trainercentral(s)
+                && to_lms365(back) == to_lms365(s);
             if !same {
                 collapsed.push(format!("{name}: {s} -> {back}"));
             }
@@ -150,6 +156,7 @@ fn the_facades_vocabularies_agree() {
             to_scorm(s) == ("COMPLETED", "PASSED"),
             to_ispring(s) == "complete",
             to_trainercentral(s) == 3,
+            to_lms365(s).1 == "Completed",
         ];
         assert!(
             done.iter().all(|d| *d == (s == EnrollmentState::Completed)),
@@ -159,6 +166,7 @@ fn the_facades_vocabularies_agree() {
             to_absorb(s) == 5,
             to_scorm(s) == ("COMPLETED", "FAILED"),
             to_ispring(s) == "failed",
+            to_lms365(s).1 == "Failed",
         ];
         assert!(
             failed.iter().all(|f| *f == (s == EnrollmentState::Failed)),

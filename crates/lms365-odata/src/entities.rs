@@ -1,9 +1,9 @@
 //! The entity sets this service serves: their properties (`$select`), navigation properties
 //! (`$expand`) and the properties `$filter`/`$orderby` may use, mapped to the ledger's fields.
 //! `$metadata` (see `metadata.xml`) declares exactly these.
+use crate::vocab::to_lms365;
 use enroll_domain::EnrollmentState;
 use enroll_domain::model::Dialect;
-use enroll_domain::vocab::to_lms365;
 use enroll_store::filter::{Field, FieldMap, StateNames};
 use odata_filter::Vocabulary;
 

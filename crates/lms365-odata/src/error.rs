@@ -105,6 +105,7 @@ impl From<StoreError> for ODataError {
             }
             StoreError::Domain(d) => Self::BadRequest(d.to_string()),
             StoreError::Series(c) => Self::Conflict(c.to_string()),
+            StoreError::Refused(r) => Self::Conflict(r.to_string()),
             StoreError::Busy(detail) => {
                 log::warn!("busy: {detail}");
                 Self::Busy {

@@ -34,7 +34,8 @@
 //! # Choices where LMS365's documentation is silent
 //! * Ids: courses are numbers (the ledger's crosswalk), enrollments and sessions GUIDs, users
 //!   their LMS365 login when they have one, else the ledger's UUID.
-//! * `RegistrationStatus`/`CoursePassingStatus` strings come from `enroll_domain::vocab`.
+//! * `RegistrationStatus`/`CoursePassingStatus` strings come from [`vocab`], this facade's
+//!   own table (the cross-dialect test checks it agrees with the other facades').
 //! * Enrolling a user already enrolled answers 200 with their current enrollment (201 when
 //!   created): repeated and concurrent calls make one enrollment.
 //! * `Retake` starts a new enrollment (new `Id`) in the same series; `Cancel` ends one, which
@@ -83,6 +84,7 @@ pub mod handlers;
 pub mod keys;
 pub mod narrow;
 mod routes;
+pub mod vocab;
 pub mod webhooks;
 pub mod wire;
 

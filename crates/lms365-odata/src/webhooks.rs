@@ -10,11 +10,11 @@
 //! connector definition's payload.
 use crate::auth::Caller;
 use crate::error::ODataError;
+use crate::vocab::to_lms365;
 use crate::wire;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect;
-use enroll_domain::vocab::to_lms365;
 use enroll_domain::{EnrollmentState, EventKind};
 use enroll_store::Store;
 use enroll_store::events::{NewSubscription, Notice, Rendered, Scope, Subscription};

@@ -1,8 +1,8 @@
 //! LMS365's entities as JSON (PascalCase, as the connector definition spells them), and the
 //! request bodies of its writes.
 use crate::entities::{CATALOG_ID, CLAIMS_PREFIX};
+use crate::vocab::to_lms365;
 use enroll_domain::model::{Course, CourseKind, Dialect, Learner, Session, SessionEnrollmentType};
-use enroll_domain::vocab::to_lms365;
 use enroll_store::models::EnrollmentView;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
