@@ -15,7 +15,7 @@ use enroll_domain::crosswalk::Kind;
 use enroll_domain::model::{Dialect, Learner};
 use uuid::Uuid;
 
-/// What [`Store::enroll_by_email`] did.
+/// What [`Store::enroll_by_email_async`] did.
 #[derive(Debug, Clone)]
 pub struct AddressOutcome {
     pub learner: Learner,
@@ -30,71 +30,79 @@ impl Store {
     /// a new one from `profile`) and, with `course`, enrolls it as `opts` says; all or nothing.
     /// With `require_new_learner`, an address the tenant already has is refused
     /// (`Conflict`). The new series gets its derived number in `dialect`, if it names series
-    /// by number, so that number finds it.
-    pub fn enroll_by_email(
+    /// by number, so that number finds it. For async callers: the lookups and the answer on
+    /// read connections, the write through the writer's queue (on SQLite a group commit with
+    /// others, holding no thread while it waits), as [`Store::enroll_async`] does.
+    pub async fn enroll_by_email_async(
         &self,
         tenant_id: Uuid,
         dialect: Dialect,
-        profile: &NewLearner,
-        course: Option<&CourseKey>,
-        opts: &EnrollOptions,
+        profile: NewLearner,
+        course: Option<CourseKey>,
+        opts: EnrollOptions,
         require_new_learner: bool,
     ) -> StoreResult<AddressOutcome> {
-        crate::learners::prehash(tenant_id, [profile]);
+        if profile.password.is_some() {
+            let p = profile.clone();
+            self.call(move |_| {
+                crate::learners::prehash(tenant_id, [&p]);
+                Ok(())
+            })
+            .await?;
+        }
         let now = self.now();
         let t = tenant_id.to_string();
-        // Lookups before the write (on SQLite writes take turns on one connection): the
-        // course (an unknown one writes nothing) and the learner, if the address is known.
         let by_email = LearnerKey::Email(profile.email.clone());
-        let (course_row, known) = self.with_conn(|c| {
-            let course = match course {
-                Some(k) => Some(
-                    find_course(c, tenant_id, k)?
-                        .ok_or_else(|| StoreError::NotFound("course".into()))?,
-                ),
-                None => None,
-            };
-            Ok((course, find_learner(c, tenant_id, &by_email)?))
-        })?;
-        let taken = || {
-            StoreError::Conflict(format!(
-                "'{}' is already a learner of this account",
-                profile.email
-            ))
-        };
+        let (course_row, known) = self
+            .read_async(move |c| {
+                let course = match &course {
+                    Some(k) => Some(
+                        find_course(c, tenant_id, k)?
+                            .ok_or_else(|| StoreError::NotFound("course".into()))?,
+                    ),
+                    None => None,
+                };
+                Ok((course, find_learner(c, tenant_id, &by_email)?))
+            })
+            .await?;
+        let email = profile.email.clone();
+        let taken =
+            move || StoreError::Conflict(format!("'{email}' is already a learner of this account"));
         if require_new_learner && known.is_some() {
             return Err(taken());
         }
-        let (row, created, enrollment) = self.write(|c| {
-            let (row, created) = match &known {
-                Some(r) => (r.clone(), false),
-                None => ensure_learner_with_email(c, tenant_id, profile, to_millis(now))?,
-            };
-            if require_new_learner && !created {
-                return Err(taken());
-            }
-            let enrollment = match &course_row {
-                Some(co) => {
-                    let req = EnrollRequest {
-                        learner_id: row.id.clone(),
-                        course: co,
-                        opts,
-                    };
-                    let out = enroll_all_in(c, std::slice::from_ref(&req), now)?;
-                    let e = out
-                        .first()
-                        .map(|o| o.enrollment.clone())
-                        .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
-                    let series = e.series_id.to_string();
-                    crosswalk::record_derived(c, &t, dialect, Kind::Series, &[&series])?;
-                    Some(e.core.id.to_string())
+        let tw = t.clone();
+        let (row, created, enrollment) = self
+            .write_async(move |c| {
+                let (row, created) = match &known {
+                    Some(r) => (r.clone(), false),
+                    None => ensure_learner_with_email(c, tenant_id, &profile, to_millis(now))?,
+                };
+                if require_new_learner && !created {
+                    return Err(taken());
                 }
-                None => None,
-            };
-            Ok((row, created, enrollment))
-        })?;
-        // The answer is read after the write, off the writer's turn.
-        self.read(|c| {
+                let enrollment = match &course_row {
+                    Some(co) => {
+                        let req = EnrollRequest {
+                            learner_id: row.id.clone(),
+                            course: co,
+                            opts: &opts,
+                        };
+                        let out = enroll_all_in(c, std::slice::from_ref(&req), now)?;
+                        let e = out
+                            .first()
+                            .map(|o| o.enrollment.clone())
+                            .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
+                        let series = e.series_id.to_string();
+                        crosswalk::record_derived(c, &tw, dialect, Kind::Series, &[&series])?;
+                        Some(e.core.id.to_string())
+                    }
+                    None => None,
+                };
+                Ok((row, created, enrollment))
+            })
+            .await?;
+        self.read_async(move |c| {
             let series = match &enrollment {
                 Some(id) => {
                     let e = super::find_enrollment(c, tenant_id, crate::models::uuid(id)?)?;
@@ -108,5 +116,6 @@ impl Store {
                 series,
             })
         })
+        .await
     }
 }

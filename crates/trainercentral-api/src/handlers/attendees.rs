@@ -126,19 +126,20 @@ pub async fn add(
     opts.expires = expires.map(from_millis);
     let tenant = p.tenant_id;
     let key = course.clone().map(|c| CourseKey::External(TC, c));
-    let out = run(&store, move |s| {
-        s.enroll_by_email(tenant, TC, &profile, key.as_ref(), &opts, key.is_none())
-    })
-    .await
-    .map_err(|e| match (e, &course) {
-        (TcError::NotFound(_), Some(c)) => {
-            TcError::NotFound(format!("No course with courseId {c}"))
-        }
-        (TcError::Duplicate(_), None) => TcError::Duplicate(format!(
-            "{email} is already a learner of this academy; nothing was changed"
-        )),
-        (other, _) => other,
-    })?;
+    let academy_only = key.is_none();
+    let out = store
+        .enroll_by_email_async(tenant, TC, profile, key, opts, academy_only)
+        .await
+        .map_err(TcError::from)
+        .map_err(|e| match (e, &course) {
+            (TcError::NotFound(_), Some(c)) => {
+                TcError::NotFound(format!("No course with courseId {c}"))
+            }
+            (TcError::Duplicate(_), None) => TcError::Duplicate(format!(
+                "{email} is already a learner of this academy; nothing was changed"
+            )),
+            (other, _) => other,
+        })?;
     let mut answer = json!({ "portalMember": wire::portal_member(&p.org, &out.learner) });
     if let Some(s) = &out.series {
         answer["courseMember"] = json!([wire::course_member(&p.org, s)]);
