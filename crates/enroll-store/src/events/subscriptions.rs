@@ -220,6 +220,12 @@ pub fn set_in(
     sub: Option<&NewSubscription>,
     now_ms: i64,
 ) -> StoreResult<()> {
+    // Several subscriptions may watch one object (webhooks), so no unique index can make
+    // this one-per-object; two concurrent sets on PostgreSQL take turns on a lock of the
+    // object instead (SQLite's one writer already serialises them), so neither leaves a
+    // second subscription behind.
+    let key = lock_key(&[scope.as_str(), object_id, dialect.as_str()]);
+    conn.on_pg(&format!("SELECT pg_advisory_xact_lock({key})"))?;
     diesel::delete(
         s::table
             .filter(s::tenant_id.eq(tenant_id))
@@ -232,6 +238,16 @@ pub fn set_in(
         insert_in(conn, tenant_id, scope, object_id, dialect, sub, now_ms)?;
     }
     Ok(())
+}
+
+/// A stable 64-bit key for an advisory lock on `parts` (FNV-1a: the same in every process).
+fn lock_key(parts: &[&str]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.join("/").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(h.to_ne_bytes())
 }
 
 /// A dialect's subscription to an object, if any (the newest).
