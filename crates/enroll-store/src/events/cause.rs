@@ -22,7 +22,7 @@ pub struct Cause {
     /// Who acted through it, when known (an account, a learner id, an API key).
     pub principal: Option<String>,
     /// A message that goes with the change (a cancellation message, a rejection reason):
-    /// recorded on the events of the unit of work that gives it ([`with_note`]).
+    /// recorded on the events of the unit of work that gives it (an action's note).
     pub note: Option<String>,
 }
 
