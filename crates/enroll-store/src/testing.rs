@@ -12,9 +12,10 @@ pub use receiver::{Received, Receiver};
 use crate::conn::{DbConn, Manager, Target};
 use crate::error::{StoreError, StoreResult};
 use crate::options::Options;
+use crate::seed::Seed;
 use crate::store::Store;
 use diesel::connection::SimpleConnection;
-use enroll_domain::Clock;
+use enroll_domain::{Clock, OffsetClock};
 use std::sync::Arc;
 
 /// The environment variable naming a PostgreSQL server for tests.
@@ -167,6 +168,29 @@ impl Drop for TestDb {
             }
         }
     }
+}
+
+/// This workspace's demo seed (`fixtures/demo-seed.json`, read from the checkout): the
+/// tenant, learners, courses and credentials every facade's tests use.
+pub fn demo_seed() -> StoreResult<Seed> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json");
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| StoreError::Config(format!("reading {path}: {e}")))?;
+    Seed::from_json(&text)
+}
+
+/// A fresh store per backend ([`TestDb::all`]) with `seed` loaded, each on a clock the test
+/// can move.
+pub fn seeded_stores(seed: &Seed) -> StoreResult<Vec<(TestDb, Store, Arc<OffsetClock>)>> {
+    TestDb::all()?
+        .into_iter()
+        .map(|db| {
+            let clock = Arc::new(OffsetClock::new(0));
+            let store = db.store(clock.clone())?;
+            store.load_seed(seed)?;
+            Ok((db, store, clock))
+        })
+        .collect()
 }
 
 #[cfg(test)]

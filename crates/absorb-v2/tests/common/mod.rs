@@ -5,7 +5,6 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{App, test, web};
 use enroll_domain::OffsetClock;
 use enroll_store::Store;
-use enroll_store::seed::Seed;
 use enroll_store::testing::TestDb;
 use serde_json::Value;
 use std::sync::Arc;
@@ -33,21 +32,8 @@ pub fn fixture(name: &str) -> Value {
 
 /// A seeded store per backend (SQLite always, PostgreSQL when configured).
 pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-    let seed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/demo-seed.json"
-    ))
-    .unwrap();
-    TestDb::all()
-        .unwrap()
-        .into_iter()
-        .map(|db| {
-            let clock = Arc::new(OffsetClock::new(0));
-            let store = db.store(clock.clone()).unwrap();
-            store.load_seed(&Seed::from_json(&seed).unwrap()).unwrap();
-            (db, store, clock)
-        })
-        .collect()
+    let seed = enroll_store::testing::demo_seed().unwrap();
+    enroll_store::testing::seeded_stores(&seed).unwrap()
 }
 
 /// The demo tenant (the one `KEY` belongs to).

@@ -17,24 +17,10 @@ pub const ONBOARDING: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000
 pub const BERLIN: Uuid = Uuid::from_u128(0xc3000000_0000_4000_8000_000000000001);
 
 pub fn seed() -> Seed {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/demo-seed.json"
-    ))
-    .unwrap();
-    Seed::from_json(&text).unwrap()
+    enroll_store::testing::demo_seed().unwrap()
 }
 
 /// Each backend's fresh, seeded store (SQLite always; PostgreSQL when configured).
 pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-    TestDb::all()
-        .unwrap()
-        .into_iter()
-        .map(|db| {
-            let clock = Arc::new(OffsetClock::new(0));
-            let store = db.store(clock.clone()).unwrap();
-            store.load_seed(&seed()).unwrap();
-            (db, store, clock)
-        })
-        .collect()
+    enroll_store::testing::seeded_stores(&seed()).unwrap()
 }

@@ -26,27 +26,13 @@ pub const NS: &str = "https://ispringlearn.com/go/services/api/soap";
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
 pub fn seed() -> Seed {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/demo-seed.json"
-    ))
-    .unwrap();
-    Seed::from_json(&text).unwrap()
+    enroll_store::testing::demo_seed().unwrap()
 }
 
 /// A seeded store per backend (SQLite always, PostgreSQL when configured), with a clock the
 /// test can move.
 pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-    TestDb::all()
-        .unwrap()
-        .into_iter()
-        .map(|db| {
-            let clock = Arc::new(OffsetClock::new(0));
-            let store = db.store(clock.clone()).unwrap();
-            store.load_seed(&seed()).unwrap();
-            (db, store, clock)
-        })
-        .collect()
+    enroll_store::testing::seeded_stores(&seed()).unwrap()
 }
 
 pub fn tenant() -> uuid::Uuid {

@@ -22,26 +22,12 @@ pub const DAY1: &str = "c3000000-0000-4000-8000-000000000003";
 pub const BASE: &str = "/lms365/odata/v2";
 
 pub fn seed() -> Seed {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/demo-seed.json"
-    ))
-    .unwrap();
-    Seed::from_json(&text).unwrap()
+    enroll_store::testing::demo_seed().unwrap()
 }
 
 /// A seeded store per backend (SQLite always, PostgreSQL when configured).
 pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-    TestDb::all()
-        .unwrap()
-        .into_iter()
-        .map(|db| {
-            let clock = Arc::new(OffsetClock::new(0));
-            let store = db.store(clock.clone()).unwrap();
-            store.load_seed(&seed()).unwrap();
-            (db, store, clock)
-        })
-        .collect()
+    enroll_store::testing::seeded_stores(&seed()).unwrap()
 }
 
 pub fn tenant() -> uuid::Uuid {

@@ -24,27 +24,13 @@ pub const ADMIN_PASSWORD: &str = "Demo-Admin-1";
 pub const ALL_SCOPES: &str = "TrainerCentral.userapi.ALL,TrainerCentral.courseapi.ALL,TrainerCentral.presenterapi.ALL,TrainerCentral.portalapi.READ";
 
 pub fn seed() -> Seed {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/demo-seed.json"
-    ))
-    .unwrap();
-    Seed::from_json(&text).unwrap()
+    enroll_store::testing::demo_seed().unwrap()
 }
 
 /// A seeded store per backend (SQLite always, PostgreSQL when configured), with a clock the
 /// test can move.
 pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-    TestDb::all()
-        .unwrap()
-        .into_iter()
-        .map(|db| {
-            let clock = Arc::new(OffsetClock::new(0));
-            let store = db.store(clock.clone()).unwrap();
-            store.load_seed(&seed()).unwrap();
-            (db, store, clock)
-        })
-        .collect()
+    enroll_store::testing::seeded_stores(&seed()).unwrap()
 }
 
 pub fn tenant() -> uuid::Uuid {
