@@ -31,3 +31,14 @@ pub enum DomainError {
     #[error("{0}")]
     Invalid(String),
 }
+
+/// Why a series could not be started under a name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesConflict {
+    /// The name already names a current series.
+    #[error("the name '{0}' already names a current enrollment series")]
+    NameTaken(String),
+    /// The learner's current series in the course already has another name in the dialect.
+    #[error("the learner's enrollment in this course is already named '{0}'")]
+    LearnerNamed(String),
+}

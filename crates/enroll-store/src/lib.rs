@@ -69,17 +69,12 @@
 //! them.
 
 pub mod access;
-mod admission;
 pub mod authorized;
 pub mod catalog;
-#[cfg(feature = "sqlite")]
-mod checkpoint;
 pub mod clock;
-pub mod conn;
 pub mod courses;
 pub mod crosswalk;
 pub mod enrollments;
-pub mod error;
 pub mod events;
 pub mod filter;
 pub mod invitations;
@@ -89,15 +84,12 @@ pub mod lessons;
 pub mod links;
 pub mod list;
 pub mod logins;
-pub mod migrate;
 pub mod models;
-mod notify;
 pub mod oauth;
 pub mod operations;
 pub mod options;
 pub mod outbox;
 mod purge;
-mod retry;
 pub mod schedule;
 pub mod schema;
 pub mod secrets;
@@ -110,9 +102,11 @@ pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
-mod writer;
 
-pub use error::{StoreError, StoreResult};
+mod migrations;
+
+pub use enroll_db::{StoreError, StoreResult, conn, error, migrate};
 /// Subscriptions live with the events they select (see [`events`]).
 pub use events::subscriptions;
+pub use migrations::MIGRATIONS;
 pub use store::Store;

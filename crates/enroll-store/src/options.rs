@@ -3,79 +3,9 @@
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
 use enroll_domain::{Clock, SystemClock};
-use std::str::FromStr;
 use std::sync::Arc;
 
-/// Who may open a SQLite database file while this store has it (see `conn.rs`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SqliteLocking {
-    /// This process only (SQLite's `unix-excl` VFS): the fastest reads, and the store may keep
-    /// what it read in memory ([`Store::single_process`]). Another program (the `sqlite3`
-    /// shell, a second process) cannot open the file meanwhile.
-    #[default]
-    Exclusive,
-    /// Other processes may open the file too, at the cost of file locks on every read.
-    Shared,
-}
-
-/// How hard SQLite makes each commit durable.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SqliteSynchronous {
-    /// `synchronous=NORMAL` in WAL mode: a committed write survives the process being killed;
-    /// only an OS crash or power loss can lose the last commits before a checkpoint.
-    #[default]
-    Normal,
-    /// `synchronous=FULL`: every commit is synced to disk (about 3× fewer writes per second).
-    Full,
-}
-
-impl FromStr for SqliteLocking {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "exclusive" => Ok(Self::Exclusive),
-            "shared" => Ok(Self::Shared),
-            _ => Err(format!(
-                "'{s}' is not a SQLite locking mode: use exclusive or shared"
-            )),
-        }
-    }
-}
-
-impl FromStr for SqliteSynchronous {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "normal" => Ok(Self::Normal),
-            "full" => Ok(Self::Full),
-            _ => Err(format!(
-                "'{s}' is not a SQLite synchronous mode: use normal or full"
-            )),
-        }
-    }
-}
-
-/// The connection settings a [`StoreBuilder`] collects.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Pooled connections (default: 8 on SQLite, 16 on PostgreSQL).
-    pub pool_size: Option<u32>,
-    /// SQLite only.
-    pub sqlite_locking: SqliteLocking,
-    /// SQLite only.
-    pub sqlite_synchronous: SqliteSynchronous,
-    /// The key link tokens are made with (none: one kept in the database, see `links.rs`).
-    pub link_key: Option<crate::links::LinkKey>,
-    /// Requests' units of work running at once (see `admission.rs`; default: the pool size
-    /// on PostgreSQL, twice it on SQLite, whose writes wait for the writer, not the pool).
-    pub max_concurrent: Option<u32>,
-    /// Units waiting for a place, at most; more are refused at once (default
-    /// [`DEFAULT_MAX_QUEUED`]). Also bounds the SQLite writer's queue of async writes.
-    pub max_queued: Option<u32>,
-}
-
-/// Units of work that may wait for the store by default (see [`StoreBuilder::max_queued`]).
-pub const DEFAULT_MAX_QUEUED: u32 = 256;
+pub use enroll_db::options::{DEFAULT_MAX_QUEUED, Options, SqliteLocking, SqliteSynchronous};
 
 /// Opens a [`Store`]: `Store::builder(url).clock(…).pool_size(…).open()`.
 #[derive(Clone)]
@@ -84,6 +14,7 @@ pub struct StoreBuilder {
     url: String,
     clock: Arc<dyn Clock>,
     options: Options,
+    link_key: Option<crate::links::LinkKey>,
 }
 
 impl std::fmt::Debug for StoreBuilder {
@@ -101,6 +32,7 @@ impl StoreBuilder {
             url: url.to_string(),
             clock: Arc::new(SystemClock),
             options: Options::default(),
+            link_key: None,
         }
     }
 
@@ -151,7 +83,7 @@ impl StoreBuilder {
     /// store keeps a key in the database. The database remembers the key's fingerprint: opening
     /// it with another key fails (see [`crate::links`]).
     pub fn link_key(mut self, key: crate::links::LinkKey) -> Self {
-        self.options.link_key = Some(key);
+        self.link_key = Some(key);
         self
     }
 
@@ -168,7 +100,7 @@ impl StoreBuilder {
                 "at least one unit of work must be able to run".into(),
             ));
         }
-        Store::open_with(&self.url, self.clock, &self.options)
+        Store::open_with(&self.url, self.clock, &self.options, self.link_key)
     }
 }
 

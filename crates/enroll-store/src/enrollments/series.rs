@@ -123,16 +123,7 @@ pub(crate) fn current_or_404(
         .ok_or_else(|| StoreError::NotFound(format!("series '{name}'")))
 }
 
-/// Why a series could not be started under a name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SeriesConflict {
-    /// The name already names a current series.
-    #[error("the name '{0}' already names a current enrollment series")]
-    NameTaken(String),
-    /// The learner's current series in the course already has another name in the dialect.
-    #[error("the learner's enrollment in this course is already named '{0}'")]
-    LearnerNamed(String),
-}
+pub use enroll_domain::error::SeriesConflict;
 
 /// Starts (or adopts) the learner's series in a course under `name`, inside the caller's
 /// transaction: the learner's current series in the course takes the name if it has none in

@@ -126,7 +126,7 @@ pub(crate) fn record_in(conn: &mut DbConn, events: &[NewEvent]) -> StoreResult<(
     flag_pending(conn, &mut events)?;
     if events.iter().any(|e| e.pending) {
         // Other processes' delivery tasks wake up when this commits.
-        crate::notify::send(conn, crate::store::Topic::Changes)?;
+        enroll_db::notify_in(conn, crate::store::Topic::Changes)?;
     }
     match (conn, events.as_slice()) {
         (_, []) => {}

@@ -393,7 +393,7 @@ impl Store {
                 .execute(c)?;
             recipients::insert_work_list(c, &id, &addresses, now)?;
             if !new.is_public {
-                crate::notify::send(c, crate::store::Topic::Jobs)?;
+                enroll_db::notify_in(c, crate::store::Topic::Jobs)?;
             }
             tags::add_in(c, &t, TagKind::Invitation, &id, &new.tags)?;
             let sub = new.subscription.as_ref();

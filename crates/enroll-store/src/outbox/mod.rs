@@ -212,7 +212,7 @@ pub fn enqueue_in(conn: &mut DbConn, msg: &NewMessage, now_ms: i64) -> StoreResu
         ))
         .execute(conn)?;
     if !mail {
-        crate::notify::send(conn, crate::store::Topic::Deliveries)?;
+        enroll_db::notify_in(conn, crate::store::Topic::Deliveries)?;
     }
     Ok(id)
 }

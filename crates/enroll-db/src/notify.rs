@@ -1,11 +1,11 @@
 //! Waking background work across processes on PostgreSQL: writes that give other processes
 //! work send `NOTIFY <channel>` in their transaction (delivered when it commits); each
-//! process's listener turns those into in-process wake-ups ([`crate::Store::notified`]).
+//! process's listener turns those into in-process wake-ups ([`crate::Db::notified`]).
 use crate::conn::DbConn;
 #[cfg(feature = "postgres")]
 use crate::conn::Manager;
+use crate::db::Topic;
 use crate::error::StoreResult;
-use crate::store::Topic;
 #[cfg(feature = "postgres")]
 use diesel::connection::SimpleConnection;
 #[cfg(feature = "postgres")]
@@ -19,7 +19,7 @@ const EVERY: Duration = Duration::from_millis(100);
 
 /// Tells the other processes about `topic`, inside the caller's transaction (PostgreSQL; a
 /// no-op on SQLite, where the in-process wake-up is enough).
-pub(crate) fn send(conn: &mut DbConn, topic: Topic) -> StoreResult<()> {
+pub fn send(conn: &mut DbConn, topic: Topic) -> StoreResult<()> {
     Ok(conn.on_pg(&format!("NOTIFY {}", topic.channel()))?)
 }
 

@@ -15,7 +15,7 @@ pub enum StoreError {
     Domain(#[from] DomainError),
     /// A series could not be started under a name.
     #[error(transparent)]
-    Series(#[from] crate::enrollments::SeriesConflict),
+    Series(#[from] enroll_domain::error::SeriesConflict),
     /// The request's values are not acceptable.
     #[error("{0}")]
     Invalid(String),
@@ -29,7 +29,7 @@ pub enum StoreError {
     #[error("the database is unavailable")]
     Unavailable(String),
     /// The ledger is busy: more requests than it queues are waiting (admission control, see
-    /// [`crate::Store::call`]), or a write kept conflicting with concurrent ones. Nothing was
+    /// `Store::call`), or a write kept conflicting with concurrent ones. Nothing was
     /// done; the caller may try again after [`StoreError::RETRY_AFTER_SECS`]. The text is for
     /// the log.
     #[error("the ledger is busy; try again shortly")]

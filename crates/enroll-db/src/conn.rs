@@ -37,7 +37,7 @@ compile_error!("enroll-store needs a backend: enable the `sqlite` or `postgres` 
 /// cargo feature is off has no variant.
 /// SQLite's page cache per connection (`PRAGMA cache_size`, negative: KiB). Small on purpose
 /// (see `Manager::connect`); a bulk purge raises it for its one transaction.
-pub(crate) const SQLITE_CACHE_KIB: i64 = -8192;
+pub const SQLITE_CACHE_KIB: i64 = -8192;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -52,7 +52,7 @@ pub enum DbConn {
 impl DbConn {
     /// Whether this is a PostgreSQL connection.
     #[allow(irrefutable_let_patterns)]
-    pub(crate) fn is_pg(&self) -> bool {
+    pub fn is_pg(&self) -> bool {
         #[cfg(feature = "postgres")]
         if let Self::Pg(_) = self {
             return true;
@@ -63,7 +63,7 @@ impl DbConn {
     /// Runs `sql` on PostgreSQL only: the locks, notifications and isolation levels SQLite
     /// (one writer at a time, one process) does not need.
     #[allow(irrefutable_let_patterns)]
-    pub(crate) fn on_pg(&mut self, sql: &str) -> diesel::QueryResult<()> {
+    pub fn on_pg(&mut self, sql: &str) -> diesel::QueryResult<()> {
         #[cfg(feature = "postgres")]
         if let Self::Pg(c) = self {
             return c.batch_execute(sql);
@@ -104,7 +104,7 @@ impl Target {
     }
 
     /// Refuses a backend this build left out (its cargo feature is off).
-    pub(crate) fn check_compiled(&self) -> Result<(), StoreError> {
+    pub fn check_compiled(&self) -> Result<(), StoreError> {
         let (name, compiled) = match self {
             Self::Postgres(_) => ("postgres", cfg!(feature = "postgres")),
             Self::Sqlite(_) => ("sqlite", cfg!(feature = "sqlite")),
@@ -159,7 +159,7 @@ impl Manager {
     }
 
     /// Whether this opens a SQLite file for this process alone.
-    pub(crate) fn exclusive(&self) -> bool {
+    pub fn exclusive(&self) -> bool {
         self.exclusive
     }
 
@@ -242,6 +242,9 @@ impl ManageConnection for Manager {
 
 /// The pool type.
 pub type DbPool = Pool<Manager>;
+
+/// A connection checked out of a [`DbPool`].
+pub type PooledConn = diesel::r2d2::PooledConnection<Manager>;
 
 /// Builds a pool; SQLite gets a small pool (one writer at a time anyway).
 pub fn build_pool(target: &Target, options: &Options) -> Result<DbPool, StoreError> {

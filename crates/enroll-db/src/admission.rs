@@ -1,6 +1,6 @@
 //! Admission control: a bounded queue in front of the store.
 //!
-//! A request's unit of work ([`crate::Store::call`] and the async entry points) runs once it
+//! A request's unit of work (`Db::blocking` and the async entry points) runs once it
 //! holds one of `max_concurrent` places (by default as many as the pool has connections, so
 //! an admitted unit never waits for one); others wait for a place, in arrival order, without
 //! holding a thread. At most `max_queued` wait: one more is refused at once with

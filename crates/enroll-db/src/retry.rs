@@ -1,7 +1,7 @@
 //! Transactions that PostgreSQL aborted for conflicting with concurrent ones (a deadlock,
 //! `40P01`; a serialization failure, `40001`) are run again: bounded, after a random pause
 //! that grows with each try (so two that deadlocked do not meet again in step). Used by
-//! [`crate::Store::write`] alone. The lock order (see `enrollments::lock`) keeps such aborts
+//! [`crate::Db::write`] alone. The lock order (see `enrollments::lock`) keeps such aborts
 //! rare; this keeps the rare one from reaching a caller.
 use crate::error::{StoreError, StoreResult};
 use std::hash::{BuildHasher, RandomState};
@@ -12,7 +12,7 @@ const RETRIES: u32 = 8;
 
 /// Runs `attempt` until it succeeds, fails otherwise than by a conflict, or has been retried
 /// [`RETRIES`] times (then the conflict is returned: [`StoreError::Busy`]).
-pub(crate) fn on_conflict<T>(mut attempt: impl FnMut() -> StoreResult<T>) -> StoreResult<T> {
+pub fn on_conflict<T>(mut attempt: impl FnMut() -> StoreResult<T>) -> StoreResult<T> {
     let mut tries = 0;
     loop {
         match attempt() {
