@@ -1,6 +1,6 @@
 //! Absorb wire types (camelCase) and their rendering from ledger views.
 use crate::vocab::{attempt_code, lesson_type, to_absorb};
-use enroll_store::lessons::{Attempt, ChapterEnrollment, LessonEnrollment};
+use enroll_progress::lessons::{Attempt, ChapterEnrollment, LessonEnrollment};
 use enroll_store::models::EnrollmentView;
 use enroll_store::sessions::SessionEnrollment;
 use serde::Serialize;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 mod common;
 use common::*;
+use enroll_progress::LessonProgress;
 use serde_json::json;
 
 #[actix_web::test]

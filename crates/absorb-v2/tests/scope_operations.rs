@@ -7,6 +7,7 @@ mod common;
 use actix_web::test::TestRequest;
 use common::*;
 use enroll_domain::lesson::AttemptStatus;
+use enroll_progress::LessonProgress;
 use enroll_store::Store;
 use enroll_store::enrollments::EnrollmentQuery;
 use serde_json::{Value, json};

@@ -80,7 +80,6 @@ pub mod filter;
 pub mod invitations;
 pub mod launches;
 pub mod learners;
-pub mod lessons;
 pub mod links;
 pub mod list;
 pub mod logins;
@@ -109,4 +108,4 @@ pub use enroll_db::{StoreError, StoreResult, conn, error, migrate};
 /// Subscriptions live with the events they select (see [`events`]).
 pub use events::subscriptions;
 pub use migrations::MIGRATIONS;
-pub use store::Store;
+pub use store::{Ledger, Store};

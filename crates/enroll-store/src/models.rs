@@ -10,7 +10,7 @@ use enroll_domain::{Enrollment, EnrollmentState};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub(crate) fn uuid(s: &str) -> StoreResult<Uuid> {
+pub fn uuid(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|e| StoreError::Internal(format!("bad uuid in database: {e}")))
 }
 
@@ -18,7 +18,7 @@ pub(crate) fn opt_uuid(s: Option<&str>) -> StoreResult<Option<Uuid>> {
     s.map(uuid).transpose()
 }
 
-pub(crate) fn ts(ms: Option<i64>) -> Option<OffsetDateTime> {
+pub fn ts(ms: Option<i64>) -> Option<OffsetDateTime> {
     ms.map(from_millis)
 }
 

@@ -164,38 +164,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    lesson_enrollments (id) {
-        id -> Text,
-        enrollment_id -> Text,
-        lesson_id -> Text,
-        state -> Text,
-        progress -> Double,
-        score -> Nullable<Double>,
-        time_spent_ms -> BigInt,
-        attempts -> Integer,
-        failures -> Integer,
-        last_attempt_at -> Nullable<BigInt>,
-        started_at -> Nullable<BigInt>,
-        completed_at -> Nullable<BigInt>,
-        added_at -> BigInt,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    attempts (id) {
-        id -> Text,
-        lesson_enrollment_id -> Text,
-        enrollment_id -> Text,
-        status -> Text,
-        score -> Nullable<Double>,
-        started_at -> BigInt,
-        completed_at -> Nullable<BigInt>,
-        time_spent_ms -> BigInt,
-    }
-}
-
-diesel::table! {
     tokens (token_hash) {
         token_hash -> Text,
         tenant_id -> Text,
@@ -311,7 +279,6 @@ diesel::table! {
 diesel::joinable!(enrollments -> learners (learner_id));
 diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(lessons -> chapters (chapter_id));
-diesel::joinable!(lesson_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> sessions (session_id));
 diesel::joinable!(invitations -> courses (course_id));
@@ -331,8 +298,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     lessons,
     enrollments,
     session_enrollments,
-    lesson_enrollments,
-    attempts,
     tokens,
     external_ids,
     invitations,

@@ -22,6 +22,20 @@ pub struct Store {
     cause: Option<Arc<crate::events::Cause>>,
 }
 
+/// A handle on the ledger: what the crates built on it write their operations over, as
+/// extension traits with default methods (for example `enroll_progress::LessonProgress`),
+/// implemented for [`Store`]. Bring such a trait into scope to call its operations.
+pub trait Ledger {
+    /// The ledger itself.
+    fn ledger(&self) -> &Store;
+}
+
+impl Ledger for Store {
+    fn ledger(&self) -> &Store {
+        self
+    }
+}
+
 /// The migrations a store applies: the core's and those of the crates built on it.
 const ALL_MIGRATIONS: &[Migrations] = &[crate::MIGRATIONS];
 

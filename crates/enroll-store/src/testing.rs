@@ -216,3 +216,69 @@ mod tests {
         }
     }
 }
+
+/// Reverts the core's migrations, newest first, down to and including `version` (tests that
+/// check what a migration carries over). Panics on failure: for tests only.
+#[allow(clippy::unwrap_used)] // a test harness
+pub fn revert_to(db: &TestDb, version: &str) {
+    use crate::conn::{DbConn, Manager, Target};
+    use diesel_migrations::MigrationHarness;
+    let mut c = Manager::new(Target::from_url(&db.url).unwrap(), &Default::default())
+        .open()
+        .unwrap();
+    match &mut c {
+        #[cfg(feature = "sqlite")]
+        DbConn::Sqlite(c) => {
+            // As the store runs migrations: tables are rebuilt with foreign keys off.
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA foreign_keys = OFF")
+                .unwrap();
+            while c
+                .revert_last_migration(crate::MIGRATIONS.sqlite)
+                .unwrap()
+                .to_string()
+                != version
+            {}
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => {
+            while c
+                .revert_last_migration(crate::MIGRATIONS.postgres)
+                .unwrap()
+                .to_string()
+                != version
+            {}
+        }
+    }
+}
+
+/// The demo seed's ids (`fixtures/demo-seed.json`) that tests name, and its stores.
+pub mod demo {
+    use super::{TestDb, demo_seed, seeded_stores};
+    use crate::Store;
+    use enroll_domain::OffsetClock;
+    use std::sync::Arc;
+    use uuid::Uuid;
+
+    /// The demo tenant.
+    pub const TENANT: Uuid = Uuid::from_u128(0x7d1c7c3e_0000_4000_8000_000000000001);
+    /// Learner Alice.
+    pub const ALICE: Uuid = Uuid::from_u128(0xa0000000_0000_4000_8000_000000000002);
+    /// Learner Bob.
+    pub const BOB: Uuid = Uuid::from_u128(0xa0000000_0000_4000_8000_000000000003);
+    /// The "Compliance" course (with lessons).
+    pub const COMPLIANCE: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000001);
+    /// The "Leadership" course (instructor-led).
+    pub const LEADERSHIP: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000003);
+    /// The "Onboarding" course.
+    pub const ONBOARDING: Uuid = Uuid::from_u128(0xc0000000_0000_4000_8000_000000000004);
+    /// The Leadership course's Berlin session.
+    pub const BERLIN: Uuid = Uuid::from_u128(0xc3000000_0000_4000_8000_000000000001);
+
+    /// Each backend's fresh store seeded with the demo seed (SQLite always; PostgreSQL when
+    /// configured). Panics if the seed cannot be loaded: for tests only.
+    #[allow(clippy::expect_used)] // a test harness: a broken fixture should stop the test
+    pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
+        let seed = demo_seed().expect("fixtures/demo-seed.json loads");
+        seeded_stores(&seed).expect("seeded stores open")
+    }
+}

@@ -213,9 +213,7 @@ fn another_tenants_enrollment_has_no_history_here() {
     }
 }
 
-#[path = "support/revert.rs"]
-mod revert;
-use revert::revert_to;
+use enroll_store::testing::revert_to;
 
 #[test]
 fn existing_enrollments_start_their_history_with_their_creation() {

@@ -227,7 +227,7 @@ fn changes_queued_before_the_migration_are_still_delivered() {
         drop(store);
         // Back to the trigger and its queue (the pending event becomes a queued change), and
         // forward again.
-        revert::revert_to(&db, "20261205000602");
+        enroll_store::testing::revert_to(&db, "20261205000602");
         let store = db.store(clock.clone()).unwrap();
         let rendered = |sub: &Subscription, n: &Notice<'_>| {
             vec![Rendered {
@@ -260,9 +260,6 @@ fn changes_queued_before_the_migration_are_still_delivered() {
         assert_eq!(subs[0].kinds, all_but_creation);
     }
 }
-
-#[path = "support/revert.rs"]
-mod revert;
 
 #[test]
 fn concurrent_replacements_of_an_invitations_post_back_leave_one() {

@@ -6,8 +6,9 @@ use crate::params::{datetime, guid};
 use crate::scope::Scope;
 use crate::wire;
 use actix_web::{HttpResponse, web};
+use enroll_progress::LessonProgress;
+use enroll_progress::lessons::FinishAttempt;
 use enroll_store::Store;
-use enroll_store::lessons::FinishAttempt;
 use serde::Deserialize;
 use serde_json::json;
 

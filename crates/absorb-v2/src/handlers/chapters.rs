@@ -5,6 +5,7 @@ use crate::error::AbsorbError;
 use crate::params::{Params, guid};
 use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_progress::LessonProgress;
 use enroll_store::Store;
 
 async fn load(
@@ -15,7 +16,7 @@ async fn load(
 ) -> Result<
     (
         enroll_domain::model::Learner,
-        Vec<enroll_store::lessons::ChapterEnrollment>,
+        Vec<enroll_progress::lessons::ChapterEnrollment>,
     ),
     AbsorbError,
 > {

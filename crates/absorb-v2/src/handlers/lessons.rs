@@ -6,8 +6,9 @@ use crate::params::{Params, guid};
 use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Learner;
+use enroll_progress::LessonProgress;
+use enroll_progress::lessons::LessonEnrollment;
 use enroll_store::Store;
-use enroll_store::lessons::LessonEnrollment;
 use uuid::Uuid;
 
 async fn load(

@@ -31,7 +31,7 @@ pub fn apply_in(
 }
 
 /// [`apply_in`] for a row read under its lock in this transaction.
-pub(crate) fn apply_locked(
+pub fn apply_locked(
     conn: &mut DbConn,
     row: &mut EnrollmentRow,
     cmd: &Command,

@@ -8,6 +8,7 @@ use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::EnrollmentState;
 use enroll_domain::model::Dialect;
+use enroll_progress::LessonProgress;
 use enroll_store::Store;
 use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::{SeriesField, SeriesQuery, SeriesView};

@@ -3,22 +3,22 @@
 //!
 //! Lesson enrollments exist implicitly from the course enrollment on (their ids are derived,
 //! see `enroll_domain::lesson`); a row is written on the first attempt.
-use crate::conn::DbConn;
-use crate::courses::{CourseDetail, find_course, load_detail};
-use crate::enrollments::commands::apply_locked;
-use crate::enrollments::find_enrollment;
-use crate::enrollments::lock::lock_enrollment;
-use crate::error::{StoreError, StoreResult};
-use crate::models::{EnrollmentRow, ts, uuid};
 use crate::schema::{attempts, lesson_enrollments};
-use crate::store::{Store, on_backend};
 use diesel::prelude::*;
+use enroll_db::on_backend;
 use enroll_domain::clock::to_millis;
 use enroll_domain::lesson::{
     AttemptStatus, chapter_enrollment_id, course_progress, lesson_enrollment_id,
 };
 use enroll_domain::model::Lesson;
 use enroll_domain::{Command, DomainError, EnrollmentState};
+use enroll_store::conn::DbConn;
+use enroll_store::courses::{CourseDetail, find_course, load_detail};
+use enroll_store::enrollments::commands::apply_locked;
+use enroll_store::enrollments::find_enrollment;
+use enroll_store::enrollments::lock::lock_enrollment;
+use enroll_store::models::{EnrollmentRow, ts, uuid};
+use enroll_store::{Ledger, Store, StoreError, StoreResult};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -278,7 +278,7 @@ fn load_ctx(
     let course = find_course(
         conn,
         tenant_id,
-        &crate::courses::CourseKey::Id(uuid(&row.course_id)?),
+        &enroll_store::courses::CourseKey::Id(uuid(&row.course_id)?),
     )?
     .ok_or_else(|| StoreError::NotFound("course".into()))?;
     let detail = load_detail(conn, &course)?;
@@ -326,14 +326,17 @@ fn roll_up(
     Ok(())
 }
 
-impl Store {
+/// Lesson, chapter and attempt progress of the ledger's enrollments (what Absorb's lessons and attempts resources read and write).
+///
+/// Implemented for [`Store`]: bring the trait into scope to call its operations on one.
+pub trait LessonProgress: Ledger {
     /// A course enrollment's lesson and chapter enrollments.
-    pub fn lesson_tree(
+    fn lesson_tree(
         &self,
         tenant_id: Uuid,
         enrollment_id: Uuid,
     ) -> StoreResult<(Vec<LessonEnrollment>, Vec<ChapterEnrollment>)> {
-        self.read(|c| {
+        self.ledger().read(|c| {
             let (row, detail) = load_ctx(c, tenant_id, enrollment_id, false)?;
             let lessons = lessons_of(c, &detail, std::slice::from_ref(&row))?;
             let chapters = chapters_of(
@@ -347,13 +350,13 @@ impl Store {
     }
 
     /// Lesson enrollments of one lesson across the given course enrollments.
-    pub fn lesson_enrollments_for(
+    fn lesson_enrollments_for(
         &self,
         tenant_id: Uuid,
         enrollment_ids: &[Uuid],
         lesson_id: Uuid,
     ) -> StoreResult<Vec<LessonEnrollment>> {
-        self.read(|c| {
+        self.ledger().read(|c| {
             let mut out = Vec::new();
             for id in enrollment_ids {
                 let (row, detail) = load_ctx(c, tenant_id, *id, false)?;
@@ -368,15 +371,15 @@ impl Store {
     }
 
     /// Starts an attempt on a lesson of an active course enrollment.
-    pub fn start_attempt(
+    fn start_attempt(
         &self,
         tenant_id: Uuid,
         enrollment_id: Uuid,
         lesson_id: Uuid,
     ) -> StoreResult<Attempt> {
-        let now = self.now();
+        let now = self.ledger().now();
         let now_ms = to_millis(now);
-        self.write(|c| {
+        self.ledger().write(|c| {
             let (mut row, detail) = load_ctx(c, tenant_id, enrollment_id, true)?;
             if !row.active {
                 return Err(DomainError::NotActive.into());
@@ -444,8 +447,8 @@ impl Store {
 
     /// One attempt; `NotFound("attempt")` when absent or another tenant's. Lets a caller see
     /// whose attempt it is (its course enrollment) before acting on it.
-    pub fn attempt(&self, tenant_id: Uuid, attempt_id: Uuid) -> StoreResult<Attempt> {
-        self.with_conn(|c| {
+    fn attempt(&self, tenant_id: Uuid, attempt_id: Uuid) -> StoreResult<Attempt> {
+        self.ledger().with_conn(|c| {
             let a = attempts::table
                 .find(attempt_id.to_string())
                 .select(attempt_cols!())
@@ -463,13 +466,13 @@ impl Store {
     }
 
     /// Attempts of one lesson of a course enrollment, oldest first.
-    pub fn list_attempts(
+    fn list_attempts(
         &self,
         tenant_id: Uuid,
         enrollment_id: Uuid,
         lesson_id: Uuid,
     ) -> StoreResult<Vec<Attempt>> {
-        self.read(|c| {
+        self.ledger().read(|c| {
             let (_, detail) = load_ctx(c, tenant_id, enrollment_id, false)?;
             if !detail.lessons.iter().any(|l| l.id == lesson_id) {
                 return Err(StoreError::NotFound("lesson".into()));
@@ -486,14 +489,14 @@ impl Store {
 
     /// Finishes an in-progress attempt; `owner` restricts it to one course enrollment.
     /// Updates the lesson enrollment and rolls progress up into the course enrollment.
-    pub fn finish_attempt(
+    fn finish_attempt(
         &self,
         tenant_id: Uuid,
         attempt_id: Uuid,
         owner: Option<(Uuid, Uuid)>,
         finish: &FinishAttempt,
     ) -> StoreResult<Attempt> {
-        let now = self.now();
+        let now = self.ledger().now();
         let now_ms = to_millis(now);
         if let Some(s) = finish.score
             && !(0.0..=100.0).contains(&s)
@@ -511,7 +514,7 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("attempt".into()))?;
             attempt_from(a)
         };
-        self.write(|c| {
+        self.ledger().write(|c| {
             let enrollment_id = attempt(c)?.enrollment_id;
             // Tenant isolation goes through the course enrollment, whose row lock makes
             // writes to it (and its attempts) take turns.
@@ -606,3 +609,5 @@ impl Store {
         })
     }
 }
+
+impl LessonProgress for Store {}

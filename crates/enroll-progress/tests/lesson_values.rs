@@ -1,19 +1,16 @@
 //! Lesson values are the ledger's own on every backend: attempt statuses and lesson kinds are
 //! stored as the ledger names them, and the migration carries existing rows over.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
-mod common;
-use common::*;
 use diesel::RunQueryDsl;
 use enroll_domain::lesson::{AttemptStatus, LessonKind};
 use enroll_domain::model::Dialect;
+use enroll_progress::LessonProgress;
+use enroll_progress::lessons::FinishAttempt;
 use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::EnrollOptions;
 use enroll_store::learners::LearnerKey;
-use enroll_store::lessons::FinishAttempt;
+use enroll_store::testing::demo::{ALICE, COMPLIANCE, TENANT, stores};
 use uuid::Uuid;
-
-#[path = "support/revert.rs"]
-mod revert;
 
 const FINAL_QUIZ: Uuid = Uuid::from_u128(0xc2000000_0000_4000_8000_000000000003);
 
@@ -63,7 +60,7 @@ fn attempts_and_lessons_are_stored_in_the_ledgers_words_and_migrate() {
         let kind = format!("SELECT kind AS v FROM lessons WHERE id = '{FINAL_QUIZ}'");
         assert_eq!(texts(&store, &kind), ["assessment"]);
         drop(store);
-        revert::revert_to(&db, "20261205000603");
+        enroll_store::testing::revert_to(&db, "20261205000603");
         let store = db.store(clock.clone()).unwrap();
         let status = |id: Uuid| store.attempt(TENANT, id).unwrap().status;
         assert_eq!(status(first.id), AttemptStatus::Complete);
