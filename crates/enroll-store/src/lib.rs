@@ -87,7 +87,7 @@ pub mod models;
 pub mod oauth;
 pub mod operations;
 pub mod options;
-pub mod outbox;
+pub mod prune;
 mod purge;
 pub mod schedule;
 pub mod schema;
@@ -105,6 +105,9 @@ pub mod tokens;
 mod migrations;
 
 pub use enroll_db::{StoreError, StoreResult, conn, error, migrate};
+/// The outbox (one durable mechanism for outbound HTTP deliveries and mail) lives below the
+/// ledger, in `enroll-outbox`; the store implements its [`outbox::Outbox`] operations.
+pub use enroll_outbox as outbox;
 /// Subscriptions live with the events they select (see [`events`]).
 pub use events::subscriptions;
 pub use migrations::MIGRATIONS;

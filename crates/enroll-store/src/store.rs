@@ -36,6 +36,16 @@ impl Ledger for Store {
     }
 }
 
+impl enroll_outbox::Outbox for Store {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}
+
 /// The migrations a store applies: the core's and those of the crates built on it.
 const ALL_MIGRATIONS: &[Migrations] = &[crate::MIGRATIONS];
 

@@ -13,6 +13,7 @@ use enroll_store::enrollments::{EnrollOptions, EnrollmentPatch};
 use enroll_store::events::Cause;
 use enroll_store::learners::LearnerKey;
 use enroll_store::outbox::Channel;
+use enroll_store::outbox::Outbox as _;
 use uuid::Uuid;
 
 const ONLINE: Uuid = Uuid::from_u128(0xc3000000_0000_4000_8000_000000000002);

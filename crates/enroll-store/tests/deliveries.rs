@@ -6,6 +6,7 @@
 mod common;
 use common::*;
 use enroll_store::Store;
+use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::{Channel, NewMessage};
 use enroll_store::tasks::{DeliveryOptions, Tasks};
 use enroll_store::testing::Receiver;

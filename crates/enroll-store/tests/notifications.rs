@@ -12,6 +12,7 @@ use enroll_store::enrollments::EnrollOptions;
 use enroll_store::events::{NewSubscription, Notice, Rendered, Scope, Subscription};
 use enroll_store::learners::LearnerKey;
 use enroll_store::outbox::Channel;
+use enroll_store::outbox::Outbox as _;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 

@@ -12,6 +12,7 @@ use enroll_store::enrollments::NewSeries;
 use enroll_store::events::schema::enrollment_events;
 use enroll_store::learners::NewLearner;
 use enroll_store::options::Retention;
+use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::schema::{outbox, outbox_attempts};
 use enroll_store::outbox::{Attempt, Channel, NewMessage, RetryPolicy};
 use enroll_store::subscriptions::NewSubscription;

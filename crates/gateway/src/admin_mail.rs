@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::admin::AdminError;
 use actix_web::{HttpResponse, web};
+use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::{Channel, Message};
 use serde::Deserialize;
 use serde_json::{Value, json};

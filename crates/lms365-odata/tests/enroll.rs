@@ -5,6 +5,7 @@
 mod common;
 use common::*;
 use enroll_store::outbox::Channel;
+use enroll_store::outbox::Outbox as _;
 use serde_json::json;
 
 #[actix_rt::test]

@@ -8,6 +8,7 @@ use enroll_store::invitations::{
 };
 use enroll_store::list::ListWindow;
 use enroll_store::outbox::Channel;
+use enroll_store::outbox::Outbox as _;
 use serde_json::json;
 
 fn private(addresses: Vec<String>, option: ExistingPolicy) -> NewInvitation {

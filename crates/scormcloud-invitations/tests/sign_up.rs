@@ -12,6 +12,7 @@ use enroll_store::courses::CourseKey;
 use enroll_store::enrollments::EnrollOptions;
 use enroll_store::learners::LearnerKey;
 use enroll_store::outbox::Channel;
+use enroll_store::outbox::Outbox as _;
 use serde_json::json;
 use std::sync::Arc;
 

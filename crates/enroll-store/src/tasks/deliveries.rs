@@ -8,7 +8,7 @@
 use super::NoticeFn;
 use super::destinations::{AllowList, Resolver};
 use crate::events::{Notice, Rendered, Subscription};
-use crate::outbox::{Attempt, Message, RetryPolicy};
+use crate::outbox::{Attempt, Message, Outbox, RetryPolicy};
 use crate::store::{Store, Topic};
 use std::sync::Arc;
 use std::time::Duration;

@@ -13,6 +13,7 @@ use enroll_domain::model::Dialect::ScormCloud;
 use enroll_store::Store;
 use enroll_store::enrollments::{NewSeries, SeriesField, SeriesQuery, SeriesView};
 use enroll_store::learners::NewLearner;
+use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::{Channel, NewMessage};
 use serde_json::{Value, json};
 

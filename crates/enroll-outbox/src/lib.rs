@@ -13,13 +13,11 @@
 mod prune;
 pub mod schema;
 
-use crate::conn::DbConn;
-use crate::error::{StoreError, StoreResult};
-use crate::models::uuid;
-use crate::store::Store;
 use diesel::prelude::*;
+use enroll_db::conn::DbConn;
+use enroll_db::{Db, StoreError, StoreResult, Topic};
 use enroll_domain::clock::{from_millis, to_millis};
-pub use prune::{BATCH as PRUNE_BATCH, Pruned};
+pub use prune::{BATCH as PRUNE_BATCH, PrunedMessages};
 use schema::{outbox, outbox_attempts};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -212,7 +210,7 @@ pub fn enqueue_in(conn: &mut DbConn, msg: &NewMessage, now_ms: i64) -> StoreResu
         ))
         .execute(conn)?;
     if !mail {
-        enroll_db::notify_in(conn, crate::store::Topic::Deliveries)?;
+        enroll_db::notify_in(conn, Topic::Deliveries)?;
     }
     Ok(id)
 }
@@ -222,27 +220,39 @@ const OLDEST_OF_DESTINATION: &str = "NOT EXISTS (SELECT 1 FROM outbox o2 WHERE o
      outbox.channel AND o2.target = outbox.target AND o2.status = 'pending' AND \
      (o2.created_at < outbox.created_at OR (o2.created_at = outbox.created_at AND o2.id < outbox.id)))";
 
+fn uuid(s: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Internal(format!("bad uuid in database: {e}")))
+}
+
 /// The wall clock in epoch milliseconds: leases and retry times must not move with the
 /// ledger's test clock (an advanced clock would end every lease early).
 fn wall_ms() -> i64 {
     to_millis(OffsetDateTime::now_utc())
 }
 
-impl Store {
+/// The outbox's operations over a database, for the ledger (the store implements it) and
+/// anything built on it: bring the trait into scope to call them.
+pub trait Outbox {
+    /// The database the outbox lives in.
+    fn db(&self) -> &Db;
+
+    /// The ledger's clock: what dates the messages.
+    fn now(&self) -> OffsetDateTime;
+
     /// Enqueues one message in its own transaction.
-    pub fn enqueue(&self, msg: &NewMessage) -> StoreResult<Uuid> {
+    fn enqueue(&self, msg: &NewMessage) -> StoreResult<Uuid> {
         let now = to_millis(self.now());
-        let id = self.write(|c| enqueue_in(c, msg, now))?;
-        self.notify(crate::store::Topic::Deliveries);
+        let id = self.db().write(|c| enqueue_in(c, msg, now))?;
+        self.db().notify(Topic::Deliveries);
         Ok(id)
     }
 
     /// Claims up to `limit` due HTTP messages for `lease_ms` (others skip them meanwhile),
     /// at most one per destination, and only a destination's oldest pending message.
-    pub fn claim_deliveries(&self, limit: i64, lease_ms: i64) -> StoreResult<Vec<Message>> {
+    fn claim_deliveries(&self, limit: i64, lease_ms: i64) -> StoreResult<Vec<Message>> {
         let now = wall_ms();
         // A cheap read first: the write turn is taken only when something is due.
-        let due: i64 = self.with_conn(|c| {
+        let due: i64 = self.db().with_conn(|c| {
             Ok(outbox::table
                 .filter(outbox::channel.eq(Channel::Http.as_str()))
                 .filter(outbox::status.eq("pending"))
@@ -253,7 +263,7 @@ impl Store {
         if due == 0 {
             return Ok(vec![]);
         }
-        self.write(|c| {
+        self.db().write(|c| {
             let rows: Vec<Row> = outbox::table
                 .filter(outbox::channel.eq(Channel::Http.as_str()))
                 .filter(outbox::status.eq("pending"))
@@ -294,8 +304,8 @@ impl Store {
     }
 
     /// When the next pending HTTP message falls due (wall clock), if any is pending.
-    pub fn next_delivery_due(&self) -> StoreResult<Option<OffsetDateTime>> {
-        self.with_conn(|c| {
+    fn next_delivery_due(&self) -> StoreResult<Option<OffsetDateTime>> {
+        self.db().with_conn(|c| {
             let at: Option<i64> = outbox::table
                 .filter(outbox::channel.eq(Channel::Http.as_str()))
                 .filter(outbox::status.eq("pending"))
@@ -307,14 +317,14 @@ impl Store {
 
     /// Records an attempt: delivered on 2xx, else rescheduled with backoff or given up.
     /// Returns the message's new status.
-    pub fn record_attempt(
+    fn record_attempt(
         &self,
         id: Uuid,
         attempt: &Attempt,
         policy: &RetryPolicy,
     ) -> StoreResult<String> {
         let (now, dated) = (wall_ms(), to_millis(self.now()));
-        self.write(|c| {
+        self.db().write(|c| {
             let (attempts, status): (i32, String) = outbox::table
                 .filter(outbox::id.eq(id.to_string()))
                 .select((outbox::attempts, outbox::status))
@@ -362,7 +372,7 @@ impl Store {
     }
 
     /// A page of a tenant's messages on one channel, newest first, and the total count.
-    pub fn list_outbox(
+    fn list_outbox(
         &self,
         tenant_id: Uuid,
         channel: Channel,
@@ -370,7 +380,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(i64, Vec<Message>)> {
-        self.read(|c| {
+        self.db().read(|c| {
             let base = || {
                 let mut q = outbox::table
                     .filter(outbox::tenant_id.eq(tenant_id.to_string()))
@@ -398,8 +408,8 @@ impl Store {
     }
 
     /// One message by id.
-    pub fn outbox_message(&self, id: Uuid) -> StoreResult<Message> {
-        self.with_conn(|c| {
+    fn outbox_message(&self, id: Uuid) -> StoreResult<Message> {
+        self.db().with_conn(|c| {
             let r: Row = outbox::table
                 .filter(outbox::id.eq(id.to_string()))
                 .select(columns!())
@@ -408,5 +418,11 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("outbox message".into()))?;
             to_message(r)
         })
+    }
+
+    /// Deletes finished messages created before `cutoff` (epoch ms), and all but the newest
+    /// `keep` of each channel, in batches; returns how many.
+    fn prune_messages(&self, cutoff: i64, keep: i64) -> StoreResult<PrunedMessages> {
+        prune::prune(self, cutoff, keep)
     }
 }
