@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
 use enroll_domain::model::Dialect;
 use enroll_domain::{Command, EnrollmentState};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -131,7 +131,7 @@ fn launch_in(
 }
 
 /// Launches a current series directly (an invitation link): see [`Store::open_launch_link`].
-pub(crate) fn launch_series_in(
+pub fn launch_series_in(
     c: &mut DbConn,
     tenant: &str,
     series: &str,
@@ -308,4 +308,29 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound("session".into()))
         })
     }
+}
+
+/// The series among `series_ids` with at least one launch of any of their enrollments.
+pub fn launched(conn: &mut DbConn, series_ids: &[&str]) -> StoreResult<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in series_ids.chunks(400) {
+        // A series' first enrollment has its id; later ones are in the partial index on
+        // `series_id` (its condition repeated word for word).
+        let rows: Vec<String> = l::table
+            .inner_join(enrollments::table)
+            .filter(
+                enrollments::id
+                    .eq_any(chunk)
+                    .or(enrollments::series_id.eq_any(chunk).and(diesel::dsl::sql::<
+                        diesel::sql_types::Bool,
+                    >(
+                        "enrollments.series_id <> enrollments.id",
+                    ))),
+            )
+            .select(enrollments::series_id)
+            .distinct()
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
 }

@@ -77,7 +77,6 @@ pub mod crosswalk;
 pub mod enrollments;
 pub mod events;
 pub mod filter;
-pub mod invitations;
 pub mod launches;
 pub mod learners;
 pub mod links;

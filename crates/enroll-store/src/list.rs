@@ -57,12 +57,7 @@ pub fn like_pattern(s: &str) -> String {
 /// is the SQL column `ledger_col`: the crosswalk rule in SQL (the explicit id, else the
 /// ledger id). `ledger_col` and `kind` come from code, never input; dialect and pattern are
 /// bound.
-pub(crate) fn id_like(
-    ledger_col: &'static str,
-    kind: Kind,
-    dialect: Dialect,
-    text: &str,
-) -> DynFilter {
+pub fn id_like(ledger_col: &'static str, kind: Kind, dialect: Dialect, text: &str) -> DynFilter {
     DynFilter::from_parts(vec![
         SqlPart::Raw(format!(
             "(lower(COALESCE((SELECT x.external_id FROM external_ids x \
@@ -77,7 +72,7 @@ pub(crate) fn id_like(
 }
 
 /// `lower(column) LIKE pattern` for a text column named in code.
-pub(crate) fn text_like(column: &'static str, text: &str) -> DynFilter {
+pub fn text_like(column: &'static str, text: &str) -> DynFilter {
     DynFilter::from_parts(vec![
         SqlPart::Raw(format!("(lower({column}) LIKE ")),
         SqlPart::Bind(BindValue::Text(like_pattern(text))),
@@ -149,7 +144,7 @@ pub(crate) fn named_by(
 }
 
 /// `column` holds an object (of the tag kind `kind`) having any of `tags`.
-pub(crate) fn tagged(
+pub fn tagged(
     column: &'static str,
     tenant: &str,
     kind: &'static str,

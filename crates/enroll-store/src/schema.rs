@@ -192,47 +192,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    invitations (id) {
-        id -> Text,
-        tenant_id -> Text,
-        course_id -> Text,
-        is_public -> Bool,
-        allow_launch -> Bool,
-        allow_new_enrollments -> Bool,
-        enrollment_cap -> Integer,
-        enrolled_count -> Integer,
-        expires_at -> Nullable<BigInt>,
-        creator_email -> Text,
-        mail_subject -> Nullable<Text>,
-        mail_body -> Nullable<Text>,
-        existing_policy -> Text,
-        source -> Text,
-        job_status -> Nullable<Text>,
-        job_total -> Integer,
-        job_processed -> Integer,
-        job_errors -> Text,
-        job_lease_until -> Nullable<BigInt>,
-        created_at -> BigInt,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    invitation_recipients (id) {
-        id -> Text,
-        invitation_id -> Text,
-        email -> Text,
-        position -> Integer,
-        status -> Text,
-        series_id -> Nullable<Text>,
-        error -> Nullable<Text>,
-        created_at -> BigInt,
-        updated_at -> BigInt,
-        mailed_at -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
     tags (tenant_id, kind, object_id, tag) {
         tenant_id -> Text,
         kind -> Text,
@@ -281,8 +240,6 @@ diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(lessons -> chapters (chapter_id));
 diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> sessions (session_id));
-diesel::joinable!(invitations -> courses (course_id));
-diesel::joinable!(invitation_recipients -> invitations (invitation_id));
 diesel::joinable!(launches -> enrollments (enrollment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -300,8 +257,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_enrollments,
     tokens,
     external_ids,
-    invitations,
-    invitation_recipients,
     tags,
     launches,
     launch_links,

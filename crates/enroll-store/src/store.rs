@@ -128,7 +128,7 @@ impl Store {
     }
 
     /// The key link tokens are made with.
-    pub(crate) fn links(&self) -> &Arc<crate::links::LinkKey> {
+    pub fn links(&self) -> &Arc<crate::links::LinkKey> {
         &self.links
     }
 

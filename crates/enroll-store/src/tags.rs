@@ -135,7 +135,7 @@ pub fn of_many_in(
 }
 
 /// `column` holds an object of `kind` having any of `tags` (a list filter).
-pub(crate) fn tagged(
+pub fn tagged(
     column: &'static str,
     tenant_id: &str,
     kind: TagKind,

@@ -274,11 +274,16 @@ pub mod demo {
     /// The Leadership course's Berlin session.
     pub const BERLIN: Uuid = Uuid::from_u128(0xc3000000_0000_4000_8000_000000000001);
 
+    /// The demo seed. Panics if it cannot be loaded: for tests only.
+    #[allow(clippy::expect_used)] // a test harness: a broken fixture should stop the test
+    pub fn seed() -> crate::seed::Seed {
+        demo_seed().expect("fixtures/demo-seed.json loads")
+    }
+
     /// Each backend's fresh store seeded with the demo seed (SQLite always; PostgreSQL when
     /// configured). Panics if the seed cannot be loaded: for tests only.
     #[allow(clippy::expect_used)] // a test harness: a broken fixture should stop the test
     pub fn stores() -> Vec<(TestDb, Store, Arc<OffsetClock>)> {
-        let seed = demo_seed().expect("fixtures/demo-seed.json loads");
-        seeded_stores(&seed).expect("seeded stores open")
+        seeded_stores(&seed()).expect("seeded stores open")
     }
 }

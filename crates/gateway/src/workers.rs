@@ -2,9 +2,10 @@
 //! renderers (SCORM Cloud's invitation mails and post-backs, LMS365's webhooks) and its delivery settings.
 use crate::AppState;
 use crate::config::Config;
+use enroll_deliveries::{Deliveries, DeliveryOptions};
 use enroll_store::options::Retention;
 use enroll_store::outbox::RetryPolicy;
-use enroll_store::tasks::{DeliveryOptions, Running, Tasks};
+use enroll_store::tasks::{Running, Tasks};
 use std::time::Duration;
 
 /// Starts the tasks on the current runtime: expiry sweep, clock refresh, invitation jobs,
@@ -12,14 +13,19 @@ use std::time::Duration;
 pub fn start(state: &AppState, config: &Config) -> Running {
     Tasks::new(state.store.clone())
         .clock(state.clock.clone())
-        .with(scormcloud_invitations::background(state.scorm_links()))
-        .with(lms365_odata::webhooks::background())
-        .deliveries(DeliveryOptions {
-            timeout: Duration::from_secs(config.delivery_timeout),
-            retry: RetryPolicy::default(),
-            user_agent: "enroll-gateway".into(),
-            allowed_hosts: allowed_hosts(&config.delivery_allow_hosts),
-        })
+        .worker(scormcloud_invitations::invitation_worker(
+            state.scorm_links(),
+        ))
+        .worker(
+            Deliveries::new(DeliveryOptions {
+                timeout: Duration::from_secs(config.delivery_timeout),
+                retry: RetryPolicy::default(),
+                user_agent: "enroll-gateway".into(),
+                allowed_hosts: allowed_hosts(&config.delivery_allow_hosts),
+            })
+            .with(scormcloud_invitations::background())
+            .with(lms365_odata::webhooks::background()),
+        )
         .retention(retention(config))
         .start()
 }

@@ -4,6 +4,7 @@
 //! `cargo run -p lms365-odata --example lms365-embed -- fixtures/demo-seed.json`.
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
+use enroll_deliveries::{Deliveries, DeliveryOptions};
 use enroll_store::Store;
 use enroll_store::clock::SharedClock;
 use enroll_store::seed::Seed;
@@ -29,7 +30,9 @@ async fn main() -> io::Result<()> {
     // The expiry sweep, the clock refresh and outbound deliveries, with LMS365's webhooks.
     let tasks = Tasks::new(store.clone())
         .clock(clock)
-        .with(lms365_odata::webhooks::background())
+        .worker(
+            Deliveries::new(DeliveryOptions::default()).with(lms365_odata::webhooks::background()),
+        )
         .start();
     let store = web::Data::new(store);
     let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());

@@ -53,13 +53,14 @@
 //! ```no_run
 //! use actix_web::middleware::{NormalizePath, TrailingSlash};
 //! use actix_web::{App, HttpServer, web};
+//! use enroll_deliveries::{Deliveries, DeliveryOptions};
 //! use enroll_store::{Store, tasks::Tasks};
 //!
 //! # async fn serve() -> std::io::Result<()> {
 //! let store = Store::builder("sqlite://data/ledger.db").open().map_err(std::io::Error::other)?;
-//! let running = Tasks::new(store.clone())
-//!     .with(lms365_odata::webhooks::background())
-//!     .start();
+//! let webhooks = Deliveries::new(DeliveryOptions::default())
+//!     .with(lms365_odata::webhooks::background());
+//! let running = Tasks::new(store.clone()).worker(webhooks).start();
 //! let store = web::Data::new(store);
 //! HttpServer::new(move || {
 //!     App::new()

@@ -214,8 +214,8 @@ pub fn render(sub: &Subscription, notice: &Notice<'_>) -> Vec<Rendered> {
 
 /// The LMS365 facade's background work: rendering its webhooks' deliveries. A host adds it to
 /// the ledger's tasks (`Tasks::with`).
-pub fn background() -> enroll_store::tasks::Background {
-    enroll_store::tasks::Background::new().notices(Dialect::Lms365, render)
+pub fn background() -> enroll_deliveries::Background {
+    enroll_deliveries::Background::new().notices(Dialect::Lms365, render)
 }
 
 /// Mounts the webhook endpoints (relative paths; the gateway uses `/lms365/webhooks`).

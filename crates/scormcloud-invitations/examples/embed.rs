@@ -4,6 +4,7 @@
 //! `cargo run -p scormcloud-invitations --example scormcloud-embed -- fixtures/demo-seed.json`.
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
+use enroll_deliveries::{Deliveries, DeliveryOptions};
 use enroll_store::Store;
 use enroll_store::clock::SharedClock;
 use enroll_store::seed::Seed;
@@ -33,7 +34,10 @@ async fn main() -> io::Result<()> {
     // The expiry sweep, the clock refresh, private-invitation jobs and post-backs.
     let tasks = Tasks::new(store.clone())
         .clock(clock)
-        .with(scormcloud_invitations::background(links.clone()))
+        .worker(
+            Deliveries::new(DeliveryOptions::default()).with(scormcloud_invitations::background()),
+        )
+        .worker(scormcloud_invitations::invitation_worker(links.clone()))
         .start();
     let (store, links) = (web::Data::new(store), web::Data::new(links));
     HttpServer::new(move || {

@@ -83,19 +83,22 @@
 //! `StoreBuilder::link_key`, so that a copy of the database opens no invitation link) and its
 //! [`Links`] (where the facade is reachable: invitation and launch links point there), merges repeated slashes (the official Python SDK sends
 //! `…/v2//invitations`) and runs the ledger's background tasks ([`enroll_store::tasks`]) with
-//! this facade's [`background`] added (private-invitation jobs and post-backs).
+//! this facade's [`background`] (post-backs) and [`invitation_worker`] (private-invitation
+//! jobs) added.
 //! `examples/embed.rs` is a complete program; in short:
 //!
 //! ```no_run
 //! use actix_web::middleware::{NormalizePath, TrailingSlash};
 //! use actix_web::{App, HttpServer, web};
+//! use enroll_deliveries::{Deliveries, DeliveryOptions};
 //! use enroll_store::{Store, tasks::Tasks};
 //!
 //! # async fn serve() -> std::io::Result<()> {
 //! let store = Store::builder("sqlite://data/ledger.db").open().map_err(std::io::Error::other)?;
 //! let links = scormcloud_invitations::Links::new("http://127.0.0.1:8080/scormcloud/api/v2");
 //! let running = Tasks::new(store.clone())
-//!     .with(scormcloud_invitations::background(links.clone()))
+//!     .worker(Deliveries::new(DeliveryOptions::default()).with(scormcloud_invitations::background()))
+//!     .worker(scormcloud_invitations::invitation_worker(links.clone()))
 //!     .start();
 //! let links = web::Data::new(links);
 //! let store = web::Data::new(store);
@@ -131,13 +134,17 @@ pub mod wire;
 use actix_web::{HttpRequest, web};
 pub use routes::configure;
 
-/// What this facade adds to the ledger's background tasks ([`enroll_store::tasks::Tasks::with`]):
-/// private invitations' mails (their links under `links`, the URL this facade is mounted at)
-/// and registration post-backs.
-pub fn background(links: Links) -> enroll_store::tasks::Background {
-    enroll_store::tasks::Background::new()
-        .invitation_mail(move |ctx| render::invitation_mail(&links, ctx))
-        .postback(render::postback)
+/// What this facade adds to the ledger's outbound deliveries
+/// ([`enroll_deliveries::Deliveries::with`]): registration post-backs.
+pub fn background() -> enroll_deliveries::Background {
+    enroll_deliveries::Background::new().postback(render::postback)
+}
+
+/// The worker this facade adds to the ledger's background tasks
+/// ([`enroll_store::tasks::Tasks::worker`]): private invitations' jobs, with their mails (their
+/// links under `links`, the URL this facade is mounted at).
+pub fn invitation_worker(links: Links) -> enroll_invitations::InvitationWorker {
+    enroll_invitations::InvitationWorker::new(move |ctx| render::invitation_mail(&links, ctx))
 }
 
 /// Absolute links to the learner pages. The gateway registers one (from its public URL);

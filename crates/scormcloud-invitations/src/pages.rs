@@ -4,7 +4,8 @@ use crate::{Links, render};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::invitation::Refusal;
-use enroll_store::invitations::{MailContext, SignUp};
+use enroll_invitations::prelude::*;
+use enroll_invitations::{MailContext, SignUp};
 use enroll_store::{Store, StoreError};
 use serde::Deserialize;
 

@@ -9,6 +9,7 @@ use crate::vocab::to_scorm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect::ScormCloud;
+use enroll_invitations::prelude::*;
 use enroll_store::enrollments::SeriesView;
 use enroll_store::launches::LaunchResult;
 use enroll_store::{Store, StoreError};

@@ -5,9 +5,9 @@ use crate::wire::registration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use enroll_domain::model::Dialect;
+use enroll_invitations::{MailContext, RenderedMail};
 use enroll_store::enrollments::SeriesView;
 use enroll_store::events::{Rendered, Subscription};
-use enroll_store::invitations::{MailContext, RenderedMail};
 
 /// Renders a private invitation's mail: the invitation's subject and body (or defaults) with
 /// the learner's own link appended.

@@ -3,8 +3,8 @@
 use crate::postback::PostBack;
 use crate::vocab::{to_scorm, to_scorm_completion_amount};
 use enroll_domain::model::Dialect;
+use enroll_invitations::{Invitation, JobState, JobStatus, Recipient};
 use enroll_store::enrollments::SeriesView;
-use enroll_store::invitations::{Invitation, JobState, JobStatus, Recipient};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;

@@ -3,7 +3,8 @@
 mod common;
 use common::{ALICE, TENANT, fixture, run_jobs, stores};
 use enroll_domain::model::Dialect::ScormCloud;
-use enroll_store::invitations::{
+use enroll_invitations::prelude::*;
+use enroll_invitations::{
     ExistingPolicy, JobState, NewInvitation, Recipient, RecipientQuery, SignUp,
 };
 use enroll_store::list::ListWindow;
@@ -107,7 +108,7 @@ async fn an_interrupted_job_resumes_without_duplicates() {
             )
             .unwrap();
         let links = scormcloud_invitations::Links::new(common::BASE);
-        let render = |c: &enroll_store::invitations::MailContext<'_>| {
+        let render = |c: &enroll_invitations::MailContext<'_>| {
             scormcloud_invitations::render::invitation_mail(&links, c)
         };
         // A lease of 1.5 s (leases follow the wall clock, not the ledger's clock).
@@ -243,7 +244,7 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
             .map(|i| {
                 let (s, t, l) = (store.clone(), token.clone(), links.clone());
                 std::thread::spawn(move || {
-                    let render = |c: &enroll_store::invitations::MailContext<'_>| {
+                    let render = |c: &enroll_invitations::MailContext<'_>| {
                         scormcloud_invitations::render::sign_up_mail(&l, c)
                     };
                     s.join_public_invitation(
@@ -272,7 +273,7 @@ async fn concurrent_public_sign_ups_respect_the_cap() {
         let Ok(SignUp::Joined(link)) = &results[winner] else {
             panic!("{results:?}")
         };
-        let render = |c: &enroll_store::invitations::MailContext<'_>| {
+        let render = |c: &enroll_invitations::MailContext<'_>| {
             scormcloud_invitations::render::sign_up_mail(&links, c)
         };
         let again = store

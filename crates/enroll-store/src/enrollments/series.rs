@@ -81,7 +81,7 @@ pub fn current_of(
 }
 
 /// Views of series from their current (or latest) enrollment rows, in the rows' order.
-pub(crate) fn series_views(
+pub fn series_views(
     conn: &mut DbConn,
     tenant_id: &str,
     rows: &[EnrollmentRow],

@@ -333,7 +333,7 @@ impl TagChange {
     }
 
     /// Applies the change to one object inside the caller's transaction.
-    pub(crate) fn apply(
+    pub fn apply(
         &self,
         c: &mut crate::conn::DbConn,
         tenant: &str,

@@ -17,7 +17,7 @@ use crate::enrollments::series::{SeriesView, current_of, series_views};
 use crate::error::{StoreError, StoreResult};
 use crate::models::{EnrollmentRow, uuid};
 use crate::outbox::{Channel, NewMessage, enqueue_in};
-use crate::schema::{courses, enrollments, invitations, learners};
+use crate::schema::{courses, enrollments, learners};
 use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
@@ -70,11 +70,20 @@ pub(crate) fn object_exists(
             .filter(enrollments::id.eq(id))
             .select(enrollments::id)
             .first_row(c))?,
-        Scope::Invitation => on_backend!(c, c => invitations::table
-            .filter(invitations::tenant_id.eq(tenant_id))
-            .filter(invitations::id.eq(id))
-            .select(invitations::id)
-            .first_row(c))?,
+        // The `enroll-invitations` crate's table, named in SQL (the core cannot use that
+        // crate's schema).
+        Scope::Invitation => {
+            use diesel::sql_types::{Bool, Text};
+            let found =
+                diesel::dsl::sql::<Bool>("EXISTS (SELECT 1 FROM invitations WHERE tenant_id = ")
+                    .bind::<Text, _>(tenant_id)
+                    .sql(" AND id = ")
+                    .bind::<Text, _>(id)
+                    .sql(")");
+            diesel::select(found)
+                .get_result::<bool>(c)?
+                .then(|| id.to_string())
+        }
     };
     Ok(found.is_some())
 }

@@ -8,8 +8,9 @@ use crate::query::ListParams;
 use crate::wire::{invitation_summary, job_status, private_invitation, user_invitation};
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect::ScormCloud;
+use enroll_invitations::prelude::*;
+use enroll_invitations::{InvitationField, InvitationQuery, RecipientQuery};
 use enroll_store::Store;
-use enroll_store::invitations::{InvitationField, InvitationQuery, RecipientQuery};
 use serde_json::{Value, json};
 
 const LIST_FILTERS: &[&str] = &[

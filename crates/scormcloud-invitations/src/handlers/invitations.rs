@@ -9,8 +9,9 @@ use crate::wire::{
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use enroll_domain::model::Dialect::ScormCloud;
+use enroll_invitations::prelude::*;
+use enroll_invitations::{ExistingPolicy, Invitation, InvitationUpdate, NewInvitation};
 use enroll_store::Store;
-use enroll_store::invitations::{ExistingPolicy, Invitation, InvitationUpdate, NewInvitation};
 
 /// `duplicateRegistrationOption` as the ledger's policy for recipients already enrolled:
 /// FAIL skips them, INSTANCE_EXISTING starts a new instance, SEND_EXISTING (the default) sends

@@ -5,6 +5,7 @@ use crate::error::ScormError;
 use crate::wire::{BatchTags, TagList};
 use actix_web::{HttpResponse, web};
 use enroll_domain::model::Dialect::ScormCloud;
+use enroll_invitations::prelude::*;
 use enroll_store::Store;
 use enroll_store::enrollments::TagChange;
 use serde_json::json;

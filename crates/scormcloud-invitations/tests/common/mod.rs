@@ -1,6 +1,7 @@
 //! Shared helpers: seeded stores on each backend, the app, credentials, the job runner.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 use enroll_domain::clock::FixedClock;
+use enroll_invitations::prelude::*;
 use enroll_store::Store;
 use enroll_store::seed::Seed;
 use enroll_store::testing::TestDb;

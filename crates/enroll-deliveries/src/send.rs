@@ -1,15 +1,15 @@
 //! The outbound delivery task: turns pending events of subscriptions into messages (the
 //! facades' renderers), then POSTs due messages with reqwest, recording every attempt and
-//! retrying failures with exponential backoff (see [`crate::outbox`]).
+//! retrying failures with exponential backoff (see `enroll_store::outbox`).
 //!
 //! A claim holds at most one message per destination (the oldest pending one), so the claimed
 //! batch is sent concurrently — at most [`BATCH`] requests at a time — while each destination
 //! still receives its messages in order.
-use super::NoticeFn;
-use super::destinations::{AllowList, Resolver};
-use crate::events::{Notice, Rendered, Subscription};
-use crate::outbox::{Attempt, Message, Outbox, RetryPolicy};
-use crate::store::{Store, Topic};
+use crate::destinations::{AllowList, Resolver};
+use crate::{DeliveryOptions, NoticeFn};
+use enroll_store::events::{Notice, Rendered, Subscription};
+use enroll_store::outbox::{Attempt, Message, Outbox, RetryPolicy};
+use enroll_store::store::{Store, Topic};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,42 +24,12 @@ const LEASE_MS: i64 = 60_000;
 /// Messages claimed (and sent concurrently) per round.
 pub const BATCH: i64 = 16;
 
-/// How deliveries are sent.
-#[derive(Debug, Clone)]
-pub struct DeliveryOptions {
-    /// Per-request timeout (default 10 s).
-    pub timeout: Duration,
-    /// When to retry and when to give up.
-    pub retry: RetryPolicy,
-    /// The `User-Agent` header.
-    pub user_agent: String,
-    /// Hosts deliveries may go to (`host` or `host:port`, case-insensitive); `None` (the
-    /// default) allows any. A message to another host is not sent: it fails at once with
-    /// "destination not allowed", visible in the outbox. For shared deployments, where
-    /// tenants' post-back URLs must not reach internal services. With a list, a redirect is
-    /// followed only to a host on it ("redirected to a destination that is not allowed"
-    /// otherwise), and a host name only to public addresses or addresses listed themselves:
-    /// names are checked after resolution (see `destinations.rs`).
-    pub allowed_hosts: Option<Vec<String>>,
-}
-
-impl Default for DeliveryOptions {
-    fn default() -> Self {
-        Self {
-            timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-            user_agent: "enroll-gateway".into(),
-            allowed_hosts: None,
-        }
-    }
-}
-
 /// Redirects followed at most.
 const MAX_REDIRECTS: usize = 10;
 /// The error a refused redirect ends a delivery with.
 const REDIRECT_REFUSED: &str = "redirected to a destination that is not allowed";
 
-pub(super) async fn run(store: Store, renderers: Vec<NoticeFn>, options: DeliveryOptions) {
+pub(crate) async fn run(store: Store, renderers: Vec<NoticeFn>, options: DeliveryOptions) {
     let list = options
         .allowed_hosts
         .as_deref()

@@ -3,19 +3,19 @@
 //! counters. Recipients go `pending → sent | failed` through guarded updates, so concurrent
 //! runners, or a runner resuming after a crash, never handle an address twice.
 use super::{ExistingPolicy, InvitationRow, find_row};
-use crate::conn::DbConn;
-use crate::courses::{CourseKey, find_course};
-use crate::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
-use crate::error::{StoreError, StoreResult};
-use crate::learners::ensure_learners_by_email;
-use crate::links::{LinkKey, Purpose};
-use crate::models::{CourseRow, uuid};
-use crate::outbox::{Channel, NewMessage, enqueue_in};
 use crate::schema::{invitation_recipients as ir, invitations as inv};
-use crate::store::Store;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use enroll_domain::clock::to_millis;
+use enroll_store::conn::DbConn;
+use enroll_store::courses::{CourseKey, find_course};
+use enroll_store::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
+use enroll_store::error::{StoreError, StoreResult};
+use enroll_store::learners::ensure_learners_by_email;
+use enroll_store::links::{LinkKey, Purpose};
+use enroll_store::models::{CourseRow, uuid};
+use enroll_store::outbox::{Channel, NewMessage, enqueue_in};
+use enroll_store::{Ledger, Store};
 use time::OffsetDateTime;
 
 /// Where a private invitation's job stands.
@@ -284,7 +284,7 @@ fn mark(c: &mut DbConn, marks: &[Mark], now_ms: i64) -> StoreResult<usize> {
              WHERE invitation_recipients.id = v.column1 AND invitation_recipients.status = 'pending'",
             values.join(", ")
         );
-        n += crate::store::on_backend!(c, c => {
+        n += enroll_db::on_backend!(c, c => {
             let mut q = diesel::sql_query(sql.as_str()).into_boxed().bind::<BigInt, _>(now_ms);
             for (id, status, series, error) in chunk {
                 q = q
@@ -299,13 +299,16 @@ fn mark(c: &mut DbConn, marks: &[Mark], now_ms: i64) -> StoreResult<usize> {
     Ok(n)
 }
 
-impl Store {
+/// Private invitations' sending jobs, step by step (what the invitation worker runs).
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait InvitationJobSteps: Ledger {
     /// Claims a started job whose lease has lapsed (leases follow the wall clock); returns its
     /// invitation id.
-    pub fn claim_invitation_job(&self, lease_ms: i64) -> StoreResult<Option<String>> {
+    fn claim_invitation_job(&self, lease_ms: i64) -> StoreResult<Option<String>> {
         let now = to_millis(OffsetDateTime::now_utc());
         let started = JobState::Started.as_str();
-        let any: Vec<String> = self.with_conn(|c| {
+        let any: Vec<String> = self.ledger().with_conn(|c| {
             Ok(inv::table
                 .filter(inv::job_status.eq(started))
                 .select(inv::id)
@@ -315,7 +318,7 @@ impl Store {
         if any.is_empty() {
             return Ok(None);
         }
-        self.write(|c| {
+        self.ledger().write(|c| {
             let lapsed = || {
                 inv::job_lease_until
                     .is_null()
@@ -349,17 +352,17 @@ impl Store {
     /// lease), or finishes the job when none are left. If the batch fails as a whole, each
     /// recipient is retried alone and one that still fails is marked failed with the reason,
     /// so a bad address cannot stall the job.
-    pub fn invitation_job_step(
+    fn invitation_job_step(
         &self,
         id: &str,
         batch: i64,
         lease_ms: i64,
         render: MailRenderer<'_>,
     ) -> StoreResult<JobStatus> {
-        let now = self.now();
+        let now = self.ledger().now();
         let lease_until = to_millis(OffsetDateTime::now_utc()).saturating_add(lease_ms);
-        let key = self.links().clone();
-        let result = self.write(|c| {
+        let key = self.ledger().links().clone();
+        let result = self.ledger().write(|c| {
             let (invitation, course) = load(c, id)?;
             if invitation.job_status.as_deref() != Some(JobState::Started.as_str()) {
                 return status_in(c, id);
@@ -393,7 +396,7 @@ impl Store {
                 log::warn!(
                     "invitation job {id}: batch failed ({e:?}); retrying recipients one by one"
                 );
-                self.job_singles(id, batch, render)
+                self.ledger().job_singles(id, batch, render)
             }
             ok => ok,
         }
@@ -405,11 +408,11 @@ impl Store {
         batch: i64,
         render: MailRenderer<'_>,
     ) -> StoreResult<JobStatus> {
-        let now = self.now();
-        let rows = self.read(|c| pending(c, id, batch))?;
-        let key = self.links().clone();
+        let now = self.ledger().now();
+        let rows = self.ledger().read(|c| pending(c, id, batch))?;
+        let key = self.ledger().links().clone();
         for row in rows {
-            let one = self.write(|c| {
+            let one = self.ledger().write(|c| {
                 let (invitation, course) = load(c, id)?;
                 batch_in(
                     c,
@@ -424,7 +427,7 @@ impl Store {
             if let Err(e) = one {
                 log::warn!("invitation job {id}: recipient failed: {e:?}");
                 let msg = format!("{}: {e}", row.1);
-                self.write(|c| {
+                self.ledger().write(|c| {
                     let n = diesel::update(
                         ir::table
                             .filter(ir::id.eq(&row.0))
@@ -437,15 +440,17 @@ impl Store {
                 })?;
             }
         }
-        self.read(|c| status_in(c, id))
+        self.ledger().read(|c| status_in(c, id))
     }
 
     /// A private invitation job's status.
-    pub fn invitation_job_status(&self, tenant_id: uuid::Uuid, id: &str) -> StoreResult<JobStatus> {
+    fn invitation_job_status(&self, tenant_id: uuid::Uuid, id: &str) -> StoreResult<JobStatus> {
         let t = tenant_id.to_string();
-        self.read(|c| {
+        self.ledger().read(|c| {
             find_row(c, &t, id, Some(false))?;
             status_in(c, id)
         })
     }
 }
+
+impl InvitationJobSteps for Store {}

@@ -1,19 +1,20 @@
 //! An invitation's recipients: the private work list and the users an invitation reached
 //! (public sign-ups and following a link are in [`super::sign_up`]).
 use super::find_row;
-use crate::conn::DbConn;
-use crate::crosswalk;
-use crate::enrollments::series::{SeriesView, current_of, series_views};
-use crate::error::StoreResult;
-use crate::links::Purpose;
-use crate::list::{DateField, ListWindow, Order, like_pattern, lower};
-use crate::models::EnrollmentRow;
-use crate::schema::{enrollments, invitation_recipients as ir, launches};
-use crate::store::Store;
+use crate::schema::invitation_recipients as ir;
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
 use enroll_domain::crosswalk::{ExternalIds, Kind};
-use std::collections::{HashMap, HashSet};
+use enroll_store::conn::DbConn;
+use enroll_store::crosswalk;
+use enroll_store::enrollments::series::{SeriesView, current_of, series_views};
+use enroll_store::error::StoreResult;
+use enroll_store::launches::launched;
+use enroll_store::links::Purpose;
+use enroll_store::list::{DateField, ListWindow, Order, like_pattern, lower};
+use enroll_store::models::EnrollmentRow;
+use enroll_store::{Ledger, Store};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -22,7 +23,7 @@ use uuid::Uuid;
 pub struct Recipient {
     pub email: String,
     /// Their link's token (made from the recipient's id with the store's link key, not
-    /// stored; see [`crate::links`]).
+    /// stored; see [`enroll_store::links`]).
     pub token: String,
     /// Whether they launched their enrollment.
     pub is_started: bool,
@@ -67,34 +68,9 @@ pub(crate) fn insert_work_list(
                 )
             })
             .collect();
-        crate::store::on_backend!(c, c => diesel::insert_into(ir::table).values(&rows).execute(c))?;
+        enroll_db::on_backend!(c, c => diesel::insert_into(ir::table).values(&rows).execute(c))?;
     }
     Ok(())
-}
-
-/// The series among `series_ids` with at least one launch of any of their enrollments.
-pub(crate) fn launched(conn: &mut DbConn, series_ids: &[&str]) -> StoreResult<HashSet<String>> {
-    let mut out = HashSet::new();
-    for chunk in series_ids.chunks(400) {
-        // A series' first enrollment has its id; later ones are in the partial index on
-        // `series_id` (its condition repeated word for word).
-        let rows: Vec<String> = launches::table
-            .inner_join(enrollments::table)
-            .filter(
-                enrollments::id
-                    .eq_any(chunk)
-                    .or(enrollments::series_id.eq_any(chunk).and(diesel::dsl::sql::<
-                        diesel::sql_types::Bool,
-                    >(
-                        "enrollments.series_id <> enrollments.id",
-                    ))),
-            )
-            .select(enrollments::series_id)
-            .distinct()
-            .load(conn)?;
-        out.extend(rows);
-    }
-    Ok(out)
 }
 
 /// How many of an invitation's recipients launched their enrollment.
@@ -108,20 +84,23 @@ pub(crate) fn launched_count(conn: &mut DbConn, invitation_id: &str) -> StoreRes
     Ok(i64::try_from(launched(conn, &refs)?.len()).unwrap_or(i64::MAX))
 }
 
-impl Store {
+/// A private invitation's recipients.
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait InvitationRecipients: Ledger {
     /// The recipients an invitation reached (addresses still waiting for the job, or skipped
     /// by it, are not listed).
-    pub fn invitation_recipients(
+    fn invitation_recipients(
         &self,
         tenant_id: Uuid,
         invitation_id: &str,
         is_public: bool,
         q: &RecipientQuery,
     ) -> StoreResult<(i64, Vec<Recipient>)> {
-        let now = self.now();
+        let now = self.ledger().now();
         let t = tenant_id.to_string();
-        let key = self.links().clone();
-        self.read(|c| {
+        let key = self.ledger().links().clone();
+        self.ledger().read(|c| {
             let invitation = find_row(c, &t, invitation_id, Some(is_public))?;
             let base = || {
                 let mut b = ir::table
@@ -189,7 +168,7 @@ impl Store {
                         token: key.sign(Purpose::Recipient, &id)?,
                         is_started: started.contains(&series),
                         updated: from_millis(updated),
-                        series_id: crate::models::uuid(&series)?,
+                        series_id: enroll_store::models::uuid(&series)?,
                         series_names: names.get(Kind::Series, &series),
                         series: reports.remove(&series),
                         email,
@@ -200,3 +179,5 @@ impl Store {
         })
     }
 }
+
+impl InvitationRecipients for Store {}

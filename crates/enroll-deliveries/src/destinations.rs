@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// The allow-list: `host` and `host:port` entries, and the addresses listed as such.
 #[derive(Debug, Clone)]
-pub(super) struct AllowList {
+pub(crate) struct AllowList {
     /// (host, port): a name lower-cased, or an address in its canonical text; the port when
     /// the entry names one.
     entries: Vec<(String, Option<u16>)>,
@@ -46,14 +46,14 @@ fn entry(text: &str) -> (String, Option<u16>) {
 }
 
 impl AllowList {
-    pub(super) fn new(hosts: &[String]) -> Self {
+    pub(crate) fn new(hosts: &[String]) -> Self {
         let entries: Vec<(String, Option<u16>)> = hosts.iter().map(|h| entry(h)).collect();
         let addresses = entries.iter().filter_map(|(h, _)| h.parse().ok()).collect();
         Self { entries, addresses }
     }
 
     /// Whether `url`'s host (and port, where the entry names one) is on the list.
-    pub(super) fn permits_url(&self, url: &reqwest::Url) -> bool {
+    pub(crate) fn permits_url(&self, url: &reqwest::Url) -> bool {
         let Some(host) = url.host_str() else {
             return false;
         };
@@ -64,13 +64,13 @@ impl AllowList {
     }
 
     /// Whether a connection may go to `ip`.
-    pub(super) fn permits_address(&self, ip: IpAddr) -> bool {
+    pub(crate) fn permits_address(&self, ip: IpAddr) -> bool {
         self.addresses.contains(&ip) || is_public(ip)
     }
 
     /// Whether `url` may be sent to now: on the list, and (for a name) resolving only to
     /// permitted addresses. The client's resolver checks again when it connects.
-    pub(super) async fn permits(&self, url: &str) -> bool {
+    pub(crate) async fn permits(&self, url: &str) -> bool {
         let Ok(url) = reqwest::Url::parse(url) else {
             return false;
         };
@@ -99,7 +99,7 @@ async fn resolve(list: &AllowList, name: &str) -> Result<Vec<SocketAddr>, std::i
 
 /// The client's resolver when an allow-list is set: only permitted addresses come out.
 #[derive(Debug)]
-pub(super) struct Resolver(pub(super) Arc<AllowList>);
+pub(crate) struct Resolver(pub(crate) Arc<AllowList>);
 
 impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
@@ -114,7 +114,7 @@ impl reqwest::dns::Resolve for Resolver {
 /// Whether `ip` is a globally routable unicast address (what `IpAddr::is_global`, still
 /// unstable, decides), so not loopback, private, link-local, shared, documentation,
 /// benchmarking, reserved, multicast or unspecified.
-pub(super) fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => public_v4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

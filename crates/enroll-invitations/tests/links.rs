@@ -2,17 +2,16 @@
 //! opens only with the key its links were made with; the migration that dropped the stored
 //! tokens keeps every invitation and recipient.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
-mod common;
-use common::{TENANT, seed};
 use diesel::RunQueryDsl;
-use diesel_migrations::MigrationHarness;
 use enroll_domain::SystemClock;
 use enroll_domain::model::Dialect::ScormCloud;
-use enroll_store::conn::{DbConn, Manager, Target};
-use enroll_store::invitations::{MailContext, NewInvitation, RecipientQuery, RenderedMail, SignUp};
+use enroll_invitations::prelude::*;
+use enroll_invitations::{MailContext, NewInvitation, RecipientQuery, RenderedMail, SignUp};
+use enroll_store::conn::{Manager, Target};
 use enroll_store::links::LinkKey;
 use enroll_store::options::Options;
 use enroll_store::testing::TestDb;
+use enroll_store::testing::demo::{TENANT, seed};
 use enroll_store::{Store, StoreError, StoreResult};
 use std::sync::Arc;
 
@@ -122,31 +121,10 @@ fn sql(db: &TestDb, text: &str) -> Result<usize, diesel::result::Error> {
     diesel::sql_query(text).execute(&mut c)
 }
 
-/// Reverts the newest migration (the one that dropped the stored tokens).
 /// Reverts migrations, newest first, down to and including the link-token one (later
 /// migrations come and go; this test is about that one).
 fn revert_link_tokens(db: &TestDb) {
-    const VERSION: &str = "20261205000101";
-    let mut c = Manager::new(Target::from_url(&db.url).unwrap(), &Options::default())
-        .open()
-        .unwrap();
-    match &mut c {
-        #[cfg(feature = "sqlite")]
-        DbConn::Sqlite(c) => {
-            // As the store runs migrations: tables are rebuilt with foreign keys off.
-            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA foreign_keys = OFF")
-                .unwrap();
-            const M: diesel_migrations::EmbeddedMigrations =
-                diesel_migrations::embed_migrations!("migrations/sqlite");
-            while c.revert_last_migration(M).unwrap().to_string() != VERSION {}
-        }
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(c) => {
-            const M: diesel_migrations::EmbeddedMigrations =
-                diesel_migrations::embed_migrations!("migrations/postgres");
-            while c.revert_last_migration(M).unwrap().to_string() != VERSION {}
-        }
-    }
+    enroll_store::testing::revert_to(db, "20261205000101");
 }
 
 #[test]

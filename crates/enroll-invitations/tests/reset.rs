@@ -1,15 +1,15 @@
 //! Resetting the seed's tenants: everything they own goes (set-based, see `purge.rs`), the seed
 //! comes back, and other tenants are untouched; on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-use common::*;
 use enroll_domain::Command;
 use enroll_domain::model::Dialect;
+use enroll_invitations::prelude::*;
+use enroll_invitations::{NewInvitation, RenderedMail};
 use enroll_store::courses::{CourseKey, NewCourse};
 use enroll_store::enrollments::{EnrollOptions, EnrollmentQuery, NewSeries};
-use enroll_store::invitations::{NewInvitation, RenderedMail};
 use enroll_store::learners::{LearnerKey, NewLearner};
 use enroll_store::subscriptions::NewSubscription;
+use enroll_store::testing::demo::*;
 
 fn count(store: &enroll_store::Store, tenant: uuid::Uuid) -> i64 {
     let q = EnrollmentQuery {
@@ -90,7 +90,7 @@ fn reset_brings_the_seed_back_and_leaves_other_tenants_alone() {
         let inv = store
             .create_invitation(TENANT, Dialect::ScormCloud, &inv)
             .unwrap();
-        let mail = |_: &enroll_store::invitations::MailContext<'_>| RenderedMail {
+        let mail = |_: &enroll_invitations::MailContext<'_>| RenderedMail {
             subject: "s".into(),
             body: "b".into(),
             content_type: "text/plain".into(),

@@ -1,15 +1,15 @@
 //! The delivery task (`enroll_store::tasks`): a claimed batch goes out concurrently while each
 //! destination still gets its messages in order, and an allow-list keeps messages away from
 //! other hosts; on every backend.
-#![cfg(feature = "deliveries")]
+#![cfg(feature = "http")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod common;
-use common::*;
+use enroll_deliveries::{Deliveries, DeliveryOptions};
 use enroll_store::Store;
 use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::{Channel, NewMessage};
-use enroll_store::tasks::{DeliveryOptions, Tasks};
+use enroll_store::tasks::Tasks;
 use enroll_store::testing::Receiver;
+use enroll_store::testing::demo::*;
 use std::time::{Duration, Instant};
 
 fn message(target: &str, body: &str) -> NewMessage {
@@ -50,7 +50,9 @@ async fn a_batch_goes_out_concurrently_in_order_per_destination() {
             }
         }
         let started = Instant::now();
-        let running = Tasks::new(store.clone()).start();
+        let running = Tasks::new(store.clone())
+            .worker(Deliveries::default())
+            .start();
         let all = wait_until(Duration::from_secs(10), || {
             receivers.iter().all(|r| r.count() == 3)
         })
@@ -80,10 +82,10 @@ async fn an_allow_list_keeps_deliveries_to_its_hosts() {
             .enqueue(&message(&other.url, "to another host"))
             .unwrap();
         let running = Tasks::new(store.clone())
-            .deliveries(DeliveryOptions {
+            .worker(Deliveries::new(DeliveryOptions {
                 allowed_hosts: Some(vec![host.to_uppercase()]),
                 ..DeliveryOptions::default()
-            })
+            }))
             .start();
         let status = |s: &Store, id| s.outbox_message(id).unwrap().status;
         let settled = wait_until(Duration::from_secs(10), || {
@@ -104,7 +106,9 @@ async fn an_allow_list_keeps_deliveries_to_its_hosts() {
 async fn a_message_queued_while_the_task_is_idle_goes_out_without_waiting_for_a_poll() {
     for (_db, store, _) in stores() {
         let rx = Receiver::start().unwrap();
-        let running = Tasks::new(store.clone()).start();
+        let running = Tasks::new(store.clone())
+            .worker(Deliveries::default())
+            .start();
         // Let the task find nothing and go idle (its slow poll is 5 s).
         tokio::time::sleep(Duration::from_millis(600)).await;
         let queued = Instant::now();
@@ -123,10 +127,10 @@ async fn a_message_queued_while_the_task_is_idle_goes_out_without_waiting_for_a_
 /// Runs the delivery task with `allowed_hosts` until `id` is no longer pending (or 10 s).
 async fn deliver_with(store: &Store, allowed_hosts: Vec<String>, id: uuid::Uuid) -> String {
     let running = Tasks::new(store.clone())
-        .deliveries(DeliveryOptions {
+        .worker(Deliveries::new(DeliveryOptions {
             allowed_hosts: Some(allowed_hosts),
             ..DeliveryOptions::default()
-        })
+        }))
         .start();
     let status = |s: &Store| s.outbox_message(id).unwrap().status;
     wait_until(Duration::from_secs(10), || status(store) != "pending").await;

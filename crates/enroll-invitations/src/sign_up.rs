@@ -11,20 +11,21 @@
 //! ([`MAIL_INTERVAL`]) so that visitors cannot flood a mailbox.
 use super::jobs::{MailContext, MailRenderer};
 use super::{Invitation, InvitationRow, complete, valid_email};
-use crate::conn::DbConn;
-use crate::courses::{CourseKey, find_course};
-use crate::enrollments::series::SeriesView;
-use crate::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
-use crate::error::{StoreError, StoreResult};
-use crate::learners::{NewLearner, ensure_learner_by_email};
-use crate::links::{LinkKey, Purpose};
-use crate::models::uuid;
-use crate::outbox::{Channel, NewMessage, enqueue_in};
 use crate::schema::{invitation_recipients as ir, invitations as inv};
-use crate::store::{Store, on_backend};
 use diesel::prelude::*;
+use enroll_db::on_backend;
 use enroll_domain::clock::to_millis;
 use enroll_domain::invitation::Refusal;
+use enroll_store::conn::DbConn;
+use enroll_store::courses::{CourseKey, find_course};
+use enroll_store::enrollments::series::SeriesView;
+use enroll_store::enrollments::{EnrollOptions, EnrollRequest, Existing, enroll_all_in};
+use enroll_store::error::{StoreError, StoreResult};
+use enroll_store::learners::{NewLearner, ensure_learner_by_email};
+use enroll_store::links::{LinkKey, Purpose};
+use enroll_store::models::uuid;
+use enroll_store::outbox::{Channel, NewMessage, enqueue_in};
+use enroll_store::{Ledger, Store};
 use time::{Duration, OffsetDateTime};
 
 /// At most one sign-up mail per address and invitation within this time (ledger clock); a
@@ -224,11 +225,14 @@ fn confirm_in(
     Ok(series)
 }
 
-impl Store {
+/// Visitors of invitation links: public sign-ups and recipients' links.
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait InvitationSignUps: Ledger {
     /// The public invitation behind a sign-up page token.
-    pub fn public_invitation_by_token(&self, token: &str) -> StoreResult<Invitation> {
-        let key = self.links().clone();
-        self.read(|c| {
+    fn public_invitation_by_token(&self, token: &str) -> StoreResult<Invitation> {
+        let key = self.ledger().links().clone();
+        self.ledger().read(|c| {
             let row = public_row(c, &key, token)?;
             complete(c, &key, vec![row], false, false)?
                 .pop()
@@ -240,7 +244,7 @@ impl Store {
     /// switches, the expiration date and (atomically) the cap, then signs a new address up
     /// at once, or mails an address the ledger knows its link (`render` writes that mail).
     /// Refusals are [`StoreError::Refused`]; the dialect words them for the visitor.
-    pub fn join_public_invitation(
+    fn join_public_invitation(
         &self,
         token: &str,
         email: &str,
@@ -252,10 +256,10 @@ impl Store {
         if !valid_email(&email) {
             return Err(StoreError::Refused(Refusal::InvalidEmail));
         }
-        let now = self.now();
+        let now = self.ledger().now();
         let now_ms = to_millis(now);
-        let key = self.links().clone();
-        self.write(|c| {
+        let key = self.ledger().links().clone();
+        self.ledger().write(|c| {
             let invitation = public_row(c, &key, token)?;
             let fresh = reserve(c, &invitation, &email, now_ms)?;
             let row = recipient(c, &invitation.id, &email)?;
@@ -295,13 +299,10 @@ impl Store {
     /// completes a sign-up that waited for this link (see the module docs), records the
     /// launch of their series' current enrollment, and returns the series, the invitation and
     /// the launched session's token.
-    pub fn open_recipient_link(
-        &self,
-        token: &str,
-    ) -> StoreResult<(SeriesView, Invitation, String)> {
-        let now = self.now();
-        let key = self.links().clone();
-        self.write(|c| {
+    fn open_recipient_link(&self, token: &str) -> StoreResult<(SeriesView, Invitation, String)> {
+        let now = self.ledger().now();
+        let key = self.ledger().links().clone();
+        self.ledger().write(|c| {
             let id = key
                 .open(Purpose::Recipient, token)
                 .ok_or_else(|| StoreError::NotFound("invitation".into()))?;
@@ -330,7 +331,7 @@ impl Store {
                 }
             };
             let (view, session) =
-                crate::launches::launch_series_in(c, &row.tenant_id, &series, now).map_err(
+                enroll_store::launches::launch_series_in(c, &row.tenant_id, &series, now).map_err(
                     |e| match e {
                         StoreError::NotFound(_) => StoreError::NotFound("invitation".into()),
                         other => other,
@@ -343,3 +344,5 @@ impl Store {
         })
     }
 }
+
+impl InvitationSignUps for Store {}

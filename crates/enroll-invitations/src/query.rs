@@ -1,15 +1,15 @@
 //! Listing invitations: by kind and course, a time window, tags, a text filter and an order.
 use super::{Invitation, InvitationRow, complete};
-use crate::crosswalk;
-use crate::error::StoreResult;
-use crate::list::{DateField, ListWindow, Order, id_like, text_like};
 use crate::schema::invitations as inv;
-use crate::store::Store;
-use crate::tags::{self, TagKind};
 use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::Kind;
 use enroll_domain::model::Dialect;
+use enroll_store::crosswalk;
+use enroll_store::error::StoreResult;
+use enroll_store::list::{DateField, ListWindow, Order, id_like, text_like};
+use enroll_store::tags::{self, TagKind};
+use enroll_store::{Ledger, Store};
 use uuid::Uuid;
 
 /// Fields an invitation list can be filtered on (case-insensitive substring).
@@ -35,16 +35,19 @@ pub struct InvitationQuery {
     pub with_counts: bool,
 }
 
-impl Store {
+/// Lists of invitations.
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait InvitationQueries: Ledger {
     /// A page of invitations and the total count.
-    pub fn list_invitations(
+    fn list_invitations(
         &self,
         tenant_id: Uuid,
         q: &InvitationQuery,
     ) -> StoreResult<(i64, Vec<Invitation>)> {
         let t = tenant_id.to_string();
-        let key = self.links().clone();
-        self.read(|c| {
+        let key = self.ledger().links().clone();
+        self.ledger().read(|c| {
             let Some(course) =
                 crosswalk::narrowing(c, &t, q.dialect, Kind::Course, q.course_id.as_deref())?
             else {
@@ -94,7 +97,7 @@ impl Store {
                         InvitationField::CourseId => {
                             id_like("invitations.course_id", Kind::Course, q.dialect, text)
                         }
-                        InvitationField::CourseTitle => crate::list::text_like(
+                        InvitationField::CourseTitle => enroll_store::list::text_like(
                             "(SELECT co.title FROM courses co WHERE co.id = invitations.course_id)",
                             text,
                         ),
@@ -119,3 +122,5 @@ impl Store {
         })
     }
 }
+
+impl InvitationQueries for Store {}

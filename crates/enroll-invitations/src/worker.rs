@@ -2,9 +2,42 @@
 //! processes on one PostgreSQL share the work) and runs them batch by batch. It sleeps until a
 //! job is created (in this process, or in another one on the same PostgreSQL), with a slow
 //! poll for jobs whose lease lapsed (a runner that stopped mid-job).
-use super::MailFn;
-use crate::store::{Store, Topic};
+use crate::jobs::{InvitationJobSteps, MailContext, RenderedMail};
+use enroll_store::store::{Store, Topic};
+use enroll_store::tasks::Worker;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::task::JoinHandle;
+
+type MailFn = Arc<dyn Fn(&MailContext<'_>) -> RenderedMail + Send + Sync>;
+
+/// The private-invitation jobs, as a worker of the ledger's background tasks
+/// ([`enroll_store::tasks::Tasks::worker`]); the dialect's renderer writes the mails.
+#[derive(Clone)]
+pub struct InvitationWorker {
+    mail: MailFn,
+}
+
+impl std::fmt::Debug for InvitationWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationWorker").finish_non_exhaustive()
+    }
+}
+
+impl InvitationWorker {
+    /// Jobs whose recipients' mails `render` writes.
+    pub fn new(render: impl Fn(&MailContext<'_>) -> RenderedMail + Send + Sync + 'static) -> Self {
+        Self {
+            mail: Arc::new(render),
+        }
+    }
+}
+
+impl Worker for InvitationWorker {
+    fn start(self: Box<Self>, store: Store) -> JoinHandle<()> {
+        tokio::spawn(run(store, self.mail))
+    }
+}
 
 /// Recipients per transaction. A batch is a fixed number of set-based statements, so larger
 /// batches mostly save commits; 2,000 invites 10,000 addresses in about a second.
@@ -14,7 +47,7 @@ const LEASE_MS: i64 = 5_000;
 /// How long to sleep without a wake-up before looking for work anyway.
 const POLL: Duration = Duration::from_secs(5);
 
-pub(super) async fn run(store: Store, mail: MailFn) {
+async fn run(store: Store, mail: MailFn) {
     loop {
         match store.call(|s| s.claim_invitation_job(LEASE_MS)).await {
             Ok(Some(id)) => run_job(&store, &mail, id).await,

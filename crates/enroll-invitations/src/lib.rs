@@ -3,31 +3,66 @@
 //! limited by a cap, an expiry date and open/closed and enabled/disabled switches, where an
 //! address the ledger already knows must prove itself through a mailed link (see
 //! [`sign_up`]). SCORM Cloud's invitations are these; TrainerCentral's invites can be too.
+//!
+//! A feature crate on the ledger: its operations are extension traits of
+//! [`enroll_store::Store`] (bring them into scope with `use enroll_invitations::prelude::*`),
+//! its tables are its own ([`schema`]), and its background work is a
+//! [`enroll_store::tasks::Worker`] ([`InvitationWorker`]) a host adds to the ledger's tasks:
+//!
+//! ```no_run
+//! # async fn host(store: enroll_store::Store) {
+//! use enroll_invitations::{InvitationWorker, RenderedMail};
+//! use enroll_store::tasks::Tasks;
+//! let mail = |ctx: &enroll_invitations::MailContext<'_>| RenderedMail {
+//!     subject: "You are invited".into(),
+//!     body: format!("Open /invitations/{}", ctx.link_token),
+//!     content_type: "text/plain".into(),
+//! };
+//! let running = Tasks::new(store).worker(InvitationWorker::new(mail)).start();
+//! # running.stop();
+//! # }
+//! ```
+//!
+//! # Features
+//! * `sqlite`, `postgres` (both default): the backends, as `enroll-store`'s.
 pub mod jobs;
 pub mod query;
 pub mod recipients;
+pub mod schema;
 pub mod sign_up;
+mod worker;
+
+/// The operations' traits, to bring into scope at once.
+pub mod prelude {
+    pub use crate::jobs::InvitationJobSteps;
+    pub use crate::query::InvitationQueries;
+    pub use crate::recipients::InvitationRecipients;
+    pub use crate::sign_up::InvitationSignUps;
+    pub use crate::{InvitationTags, Invitations};
+}
 
 pub use jobs::{JobState, JobStatus, MailContext, MailRenderer, RenderedMail};
 pub use query::{InvitationField, InvitationQuery};
 pub use recipients::{Recipient, RecipientQuery};
 pub use sign_up::SignUp;
+pub use worker::InvitationWorker;
 
-use crate::conn::DbConn;
-use crate::courses::{CourseKey, find_course};
-use crate::crosswalk;
-use crate::error::{StoreError, StoreResult};
-use crate::links::{LinkKey, Purpose};
-use crate::models::CourseRow;
-use crate::schema::{courses, invitation_recipients as ir, invitations as inv};
-use crate::store::Store;
-use crate::subscriptions::{self, NewSubscription, Scope, Subscription};
-use crate::tags::{self, TagKind};
+use crate::schema::{invitation_recipients as ir, invitations as inv};
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
 use enroll_domain::crosswalk::Kind;
 use enroll_domain::invitation::PublicAdmission;
 use enroll_domain::model::{Course, Dialect};
+use enroll_store::conn::DbConn;
+use enroll_store::courses::{CourseKey, find_course};
+use enroll_store::crosswalk;
+use enroll_store::error::{StoreError, StoreResult};
+use enroll_store::links::{LinkKey, Purpose};
+use enroll_store::models::CourseRow;
+use enroll_store::schema::courses;
+use enroll_store::subscriptions::{self, NewSubscription, Scope, Subscription};
+use enroll_store::tags::{self, TagKind};
+use enroll_store::{Ledger, Store};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -103,7 +138,7 @@ pub struct Invitation {
     /// Private invitations: every address, in the order given.
     pub addresses: Vec<String>,
     /// Public invitations: the token of the sign-up page's link (made from the invitation's
-    /// id with the store's link key, not stored; see [`crate::links`]).
+    /// id with the store's link key, not stored; see [`enroll_store::links`]).
     pub public_token: Option<String>,
     pub job: Option<JobStatus>,
     /// Subscriptions to the series it makes, one per dialect at most.
@@ -308,11 +343,14 @@ fn get_in(
         .ok_or_else(|| StoreError::NotFound(format!("invitation '{id}'")))
 }
 
-impl Store {
+/// An invitation's life: create one for a course, read it, change it (SCORM Cloud's invitations).
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait Invitations: Ledger {
     /// Creates an invitation as `dialect`. A private one stores its addresses (lower-cased,
     /// each once) as the job's durable work list (status `Started`); the job runner does the
     /// rest.
-    pub fn create_invitation(
+    fn create_invitation(
         &self,
         tenant_id: Uuid,
         dialect: Dialect,
@@ -352,11 +390,11 @@ impl Store {
         }
         let total = i32::try_from(addresses.len())
             .map_err(|_| StoreError::Invalid("too many addresses".into()))?;
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let id = Uuid::new_v4().to_string();
         let t = tenant_id.to_string();
-        let key = self.links().clone();
-        let created = self.write(|c| {
+        let key = self.ledger().links().clone();
+        let created = self.ledger().write(|c| {
             let course = find_course(
                 c,
                 tenant_id,
@@ -393,7 +431,7 @@ impl Store {
                 .execute(c)?;
             recipients::insert_work_list(c, &id, &addresses, now)?;
             if !new.is_public {
-                enroll_db::notify_in(c, crate::store::Topic::Jobs)?;
+                enroll_db::notify_in(c, enroll_store::store::Topic::Jobs)?;
             }
             tags::add_in(c, &t, TagKind::Invitation, &id, &new.tags)?;
             let sub = new.subscription.as_ref();
@@ -401,25 +439,25 @@ impl Store {
             get_in(c, &key, &t, &id, None)
         })?;
         if !new.is_public {
-            self.notify(crate::store::Topic::Jobs);
+            self.ledger().notify(enroll_store::store::Topic::Jobs);
         }
         Ok(created)
     }
 
     /// One invitation (`is_public` picks the kind; `None` = any).
-    pub fn invitation(
+    fn invitation(
         &self,
         tenant_id: Uuid,
         id: &str,
         is_public: Option<bool>,
     ) -> StoreResult<Invitation> {
         let t = tenant_id.to_string();
-        let key = self.links().clone();
-        self.read(|c| get_in(c, &key, &t, id, is_public))
+        let key = self.ledger().links().clone();
+        self.ledger().read(|c| get_in(c, &key, &t, id, is_public))
     }
 
     /// Updates an invitation's attributes (as `dialect`, for its subscription).
-    pub fn update_invitation(
+    fn update_invitation(
         &self,
         tenant_id: Uuid,
         dialect: Dialect,
@@ -437,10 +475,10 @@ impl Store {
             Some(None) => Some(None),
             None => None,
         };
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let t = tenant_id.to_string();
-        let key = self.links().clone();
-        self.write(|c| {
+        let key = self.ledger().links().clone();
+        self.ledger().write(|c| {
             let mut r = find_row(c, &t, id, Some(is_public))?;
             r.allow_launch = u.allow_launch.unwrap_or(r.allow_launch);
             r.allow_new_enrollments = u.allow_new_enrollments.unwrap_or(r.allow_new_enrollments);
@@ -473,25 +511,30 @@ impl Store {
     }
 }
 
-impl Store {
+impl Invitations for Store {}
+
+/// An invitation's tags.
+///
+/// Implemented for [`Store`]; in scope with `use enroll_invitations::prelude::*`.
+pub trait InvitationTags: Ledger {
     /// An invitation's tags.
-    pub fn invitation_tags(&self, tenant_id: Uuid, id: &str) -> StoreResult<Vec<String>> {
+    fn invitation_tags(&self, tenant_id: Uuid, id: &str) -> StoreResult<Vec<String>> {
         let t = tenant_id.to_string();
-        self.read(|c| {
+        self.ledger().read(|c| {
             let row = find_row(c, &t, id, None)?;
             tags::of_in(c, &t, TagKind::Invitation, &row.id)
         })
     }
 
     /// Changes the tags of invitations, all or none (an unknown id fails the whole call).
-    pub fn tag_invitations(
+    fn tag_invitations(
         &self,
         tenant_id: Uuid,
         ids: &[String],
-        change: &crate::enrollments::TagChange,
+        change: &enroll_store::enrollments::TagChange,
     ) -> StoreResult<()> {
         let t = tenant_id.to_string();
-        self.write(|c| {
+        self.ledger().write(|c| {
             for id in ids {
                 let row = find_row(c, &t, id, None)?;
                 change.apply(c, &t, TagKind::Invitation, &row.id)?;
@@ -500,3 +543,5 @@ impl Store {
         })
     }
 }
+
+impl InvitationTags for Store {}
