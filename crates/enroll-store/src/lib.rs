@@ -1,15 +1,21 @@
-//! The durable enrollment ledger: diesel on SQLite (embedded default) or PostgreSQL.
+//! The durable enrollment ledger's core: diesel on SQLite (embedded default) or PostgreSQL,
+//! through the plumbing of `enroll-db`.
 //!
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
-//! series, invitations and their recipients, tags, subscriptions and outbound deliveries,
-//! launches, API credentials and tokens ([`oauth`]: clients, one-time authorization codes,
+//! series, events and the subscriptions that select them, tags, launches, API credentials and tokens ([`oauth`]: clients, one-time authorization codes,
 //! refresh tokens bound to their client, revocation), password logins ([`logins`]: hashed at today's
 //! cost, throttled per account), enrollment schedules ([`schedule`]: access dates, due dates
 //! and periods, a course's default) and numbered asynchronous [`operations`]. Who may act on
 //! which learner is the ledger's rule too: [`access`] reads an actor's scope and
 //! [`authorized`] writes on an actor's behalf, the check and the write in one transaction.
 //! A facade maps its vendor's wire format onto these; it never writes SQL.
+//!
+//! Capabilities only some dialects use live in feature crates built on this one, as extension
+//! traits of [`Store`] over the [`Ledger`] handle: `enroll-progress` (lesson and attempt
+//! progress), `enroll-invitations` (invitations, recipients, sign-up links, sending jobs);
+//! `enroll-deliveries` sends what subscriptions select, and `enroll-outbox` (below the core,
+//! re-exported as [`outbox`]) keeps outbound messages durable.
 //!
 //! Every [`Store`] method is one unit of work in one transaction; async callers run it off
 //! their workers with [`Store::call`], which admits it through a bounded queue (a full queue
@@ -30,7 +36,8 @@
 //! invitation links are made with, see [`links`]), loads its
 //! tenants from a [`seed::Seed`] (or the facades' own admin calls), registers the store as
 //! `web::Data<Store>` for the facades, and starts the background tasks ([`tasks`]: expiry
-//! sweep, clock refresh, invitation jobs, outbound deliveries):
+//! sweep, clock refresh, pruning, and the workers of feature crates: invitation jobs,
+//! outbound deliveries):
 //!
 //! ```no_run
 //! use enroll_store::clock::SharedClock;
@@ -59,7 +66,6 @@
 //! # Features
 //! * `sqlite`, `postgres` (both default): the backends; at least one is required. Without
 //!   `postgres`, libpq is not built or linked.
-//! * `deliveries` (default): outbound deliveries (post-backs) over reqwest with rustls.
 //! * `testing`: `testing::TestDb`, a fresh throw-away database per test (SQLite file, or a
 //!   PostgreSQL database when `ENROLL_TEST_DATABASE_URL` is set).
 //!
