@@ -5,6 +5,7 @@ use crate::auth_cache::AuthCache;
 use crate::error::AbsorbError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
+use enroll_auth::prelude::*;
 use enroll_domain::model::{Dialect, Learner, Role};
 use enroll_store::Store;
 use enroll_store::learners::LearnerKey;

@@ -63,7 +63,7 @@
 //!   locked, every login of it, right password included, is a **429**
 //!   `{"term": "TooManyRequests", …}` in Absorb's error shape with a `Retry-After` header
 //!   (seconds); a success clears the count. The count is in the database, shared by every
-//!   process on it (`enroll_store::logins` states the policy). Private keys are not
+//!   process on it (`enroll_auth::logins` states the policy). Private keys are not
 //!   throttled: they are random keys, not passwords.
 //! * `x-api-version`: absent or `2` is served; any other value (Absorb selects v1 behaviour
 //!   with `1`, which is not emulated) is a 400 saying only version 2 is implemented. The

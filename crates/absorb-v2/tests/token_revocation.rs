@@ -6,6 +6,7 @@
 mod common;
 use actix_web::{App, HttpServer, web};
 use common::*;
+use enroll_auth::prelude::*;
 use enroll_domain::OffsetClock;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;

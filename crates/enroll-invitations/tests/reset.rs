@@ -1,6 +1,7 @@
 //! Resetting the seed's tenants: everything they own goes (set-based, see `purge.rs`), the seed
 //! comes back, and other tenants are untouched; on every backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+use enroll_auth::prelude::*;
 use enroll_domain::Command;
 use enroll_domain::model::Dialect;
 use enroll_invitations::prelude::*;

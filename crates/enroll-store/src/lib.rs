@@ -3,9 +3,8 @@
 //!
 //! The store speaks the ledger's own, vendor-neutral language: tenants, learners and courses
 //! (with one identifier crosswalk naming them in every dialect), enrollments and their
-//! series, events and the subscriptions that select them, tags, launches, API credentials and tokens ([`oauth`]: clients, one-time authorization codes,
-//! refresh tokens bound to their client, revocation), password logins ([`logins`]: hashed at today's
-//! cost, throttled per account), enrollment schedules ([`schedule`]: access dates, due dates
+//! series, events and the subscriptions that select them, tags, launches, API credentials (their tokens, OAuth grants and password logins are
+//! `enroll-auth`'s), enrollment schedules ([`schedule`]: access dates, due dates
 //! and periods, a course's default) and numbered asynchronous [`operations`]. Who may act on
 //! which learner is the ledger's rule too: [`access`] reads an actor's scope and
 //! [`authorized`] writes on an actor's behalf, the check and the write in one transaction.
@@ -87,9 +86,7 @@ pub mod launches;
 pub mod learners;
 pub mod links;
 pub mod list;
-pub mod logins;
 pub mod models;
-pub mod oauth;
 pub mod operations;
 pub mod options;
 pub mod prune;
@@ -105,7 +102,6 @@ pub mod tasks;
 pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod tokens;
 
 mod migrations;
 

@@ -11,6 +11,10 @@ use diesel::prelude::*;
 use enroll_domain::clock::to_millis;
 use enroll_outbox::Outbox;
 
+/// A failed login this long after the previous one starts the count afresh (`enroll-auth`'s
+/// `logins::FAILURE_WINDOW`): older counts whose lock has ended are pruned.
+pub const LOGIN_FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Rows deleted per transaction.
 pub const BATCH: i64 = 1000;
 
@@ -98,5 +102,20 @@ impl Store {
                 return Ok(cleared);
             }
         }
+    }
+
+    /// Deletes failure counts older than the failure window of logins (an hour) whose lock has ended; returns
+    /// how many.
+    pub(crate) fn prune_login_failures(&self, now_ms: i64) -> StoreResult<u64> {
+        use crate::schema::login_failures as f;
+        self.write(|c| {
+            let n = diesel::delete(
+                f::table
+                    .filter(f::last_failure_at.lt(now_ms.saturating_sub(ms(LOGIN_FAILURE_WINDOW))))
+                    .filter(f::locked_until.is_null().or(f::locked_until.le(now_ms))),
+            )
+            .execute(c)?;
+            Ok(n as u64)
+        })
     }
 }

@@ -242,6 +242,17 @@ diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> sessions (session_id));
 diesel::joinable!(launches -> enrollments (enrollment_id));
 
+diesel::table! {
+    /// Failed logins per account (migration `000301`).
+    login_failures (account) {
+        account -> Text,
+        tenant_id -> Text,
+        failures -> Integer,
+        last_failure_at -> BigInt,
+        locked_until -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     settings,

@@ -55,7 +55,7 @@ pub struct SeedCredential {
     pub secret: String,
     #[serde(default)]
     pub scopes: String,
-    /// An OAuth client's redirect URIs (see [`crate::oauth`]).
+    /// An OAuth client's redirect URIs (an OAuth client's, see `enroll-auth`).
     #[serde(default)]
     pub redirect_uris: Vec<String>,
 }
@@ -103,7 +103,7 @@ fn load_tenant(c: &mut DbConn, t: &SeedTenant, now: i64) -> StoreResult<()> {
             now,
         )?;
         if !cred.redirect_uris.is_empty() {
-            crate::oauth::set_redirect_uris_in(c, id, &cred.redirect_uris)?;
+            crate::tenants::set_redirect_uris_in(c, id, &cred.redirect_uris)?;
         }
     }
     for d in &t.departments {

@@ -240,3 +240,21 @@ impl Store {
         })
     }
 }
+
+/// Sets a credential's redirect URIs inside a caller's transaction.
+pub fn set_redirect_uris_in(
+    c: &mut DbConn,
+    credential_id: Uuid,
+    uris: &[String],
+) -> StoreResult<()> {
+    if let Some(bad) = uris
+        .iter()
+        .find(|u| u.is_empty() || u.contains(char::is_whitespace))
+    {
+        return Err(StoreError::Invalid(format!("invalid redirect URI '{bad}'")));
+    }
+    diesel::update(credentials::table.filter(credentials::id.eq(credential_id.to_string())))
+        .set(credentials::redirect_uris.eq(uris.join(" ")))
+        .execute(c)?;
+    Ok(())
+}

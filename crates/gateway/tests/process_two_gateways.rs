@@ -194,6 +194,19 @@ fn two_gateways_on_one_postgresql_keep_every_invariant() {
     seen.sort_unstable();
     let hour = 3_600_000;
     assert_eq!(seen, (1..=10).map(|h| h * hour).collect::<Vec<_>>());
+    // Each process answered its own advances; it takes up the other's within its refresh
+    // (5 s). Until then their clocks differ by hours, more than a token lives: wait.
+    let agreed = (0..100).any(|_| {
+        let all_ten = gws.iter().all(|gw| {
+            let (s, b) = admin(Method::GET, format!("{}/admin/v1/clock", gw.base), None);
+            s == 200 && b["offsetMs"].as_i64() == Some(10 * hour)
+        });
+        if !all_ten {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        all_ten
+    });
+    assert!(agreed, "both processes take up the shared clock within 10 s");
 
     // A token revoked through one process is refused by both at once.
     let first = token(&gws[0]);

@@ -7,11 +7,12 @@
 use crate::error::IspringError;
 use crate::input::Input;
 use actix_web::HttpRequest;
+use enroll_auth::logins::Login;
+use enroll_auth::prelude::*;
 use enroll_domain::access::Scope;
 use enroll_domain::model::Dialect;
 use enroll_store::access::Actor;
 use enroll_store::learners::LearnerKey;
-use enroll_store::logins::Login;
 use enroll_store::{Store, StoreError};
 use uuid::Uuid;
 

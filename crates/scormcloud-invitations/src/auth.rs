@@ -5,6 +5,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
 use futures_util::future::LocalBoxFuture;

@@ -6,6 +6,7 @@
 use crate::error::TcError;
 use crate::handlers::run;
 use actix_web::HttpRequest;
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::{Store, StoreError};
 use time::Duration;

@@ -11,7 +11,7 @@
 //!   refresh token with every access token made from it). Parameters in the query string or
 //!   a form body. Errors `{"error": "invalid_code"}` and the like ([`error::OAuthError`]).
 //!   Clients are the ledger's credentials of the `trainercentral` dialect with redirect URIs
-//!   (`redirectUris` in the seed); lifetimes run on the ledger's clock ([`enroll_store::oauth`]).
+//!   (`redirectUris` in the seed); lifetimes run on the ledger's clock ([`enroll_auth::oauth`]).
 //! * **API** (`/api/v4/{orgId}`), with `Authorization: Zoho-oauthtoken <t>` or `Bearer <t>`
 //!   and the operation's scope ([`auth`]): `POST addCourseAttendee.json`,
 //!   `PUT|POST updateCourseAttendee/{courseMemberId}.json`,

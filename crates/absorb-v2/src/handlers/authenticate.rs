@@ -4,9 +4,10 @@ use crate::auth::ApiKey;
 use crate::auth_cache::AuthCache;
 use crate::error::AbsorbError;
 use actix_web::{HttpResponse, web};
+use enroll_auth::logins::Login;
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
-use enroll_store::logins::Login;
 use serde::Deserialize;
 
 /// Token lifetime.
@@ -23,7 +24,7 @@ pub struct AuthenticateBody {
 
 /// Authenticate (Absorb "basic" method). Issuing a token revokes the user's previous one.
 /// Repeated failures lock the user out for a while: 429 with `Retry-After` (see the crate
-/// docs and `enroll_store::logins`).
+/// docs and `enroll_auth::logins`).
 pub async fn authenticate(
     key: ApiKey,
     store: web::Data<Store>,

@@ -6,6 +6,7 @@ use crate::auth::{ACCOUNT, TOKEN_TTL};
 use crate::error::IspringError;
 use crate::input::Input;
 use crate::value::{Out, obj};
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
 

@@ -3,6 +3,7 @@ use super::run;
 use crate::auth::Auth;
 use crate::error::ScormError;
 use actix_web::{HttpResponse, web};
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
 use serde::Deserialize;

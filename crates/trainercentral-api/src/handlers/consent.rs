@@ -9,11 +9,12 @@ use super::run;
 use crate::auth::{CODE_TTL, parse_scopes};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_auth::logins::Login;
+use enroll_auth::oauth::{Consent, OAuthClient};
+use enroll_auth::prelude::*;
 use enroll_domain::model::{Dialect, Role};
 use enroll_store::Store;
 use enroll_store::learners::LearnerKey;
-use enroll_store::logins::Login;
-use enroll_store::oauth::{Consent, OAuthClient};
 use std::collections::HashMap;
 
 const TC: Dialect = Dialect::TrainerCentral;

@@ -6,9 +6,10 @@ use super::run;
 use crate::auth::{ACCESS_TTL, parse_scopes};
 use crate::error::OAuthError;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_auth::oauth::{GrantError, Issued};
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
-use enroll_store::oauth::{GrantError, Issued};
 use serde_json::json;
 use std::collections::HashMap;
 

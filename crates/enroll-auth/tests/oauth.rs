@@ -2,12 +2,13 @@
 //! ledger's clock, refresh tokens bound to their client, access tokens that expire, revocation
 //! that ends a grant, and secrets stored hashed.
 #![allow(clippy::unwrap_used)]
-mod common;
-use common::*;
+
 use diesel::prelude::*;
+use enroll_auth::oauth::{Consent, GrantError};
+use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
-use enroll_store::oauth::{Consent, GrantError};
 use enroll_store::schema::tokens;
+use enroll_store::testing::demo::*;
 use time::Duration;
 
 const CLIENT: &str = "1000.DEMOCLIENT";

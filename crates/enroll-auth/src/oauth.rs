@@ -4,17 +4,18 @@
 //! access token, a one-time authorization code or a refresh token bound to its client.
 //! Every lifetime is counted on the ledger's clock; every secret is stored as its SHA-256.
 //!
-//! A consent ([`Store::issue_code`]) starts a *grant*: the code, the refresh token it is
+//! A consent ([`OAuth::issue_code`]) starts a *grant*: the code, the refresh token it is
 //! exchanged for and every access token minted from that refresh token share the grant's id,
 //! so revoking the refresh token ends them all.
-use crate::error::{StoreError, StoreResult};
-use crate::models::uuid;
-use crate::schema::{credentials, tokens};
-use crate::secrets::{constant_time_eq, hash_secret, new_token};
-use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
+use enroll_db::FirstRow;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::Dialect;
+use enroll_store::error::StoreResult;
+use enroll_store::models::uuid;
+use enroll_store::schema::{credentials, tokens};
+use enroll_store::secrets::{constant_time_eq, hash_secret, new_token};
+use enroll_store::{Ledger, Store};
 use time::Duration;
 use uuid::Uuid;
 
@@ -116,14 +117,13 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.whole_milliseconds()).unwrap_or(i64::MAX)
 }
 
-impl Store {
+/// OAuth 2.0 flows over the ledger's credentials and tokens: clients, authorization codes, refresh and client-credentials grants, revocation (TrainerCentral's and SCORM Cloud's token endpoints).
+///
+/// Implemented for [`Store`]; in scope with `use enroll_auth::prelude::*`.
+pub trait OAuth: Ledger {
     /// The OAuth client `client_id` names in `dialect`, if any.
-    pub fn oauth_client(
-        &self,
-        dialect: Dialect,
-        client_id: &str,
-    ) -> StoreResult<Option<OAuthClient>> {
-        let row: Option<(String, String, String, String)> = self.with_conn(|c| {
+    fn oauth_client(&self, dialect: Dialect, client_id: &str) -> StoreResult<Option<OAuthClient>> {
+        let row: Option<(String, String, String, String)> = self.ledger().with_conn(|c| {
             Ok(credentials::table
                 .filter(credentials::dialect.eq(dialect.as_str()))
                 .filter(credentials::key_id.eq(client_id))
@@ -147,12 +147,13 @@ impl Store {
     }
 
     /// Sets the redirect URIs of a credential (an OAuth client).
-    pub fn set_redirect_uris(&self, credential_id: Uuid, uris: &[String]) -> StoreResult<()> {
-        self.write(|c| set_redirect_uris_in(c, credential_id, uris))
+    fn set_redirect_uris(&self, credential_id: Uuid, uris: &[String]) -> StoreResult<()> {
+        self.ledger()
+            .write(|c| enroll_store::tenants::set_redirect_uris_in(c, credential_id, uris))
     }
 
     /// Issues a one-time authorization code valid for `ttl` for a consent to `client`.
-    pub fn issue_code(
+    fn issue_code(
         &self,
         client: &OAuthClient,
         dialect: Dialect,
@@ -166,14 +167,14 @@ impl Store {
             offline,
         } = *consent;
         let code = new_token();
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         // The grant's id says whether a refresh token goes with it ("offline:" prefix).
         let grant = format!(
             "{}{}",
             if offline { "offline:" } else { "online:" },
             Uuid::new_v4().simple()
         );
-        self.write(|c| {
+        self.ledger().write(|c| {
             diesel::delete(tokens::table.filter(tokens::expires_at.lt(now))).execute(c)?;
             insert(
                 c,
@@ -196,7 +197,7 @@ impl Store {
     /// Exchanges an authorization code (RFC 6749 §4.1.3): the client authenticates, the code
     /// must be its own, unexpired, unused and issued for `redirect_uri`. The code is used up
     /// by a successful exchange, whoever else presents it at the same moment.
-    pub fn redeem_code(
+    fn redeem_code(
         &self,
         dialect: Dialect,
         client_id: &str,
@@ -205,12 +206,15 @@ impl Store {
         redirect_uri: Option<&str>,
         access_ttl: Duration,
     ) -> StoreResult<Result<Issued, GrantError>> {
-        let Some(client) = self.authenticate_client(dialect, client_id, secret)? else {
+        let Some(client) = self
+            .ledger()
+            .authenticate_client(dialect, client_id, secret)?
+        else {
             return Ok(Err(GrantError::InvalidClient));
         };
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let hash = hash_secret(code);
-        self.write(|c| {
+        self.ledger().write(|c| {
             let Some(held) = held(c, &hash, dialect, CODE)? else {
                 return Ok(Err(GrantError::InvalidCode));
             };
@@ -257,7 +261,7 @@ impl Store {
     }
 
     /// A new access token for a refresh token (RFC 6749 §6), which must be the client's own.
-    pub fn refresh_access(
+    fn refresh_access(
         &self,
         dialect: Dialect,
         client_id: &str,
@@ -265,12 +269,15 @@ impl Store {
         refresh_token: &str,
         access_ttl: Duration,
     ) -> StoreResult<Result<Issued, GrantError>> {
-        let Some(client) = self.authenticate_client(dialect, client_id, secret)? else {
+        let Some(client) = self
+            .ledger()
+            .authenticate_client(dialect, client_id, secret)?
+        else {
             return Ok(Err(GrantError::InvalidClient));
         };
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let hash = hash_secret(refresh_token);
-        self.write(|c| {
+        self.ledger().write(|c| {
             let Some(held) = held(c, &hash, dialect, REFRESH)? else {
                 return Ok(Err(GrantError::InvalidRefreshToken));
             };
@@ -294,7 +301,7 @@ impl Store {
 
     /// An access token for the client itself (RFC 6749 §4.4) with `scopes` (which the caller
     /// checked with [`OAuthClient::refused_scopes`]).
-    pub fn client_credentials(
+    fn client_credentials(
         &self,
         dialect: Dialect,
         client_id: &str,
@@ -302,13 +309,16 @@ impl Store {
         scopes: &str,
         access_ttl: Duration,
     ) -> StoreResult<Result<(OAuthClient, Issued), GrantError>> {
-        let Some(client) = self.authenticate_client(dialect, client_id, secret)? else {
+        let Some(client) = self
+            .ledger()
+            .authenticate_client(dialect, client_id, secret)?
+        else {
             return Ok(Err(GrantError::InvalidClient));
         };
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let access = new_token();
         let subject = format!("client:{client_id}");
-        self.write(|c| {
+        self.ledger().write(|c| {
             diesel::delete(tokens::table.filter(tokens::expires_at.lt(now))).execute(c)?;
             insert(
                 c,
@@ -339,9 +349,9 @@ impl Store {
     /// Revokes a token of `dialect` (RFC 7009): an access token ends; a refresh token ends
     /// with every access token of its grant. Unknown tokens are no error (nothing to do).
     /// Returns how many tokens ended.
-    pub fn revoke_token(&self, dialect: Dialect, token: &str) -> StoreResult<usize> {
+    fn revoke_token(&self, dialect: Dialect, token: &str) -> StoreResult<usize> {
         let hash = hash_secret(token);
-        self.write(|c| {
+        self.ledger().write(|c| {
             let row: Option<(String, Option<String>)> = tokens::table
                 .filter(tokens::token_hash.eq(&hash))
                 .filter(tokens::dialect.eq(dialect.as_str()))
@@ -366,7 +376,7 @@ impl Store {
         client_id: &str,
         secret: &str,
     ) -> StoreResult<Option<OAuthClient>> {
-        let stored: Option<String> = self.with_conn(|c| {
+        let stored: Option<String> = self.ledger().with_conn(|c| {
             Ok(credentials::table
                 .filter(credentials::dialect.eq(dialect.as_str()))
                 .filter(credentials::key_id.eq(client_id))
@@ -375,33 +385,17 @@ impl Store {
         })?;
         match stored {
             Some(h) if constant_time_eq(h.as_bytes(), hash_secret(secret).as_bytes()) => {
-                self.oauth_client(dialect, client_id)
+                self.ledger().oauth_client(dialect, client_id)
             }
             _ => Ok(None),
         }
     }
 }
 
-/// Sets a credential's redirect URIs inside a caller's transaction.
-pub fn set_redirect_uris_in(
-    c: &mut crate::conn::DbConn,
-    credential_id: Uuid,
-    uris: &[String],
-) -> StoreResult<()> {
-    if let Some(bad) = uris
-        .iter()
-        .find(|u| u.is_empty() || u.contains(char::is_whitespace))
-    {
-        return Err(StoreError::Invalid(format!("invalid redirect URI '{bad}'")));
-    }
-    diesel::update(credentials::table.filter(credentials::id.eq(credential_id.to_string())))
-        .set(credentials::redirect_uris.eq(uris.join(" ")))
-        .execute(c)?;
-    Ok(())
-}
+impl OAuth for Store {}
 
 fn held(
-    c: &mut crate::conn::DbConn,
+    c: &mut enroll_store::conn::DbConn,
     hash: &str,
     dialect: Dialect,
     kind: &str,
@@ -446,7 +440,7 @@ fn held(
 
 /// A token of the same grant, client and subject as `held`.
 fn insert_like(
-    c: &mut crate::conn::DbConn,
+    c: &mut enroll_store::conn::DbConn,
     held: &Held,
     hash: &str,
     kind: &str,
@@ -472,7 +466,7 @@ fn insert_like(
 
 #[allow(clippy::too_many_arguments)]
 fn insert(
-    c: &mut crate::conn::DbConn,
+    c: &mut enroll_store::conn::DbConn,
     hash: &str,
     tenant_id: Uuid,
     dialect: Dialect,

@@ -21,18 +21,20 @@
 //!
 //! API keys and app secrets (Absorb's private key, SCORM Cloud's app id and secret key,
 //! LMS365's API key) are not throttled: they are random keys checked by a hash lookup (see
-//! [`crate::secrets`]), the way the vendors issue them, not something a person remembers; and
+//! [`enroll_store::secrets`]), the way the vendors issue them, not something a person remembers; and
 //! a lockout keyed by an app id, which is not secret, would let anyone lock an integration
 //! out.
-use crate::conn::DbConn;
-use crate::error::StoreResult;
-use crate::learners::{LearnerKey, find_learner, learner_of};
-use crate::schema::learners;
-use crate::secrets::{hash_password, outdated, verify_nothing, verify_password};
-use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
+use enroll_db::{FirstRow, on_backend};
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::Learner;
+use enroll_store::conn::DbConn;
+use enroll_store::error::StoreResult;
+use enroll_store::learners::{LearnerKey, find_learner, learner_of};
+use enroll_store::schema::learners;
+use enroll_store::schema::login_failures;
+use enroll_store::secrets::{hash_password, outdated, verify_nothing, verify_password};
+use enroll_store::{Ledger, Store};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use uuid::Uuid;
@@ -44,18 +46,7 @@ pub const FIRST_LOCK: Duration = Duration::from_secs(30);
 /// The longest lock.
 pub const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
 /// A failure this long after the previous one starts the count afresh.
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(3600);
-
-diesel::table! {
-    /// Failed logins per account (migration `000301`).
-    login_failures (account) {
-        account -> Text,
-        tenant_id -> Text,
-        failures -> Integer,
-        last_failure_at -> BigInt,
-        locked_until -> Nullable<BigInt>,
-    }
-}
+pub const FAILURE_WINDOW: Duration = enroll_store::prune::LOGIN_FAILURE_WINDOW;
 
 /// What a login attempt got.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,16 +112,19 @@ fn record_failure(c: &mut DbConn, tenant_id: Uuid, account: &str, now_ms: i64) -
     Ok(())
 }
 
-impl Store {
+/// Password logins with throttling (Absorb's `POST /authenticate`, iSpring's and TrainerCentral's sign-ins).
+///
+/// Implemented for [`Store`]; in scope with `use enroll_auth::prelude::*`.
+pub trait PasswordLogins: Ledger {
     /// Signs a learner in by username and password, under the throttling policy of this
     /// module. The password is checked outside any transaction (it takes a tenth of a
-    /// second the first time a process sees a stored hash; see [`crate::secrets`]); a hash
+    /// second the first time a process sees a stored hash; see [`enroll_store::secrets`]); a hash
     /// made with fewer rounds than today's is replaced after a successful login.
-    pub fn login(&self, tenant_id: Uuid, username: &str, password: &str) -> StoreResult<Login> {
-        let now_ms = to_millis(self.now());
+    fn login(&self, tenant_id: Uuid, username: &str, password: &str) -> StoreResult<Login> {
+        let now_ms = to_millis(self.ledger().now());
         let account = account(tenant_id, username);
         let key = LearnerKey::Username(username.to_string());
-        let (row, locked_until, counted) = self.with_conn(|c| {
+        let (row, locked_until, counted) = self.ledger().with_conn(|c| {
             let throttle: Option<Option<i64>> = login_failures::table
                 .find(&account)
                 .select(login_failures::locked_until)
@@ -156,13 +150,14 @@ impl Store {
             }
         };
         let (Some(row), Some(stored), true) = (row, stored, ok) else {
-            self.write(|c| record_failure(c, tenant_id, &account, now_ms))?;
+            self.ledger()
+                .write(|c| record_failure(c, tenant_id, &account, now_ms))?;
             return Ok(Login::Refused);
         };
         // Hashed before the transaction: the writer is not held for the hashing.
         let upgraded = outdated(&stored).then(|| hash_password(password));
         if counted || upgraded.is_some() {
-            self.write(|c| {
+            self.ledger().write(|c| {
                 diesel::delete(login_failures::table.find(&account)).execute(c)?;
                 if let Some(new) = &upgraded {
                     // Only if the hash is still the one checked: a password changed meanwhile
@@ -182,24 +177,13 @@ impl Store {
                 verify_password(password, new);
             }
         }
-        Ok(Login::Accepted(self.with_conn(|c| learner_of(c, &row))?))
-    }
-
-    /// Deletes failure counts older than [`FAILURE_WINDOW`] whose lock has ended; returns
-    /// how many.
-    pub(crate) fn prune_login_failures(&self, now_ms: i64) -> StoreResult<u64> {
-        use login_failures as f;
-        self.write(|c| {
-            let n = diesel::delete(
-                f::table
-                    .filter(f::last_failure_at.lt(now_ms.saturating_sub(ms(FAILURE_WINDOW))))
-                    .filter(f::locked_until.is_null().or(f::locked_until.le(now_ms))),
-            )
-            .execute(c)?;
-            Ok(n as u64)
-        })
+        Ok(Login::Accepted(
+            self.ledger().with_conn(|c| learner_of(c, &row))?,
+        ))
     }
 }
+
+impl PasswordLogins for Store {}
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,13 @@
 //! Bearer tokens, stored as hashes with an expiry by the injected clock.
-use crate::error::StoreResult;
-use crate::models::uuid;
-use crate::schema::tokens;
-use crate::secrets::{hash_secret, new_token};
-use crate::store::{FirstRow, Store};
 use diesel::prelude::*;
+use enroll_db::FirstRow;
 use enroll_domain::clock::to_millis;
 use enroll_domain::model::Dialect;
+use enroll_store::error::StoreResult;
+use enroll_store::models::uuid;
+use enroll_store::schema::tokens;
+use enroll_store::secrets::{hash_secret, new_token};
+use enroll_store::{Ledger, Store};
 use time::Duration;
 use uuid::Uuid;
 
@@ -22,10 +23,13 @@ pub struct TokenInfo {
     pub expires_at: time::OffsetDateTime,
 }
 
-impl Store {
+/// Bearer tokens: issued as random secrets, stored as hashes, checked by the ledger's clock (Absorb's, iSpring's tokens).
+///
+/// Implemented for [`Store`]; in scope with `use enroll_auth::prelude::*`.
+pub trait BearerTokens: Ledger {
     /// Issues a token valid for `ttl`. With `exclusive`, any earlier token of the same
     /// (dialect, subject) is revoked in the same transaction (Absorb's one-token-per-user rule).
-    pub fn issue_token(
+    fn issue_token(
         &self,
         tenant_id: Uuid,
         dialect: Dialect,
@@ -35,11 +39,11 @@ impl Store {
         exclusive: bool,
     ) -> StoreResult<String> {
         let token = new_token();
-        let now = to_millis(self.now());
+        let now = to_millis(self.ledger().now());
         let expires =
             now.saturating_add(i64::try_from(ttl.whole_milliseconds()).unwrap_or(i64::MAX));
         let key = exclusive.then(|| format!("{}|{}|{}", dialect.as_str(), tenant_id, subject));
-        self.write(|c| {
+        self.ledger().write(|c| {
             if let Some(k) = &key {
                 diesel::delete(tokens::table.filter(tokens::exclusive_key.eq(k))).execute(c)?;
             }
@@ -63,9 +67,9 @@ impl Store {
     }
 
     /// The token's grant if it exists, belongs to `dialect` and has not expired.
-    pub fn check_token(&self, dialect: Dialect, token: &str) -> StoreResult<Option<TokenInfo>> {
-        let now = to_millis(self.now());
-        let row: Option<(String, String, String, i64)> = self.with_conn(|c| {
+    fn check_token(&self, dialect: Dialect, token: &str) -> StoreResult<Option<TokenInfo>> {
+        let now = to_millis(self.ledger().now());
+        let row: Option<(String, String, String, i64)> = self.ledger().with_conn(|c| {
             Ok(tokens::table
                 .filter(tokens::token_hash.eq(hash_secret(token)))
                 .filter(tokens::dialect.eq(dialect.as_str()))
@@ -91,3 +95,5 @@ impl Store {
         .transpose()
     }
 }
+
+impl BearerTokens for Store {}

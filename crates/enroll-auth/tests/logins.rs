@@ -2,14 +2,15 @@
 //! changed password never bypassed through the process's verification cache, and repeated
 //! failures throttled per account, the count shared by every process on the database.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
-mod common;
-use common::*;
+
 use diesel::prelude::*;
+use enroll_auth::logins::{FIRST_LOCK, FREE_FAILURES, Login};
+use enroll_auth::prelude::*;
 use enroll_store::Store;
-use enroll_store::logins::{FIRST_LOCK, FREE_FAILURES, Login};
 use enroll_store::options::SqliteLocking;
 use enroll_store::schema::learners;
 use enroll_store::secrets::{PASSWORD_ROUNDS, hash_password_at};
+use enroll_store::testing::demo::*;
 use std::time::Duration;
 
 const ALICE_NAME: &str = "alice@demo.example";
