@@ -1,72 +1,28 @@
 -- wrk script: iSpring SOAP enrollLearnersInCourses with one course and one learner, each
--- request a (learner, course) pair never used before in the run. Thread t of n sends pair
--- numbers offset+t, offset+t+n, …; pair k is learner floor(k / #courses), course k mod
--- #courses (create.lua's numbering: an offset past the pairs its run used keeps them apart).
+-- request a (learner, course) pair never used before in the run (pair-walk.lua's numbering,
+-- from an offset past the pairs the create run used).
 -- Arguments after `--`: learners file, courses file (one UUID per line), thread count, offset.
 -- Environment: BENCH_ISPRING_TOKEN (a token from /ispring/api/v3/token).
 
-local threads = {}
-
-function setup(thread)
-   thread:set("tid", #threads)
-   table.insert(threads, thread)
-end
-
-local function lines(path)
-   local t = {}
-   for l in io.lines(path) do
-      if l ~= "" then t[#t + 1] = l end
-   end
-   return t
-end
+local walk = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "pair-walk.lua")
+walk.start(200)
 
 function init(args)
-   learners = lines(args[1])
-   courses = lines(args[2])
-   nthreads = tonumber(args[3])
-   k = tonumber(args[4] or "0") + tid
+   walk.init(args[1], args[2], args[3], args[4])
    token = os.getenv("BENCH_ISPRING_TOKEN")
-   statuses = {}
-   first_error = nil
    wrk.method = "POST"
    wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
 end
 
 function request()
-   local li = math.floor(k / #courses) + 1
-   local ci = (k % #courses) + 1
-   k = k + nthreads
-   li = ((li - 1) % #learners) + 1
+   local learner, course = walk.next()
    local body = '<?xml version="1.0" encoding="utf-8"?>' ..
       '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" ' ..
       'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>' ..
       '<EnrollLearnersInCoursesRequest><credentials><token>' .. token .. '</token></credentials>' ..
-      '<courseIds><id>' .. courses[ci] .. '</id></courseIds>' ..
-      '<learnerIds><id>' .. learners[li] .. '</id></learnerIds>' ..
+      '<courseIds><id>' .. course .. '</id></courseIds>' ..
+      '<learnerIds><id>' .. learner .. '</id></learnerIds>' ..
       '<dueDateType>unlimited</dueDateType></EnrollLearnersInCoursesRequest>' ..
       '</SOAP-ENV:Body></SOAP-ENV:Envelope>'
    return wrk.format(nil, "/ispring/soap", nil, body)
-end
-
-function response(status, headers, body)
-   statuses[status] = (statuses[status] or 0) + 1
-   if status ~= 200 and first_error == nil then
-      first_error = status .. " " .. body
-   end
-end
-
-function done(summary, latency, requests)
-   local total = {}
-   for _, t in ipairs(threads) do
-      local s = t:get("statuses")
-      for code, n in pairs(s) do
-         total[code] = (total[code] or 0) + n
-      end
-      local e = t:get("first_error")
-      if e then io.write("first non-200 answer: " .. e .. "\n") end
-   end
-   local parts = {}
-   for code, n in pairs(total) do parts[#parts + 1] = code .. "=" .. n end
-   table.sort(parts)
-   io.write("statuses: " .. table.concat(parts, " ") .. "\n")
 end

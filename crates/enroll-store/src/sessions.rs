@@ -196,6 +196,34 @@ impl Store {
         })
     }
 
+    /// [`Store::session_enrollments`] of many course enrollments at once (a page of a list),
+    /// by course enrollment id; enrollments without any are absent.
+    pub fn session_enrollments_of(
+        &self,
+        tenant_id: Uuid,
+        enrollment_ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, Vec<SessionEnrollment>>> {
+        let wanted: Vec<String> = enrollment_ids.iter().map(Uuid::to_string).collect();
+        self.read(|c| {
+            let mut out: HashMap<Uuid, Vec<SessionEnrollment>> = HashMap::new();
+            for chunk in wanted.chunks(400) {
+                let rows: Vec<Row> = query(tenant_id)
+                    .filter(session_enrollments::enrollment_id.eq_any(chunk))
+                    .select(cols!())
+                    .order((
+                        session_enrollments::active.desc(),
+                        session_enrollments::added_at,
+                    ))
+                    .load(c)?;
+                for row in rows {
+                    let se = to_domain(row)?;
+                    out.entry(se.enrollment_id).or_default().push(se);
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// A page of one session's enrollments with their learners, narrowed by `q` in the
     /// database; the total counts every match.
     pub fn session_roster(

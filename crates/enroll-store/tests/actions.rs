@@ -1,6 +1,6 @@
 //! Enrollment flow and capacity overrides, several sessions, the session-choice mail, and
 //! actions by id whose events say who acted and why (approve, decline, cancel with a note,
-//! re-enroll, purge), on every backend.
+//! re-enroll, purge), and the sessions of many enrollments read at once, on every backend.
 #![allow(clippy::unwrap_used)]
 mod common;
 use common::*;
@@ -281,6 +281,46 @@ fn patches_set_dates_and_time_spent() {
         };
         let e = store.patch_enrollment(TENANT, id, &bad, &acting(None));
         assert!(matches!(e, Err(StoreError::Invalid(_))), "{e:?}");
+    }
+}
+
+#[test]
+fn the_sessions_of_many_enrollments_read_at_once_are_each_ones_own() {
+    for (_db, store, _) in stores() {
+        let leadership = CourseKey::Id(LEADERSHIP);
+        let berlin = EnrollOptions {
+            session_id: Some(BERLIN),
+            ..opts()
+        };
+        let enroll = |who: Uuid, course: &CourseKey, o: &EnrollOptions| {
+            let out = store.enroll(TENANT, &LearnerKey::Id(who), course, o);
+            out.unwrap().enrollment.core.id
+        };
+        let first = enroll(ALICE, &leadership, &berlin);
+        store
+            .act(TENANT, first, &Action::Complete, &acting(None))
+            .unwrap();
+        let session = Some(ONLINE);
+        let second = store
+            .act(TENANT, first, &Action::Reenroll { session }, &acting(None))
+            .unwrap()
+            .record
+            .core
+            .id;
+        let bob = enroll(BOB, &leadership, &berlin);
+        let plain = enroll(BOB, &CourseKey::Id(COMPLIANCE), &opts());
+        let ids = [first, second, bob, plain, Uuid::new_v4()];
+        let many = store.session_enrollments_of(TENANT, &ids).unwrap();
+        for id in ids {
+            let one = store.session_enrollments(TENANT, id).unwrap();
+            assert_eq!(many.get(&id).cloned().unwrap_or_default(), one, "{id}");
+        }
+        assert_eq!(many[&second][0].session_id, ONLINE);
+        assert_eq!(many[&bob][0].session_id, BERLIN);
+        assert_eq!(many.len(), 3, "{many:?}");
+        // Another tenant's enrollments are not read.
+        let other = store.session_enrollments_of(Uuid::new_v4(), &ids).unwrap();
+        assert!(other.is_empty(), "{other:?}");
     }
 }
 

@@ -170,26 +170,29 @@ pub async fn enroll(
         ..EnrollOptions::new(Dialect::Lms365)
     };
     let t = caller.tenant_id;
-    let (eid, created) = run(&store, move |s| {
-        let learner = find_login(s, t, &login)?;
-        let lkey = LearnerKey::Id(learner.id);
-        let out = s.enroll(t, &lkey, &key(id), &opts)?;
-        let waiting =
-            out.enrollment.core.state == enroll_domain::EnrollmentState::AwaitingSessionChoice;
-        // Enrolled before without a session: this call chooses it.
-        if let Some(sid) = opts.session_id
-            && !out.created
-            && waiting
-        {
-            let refuse = EnrollOptions {
-                existing: Existing::Refuse,
-                ..opts.clone()
-            };
-            s.enroll_session(t, &lkey, &key(id), sid, &refuse, false)?;
-        }
-        Ok((out.enrollment.core.id, out.created))
-    })
-    .await?;
+    let learner = run(&store, move |s| find_login(s, t, &login)).await?;
+    let lkey = LearnerKey::Id(learner.id);
+    // The write through the writer's queue, holding no thread while it waits.
+    let out = store
+        .enroll_async(t, lkey.clone(), key(id), opts.clone())
+        .await?;
+    let waiting =
+        out.enrollment.core.state == enroll_domain::EnrollmentState::AwaitingSessionChoice;
+    // Enrolled before without a session: this call chooses it.
+    if let Some(sid) = opts.session_id
+        && !out.created
+        && waiting
+    {
+        let refuse = EnrollOptions {
+            existing: Existing::Refuse,
+            ..opts
+        };
+        run(&store, move |s| {
+            s.enroll_session(t, &lkey, &key(id), sid, &refuse, false)
+        })
+        .await?;
+    }
+    let (eid, created) = (out.enrollment.core.id, out.created);
     let status = if created {
         StatusCode::CREATED
     } else {

@@ -63,25 +63,34 @@ pub(crate) fn extras(s: &Store, t: Uuid, views: &[EnrollmentView]) -> StoreResul
     } else {
         s.cancellation_notes(t, &cancelled)?
     };
-    views
+    // The sessions of a page's instructor-led enrollments in one query, not one per row.
+    let led: Vec<Uuid> = views
+        .iter()
+        .filter(|v| v.course.kind == CourseKind::InstructorLed)
+        .map(|v| v.record.core.id)
+        .collect();
+    let sessions = if led.is_empty() {
+        Default::default()
+    } else {
+        s.session_enrollments_of(t, &led)?
+    };
+    Ok(views
         .iter()
         .map(|v| {
             let id = v.record.core.id;
-            let session_id = if v.course.kind == CourseKind::InstructorLed {
-                let ss = s.session_enrollments(t, id)?;
+            // Active first, then historical: the active one, else the latest.
+            let session_id = sessions.get(&id).and_then(|ss| {
                 ss.iter()
                     .find(|se| se.active)
                     .or(ss.last())
                     .map(|se| se.session_id)
-            } else {
-                None
-            };
-            Ok(Extras {
+            });
+            Extras {
                 cancellation_reason: notes.remove(&id),
                 session_id,
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The entity with its `$expand`ed course and user, `$select`ed.
@@ -104,13 +113,20 @@ pub(crate) async fn enroll_response(
     id: Uuid,
     status: StatusCode,
 ) -> Result<HttpResponse, ODataError> {
-    let (v, x) = run(store, move |s| {
-        let v = s.enrollment(t, id)?;
-        let x = extras(s, t, std::slice::from_ref(&v))?;
-        Ok((v, x))
-    })
-    .await?;
-    let x = x.into_iter().next().unwrap_or_default();
+    let v = store.enrollment_async(t, id).await?;
+    // Only a cancelled or instructor-led enrollment has extras to look up: the others skip the
+    // hop to a blocking thread (extras would find nothing for them).
+    let x = if v.record.core.state == EnrollmentState::Cancelled
+        || v.course.kind == CourseKind::InstructorLed
+    {
+        let one = v.clone();
+        run(store, move |s| extras(s, t, std::slice::from_ref(&one)))
+            .await?
+            .pop()
+            .unwrap_or_default()
+    } else {
+        Extras::default()
+    };
     let body = render(&v, &x, &QueryOptions::default());
     Ok(entity_response(req, "Enrollments", body, status))
 }
@@ -268,20 +284,18 @@ pub async fn create(
         ..EnrollOptions::new(Dialect::Lms365)
     };
     let t = caller.tenant_id;
-    let (eid, created) = run(&store, move |s| {
-        let learner = match user_id.filter(|u| !u.trim().is_empty()) {
-            Some(u) => s.learner(t, &LearnerKey::External(Dialect::Lms365, u))?,
-            None => find_login(s, t, login.as_deref().unwrap_or_default())?,
-        };
-        let out = s.enroll(
-            t,
-            &LearnerKey::Id(learner.id),
-            &super::courses::key(course),
-            &opts,
-        )?;
-        Ok((out.enrollment.core.id, out.created))
+    let learner = run(&store, move |s| {
+        match user_id.filter(|u| !u.trim().is_empty()) {
+            Some(u) => s.learner(t, &LearnerKey::External(Dialect::Lms365, u)),
+            None => find_login(s, t, login.as_deref().unwrap_or_default()),
+        }
     })
     .await?;
+    let course = super::courses::key(course);
+    let out = store
+        .enroll_async(t, LearnerKey::Id(learner.id), course, opts)
+        .await?;
+    let (eid, created) = (out.enrollment.core.id, out.created);
     let status = if created {
         StatusCode::CREATED
     } else {
