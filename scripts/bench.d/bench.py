@@ -387,7 +387,8 @@ def cmd_report(work, db):
     sync = "FULL" if os.environ.get("ENROLL_SQLITE_SYNCHRONOUS", "").lower() == "full" \
         else "NORMAL"
     scorm_file = os.path.join(work, "scorm.txt")
-    ceiling = parse_wrk(os.path.join(work, "wrk-noop.txt"))
+    noop = os.path.join(work, "wrk-noop.txt")
+    ceiling = parse_wrk(noop) if os.path.exists(noop) else {"rps": None}
     # (file, label, target text, check(row, ratio) -> bool or None when there is no target)
     rows = [
         ("noop", "noop GET /healthz (ceiling)", "-", lambda r, x: None),
@@ -418,6 +419,8 @@ def cmd_report(work, db):
     unparsable = False
     measured = {}
     for name, label, target, check in rows:
+        if not os.path.exists(os.path.join(work, f"wrk-{name}.txt")):
+            continue  # not selected (BENCH_ONLY)
         r = parse_wrk(os.path.join(work, f"wrk-{name}.txt"))
         measured[name] = r
         if r["rps"] is None or r["p50"] is None or r["p99"] is None:
@@ -425,7 +428,7 @@ def cmd_report(work, db):
             unparsable = True
             continue
         ratio = r["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-        ok = check(r, ratio)
+        ok = check(r, ratio) if ceiling["rps"] else None  # no ceiling measured: no verdict
         errors = r["non2xx"] + r["sockerr"]
         # A run with any error response does not pass, whatever its speed.
         if ok == "info":
