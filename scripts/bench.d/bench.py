@@ -456,7 +456,8 @@ def cmd_report(work, db):
         print(f"{'ispring SOAP enrollLearnersInCourses (1x1)':<44} {soap['rps']:>9.0f} "
               f"{soap['p50']:>8.2f} {soap['p99']:>8.2f} {x:>6.2f} {errors:>8}  "
               f"{'>= 0.5x absorb create req/s':<28} {'PASS' if ok else 'FAIL'}")
-    tc = measured.get("trainercentral-invite")
+    tc_file = os.path.join(work, "wrk-trainercentral-invite.txt")
+    tc = parse_wrk(tc_file) if os.path.exists(tc_file) else None
     if tc and tc.get("rps") and create and create.get("rps"):
         x = tc["rps"] / create["rps"]
         errors = tc["non2xx"] + tc["sockerr"]
