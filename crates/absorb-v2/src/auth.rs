@@ -1,7 +1,12 @@
 //! Absorb authentication: `x-api-key` (the tenant's private key) on every call, and a bearer
 //! token from `POST /authenticate` (`Authorization: Bearer <token>`, or the raw token — some
 //! generated clients send it without the scheme).
-use crate::auth_cache::AuthCache;
+//!
+//! Both are verified once per process and then trusted for a moment
+//! ([`enroll_web::credential_cache`]): keys everywhere, tokens only when this process is the
+//! database's only user, where every revocation of a token (a new token for its user) goes
+//! through this process's `/authenticate`, which forgets the user's tokens
+//! ([`forget_tokens_of`]) before it answers.
 use crate::error::AbsorbError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -9,11 +14,23 @@ use enroll_auth::prelude::*;
 use enroll_domain::model::{Dialect, Learner, Role};
 use enroll_store::Store;
 use enroll_store::learners::LearnerKey;
-use enroll_store::secrets::hash_secret;
+use enroll_web::{CredentialCache, CredentialKind};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use uuid::Uuid;
+
+/// Verified private keys: their tenant.
+static KEYS: LazyLock<CredentialCache<Uuid>> = LazyLock::new(CredentialCache::new);
+/// Verified tokens: their tenant and user.
+static TOKENS: LazyLock<CredentialCache<(Uuid, Arc<Learner>)>> =
+    LazyLock::new(CredentialCache::new);
+
+/// Forgets every cached token of `user`, on every worker of this process (a new token
+/// revokes the old ones).
+pub fn forget_tokens_of(user: Uuid) {
+    TOKENS.evict(CredentialKind::Token, |(_, l)| l.id == user);
+}
 
 /// The tenant whose private key came in `x-api-key`.
 #[derive(Debug, Clone, Copy)]
@@ -80,22 +97,21 @@ pub fn api_version(req: &HttpRequest) -> Result<(), AbsorbError> {
 /// Verifies `x-api-version` and `x-api-key`.
 pub async fn api_key(req: &HttpRequest) -> Result<ApiKey, AbsorbError> {
     api_version(req)?;
-    let cache = AuthCache::shared();
     let key = header(req, "x-api-key")
         .ok_or_else(|| AbsorbError::Unauthorized("The x-api-key header is missing.".into()))?
         .to_string();
-    let hash = hash_secret(&key);
-    if let Some(tenant_id) = cache.key(&hash) {
-        return Ok(ApiKey { tenant_id });
-    }
     let store = store(req)?;
+    let miss = match KEYS.get(&store, CredentialKind::ApiKey, &key) {
+        Ok(tenant_id) => return Ok(ApiKey { tenant_id }),
+        Err(miss) => miss,
+    };
     let principal = store
         .call(move |s| s.verify_credential(Dialect::Absorb, None, &key))
         .await?;
     let tenant_id = principal
         .map(|p| p.tenant_id)
         .ok_or_else(|| AbsorbError::Unauthorized("The API key is invalid.".into()))?;
-    cache.put_key(hash, tenant_id);
+    KEYS.put(miss, tenant_id, None);
     Ok(ApiKey { tenant_id })
 }
 
@@ -128,15 +144,14 @@ impl FromRequest for Caller {
                 .trim_matches('"')
                 .to_string();
             let store = store(&req)?;
-            let hash = hash_secret(&token);
-            // Only this process revokes tokens (see auth_cache.rs), or none are cached.
-            let cache = store.single_process().then(AuthCache::shared);
-            if let Some((tenant_id, user)) = cache.and_then(|c| c.token(&hash, store.now()))
-                && tenant_id == key.tenant_id
-            {
-                return Ok(Caller { tenant_id, user });
-            }
-            let evictions = cache.map(AuthCache::evictions);
+            let miss = match TOKENS.get(&store, CredentialKind::Token, &token) {
+                Ok((tenant_id, user)) if tenant_id == key.tenant_id => {
+                    return Ok(Caller { tenant_id, user });
+                }
+                // Another tenant's token, as the database would say too.
+                Ok(_) => return Err(invalid_token()),
+                Err(miss) => miss,
+            };
             let (user, expires_at) = store
                 .call(move |s| {
                     let Some(info) = s.check_token(Dialect::Absorb, &token)? else {
@@ -151,17 +166,17 @@ impl FromRequest for Caller {
                     Ok(Some((user, info.expires_at)))
                 })
                 .await?
-                .ok_or_else(|| {
-                    AbsorbError::Unauthorized("The token is invalid or has expired.".into())
-                })?;
+                .ok_or_else(invalid_token)?;
             let user = Arc::new(user);
-            if let (Some(c), Some(seen)) = (cache, evictions) {
-                c.put_token(hash, key.tenant_id, Arc::clone(&user), expires_at, seen);
-            }
+            TOKENS.put(miss, (key.tenant_id, Arc::clone(&user)), Some(expires_at));
             Ok(Caller {
                 tenant_id: key.tenant_id,
                 user,
             })
         })
     }
+}
+
+fn invalid_token() -> AbsorbError {
+    AbsorbError::Unauthorized("The token is invalid or has expired.".into())
 }

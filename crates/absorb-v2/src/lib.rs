@@ -13,11 +13,11 @@
 //! from `POST /authenticate` with body `{"username", "password", "privateKey"}`, sent as
 //! `Authorization: Bearer <token>` or as the raw token. Tokens last 4 hours by the ledger
 //! clock and a new token for a user revokes the previous one at once, on every HTTP worker
-//! and every process: one credential cache per process ([`auth_cache`]), emptied of the
-//! user's tokens by `/authenticate` before it answers, and tokens cached only when the
-//! process is the database's only user (SQLite opened exclusively); on PostgreSQL or with
-//! SQLite opened shared ([`enroll_store::options::SqliteLocking::Shared`]) every request
-//! checks its token in the database. API keys are cached 2 s everywhere (no API revokes
+//! and every process: one credential cache per process ([`enroll_web::credential_cache`]),
+//! emptied of the user's tokens by `/authenticate` before it answers, and tokens cached only
+//! when the process is the database's only user (SQLite opened exclusively); on PostgreSQL
+//! or with SQLite opened shared ([`enroll_store::options::SqliteLocking::Shared`]) every
+//! request checks its token in the database. API keys are cached 2 s everywhere (no API revokes
 //! them). Admins (role `admin`) act on anyone in their tenant; department administrators
 //! only on the learners of their department and the departments below it ([`scope`]); a
 //! learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads the
@@ -129,7 +129,6 @@
 //! Features `sqlite` and `postgres` (both default) pass through to `enroll-store`;
 //! `default-features = false, features = ["sqlite"]` builds without libpq.
 pub mod auth;
-pub mod auth_cache;
 pub mod error;
 pub mod handlers;
 pub mod ids;

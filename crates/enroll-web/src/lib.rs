@@ -1,5 +1,6 @@
 //! What every facade needs from actix-web around the ledger, written once: the check that the
-//! host registered the [`Store`]. Facades wrap their routes in it inside `configure`:
+//! host registered the [`Store`], and the per-process cache of verified credentials
+//! ([`credential_cache`]). Facades wrap their routes in the check inside `configure`:
 //!
 //! ```
 //! use actix_web::middleware::from_fn;
@@ -24,6 +25,10 @@
 //!     );
 //! }
 //! ```
+pub mod credential_cache;
+
+pub use credential_cache::{CredentialCache, CredentialKind};
+
 use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

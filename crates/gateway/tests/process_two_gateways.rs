@@ -206,7 +206,10 @@ fn two_gateways_on_one_postgresql_keep_every_invariant() {
         }
         all_ten
     });
-    assert!(agreed, "both processes take up the shared clock within 10 s");
+    assert!(
+        agreed,
+        "both processes take up the shared clock within 10 s"
+    );
 
     // A token revoked through one process is refused by both at once.
     let first = token(&gws[0]);

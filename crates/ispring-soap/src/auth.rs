@@ -4,6 +4,11 @@
 //! `X-Auth-Password`). A token acts for the account (every learner); a user acts with their
 //! role: administrators reach everyone, department administrators their departments,
 //! learners nobody else.
+//!
+//! A verified token is trusted for a moment without asking the database again
+//! ([`enroll_web::credential_cache`]), when this process is the database's only user (no API
+//! revokes iSpring tokens; they end by expiry, which the cache respects, or by a reset of the
+//! account, which reaches a cached token within the cache's TTL).
 use crate::error::IspringError;
 use crate::input::Input;
 use actix_web::HttpRequest;
@@ -14,7 +19,12 @@ use enroll_domain::model::Dialect;
 use enroll_store::access::Actor;
 use enroll_store::learners::LearnerKey;
 use enroll_store::{Store, StoreError};
+use enroll_web::{CredentialCache, CredentialKind};
+use std::sync::LazyLock;
 use uuid::Uuid;
+
+/// Verified tokens: their account (tenant) and who acts.
+static TOKENS: LazyLock<CredentialCache<(Uuid, Actor)>> = LazyLock::new(CredentialCache::new);
 
 /// The subject of tokens issued to a client credential: the account itself.
 pub const ACCOUNT: &str = "account";
@@ -133,7 +143,14 @@ impl Credentials {
 
     /// Checks the credentials against the ledger.
     pub async fn verify(self, store: &Store) -> Result<Principal, IspringError> {
-        let (tenant_id, actor) = store
+        let miss = match &self {
+            Self::Token(t) => match TOKENS.get(store, CredentialKind::Token, t) {
+                Ok((tenant_id, actor)) => return Self::principal(store, tenant_id, actor).await,
+                Err(miss) => Some(miss),
+            },
+            Self::Legacy { .. } => None,
+        };
+        let (tenant_id, actor, expires_at) = store
             .call(move |s| {
                 Ok(match self {
                     Self::Token(t) => s.check_token(Dialect::Ispring, &t)?.and_then(|info| {
@@ -142,7 +159,7 @@ impl Credentials {
                             Some(id) => Actor::Learner(Uuid::parse_str(id).ok()?),
                             None => return None,
                         };
-                        Some(Ok((info.tenant_id, actor)))
+                        Some(Ok((info.tenant_id, actor, Some(info.expires_at))))
                     }),
                     Self::Legacy {
                         account_url,
@@ -161,7 +178,7 @@ impl Credentials {
                             Err(e) => return Err(e),
                         };
                         match s.login(tenant, &user.username, &password)? {
-                            Login::Accepted(l) => Some(Ok((tenant, Actor::Learner(l.id)))),
+                            Login::Accepted(l) => Some(Ok((tenant, Actor::Learner(l.id), None))),
                             Login::Refused => None,
                             Login::Throttled { retry_after } => Some(Err(throttled(retry_after))),
                         }
@@ -170,6 +187,19 @@ impl Credentials {
             })
             .await?
             .ok_or_else(failed)??;
+        if let (Some(miss), Some(until)) = (miss, expires_at) {
+            TOKENS.put(miss, (tenant_id, actor), Some(until));
+        }
+        Self::principal(store, tenant_id, actor).await
+    }
+
+    /// Whom a verified caller reaches: an account token everyone, a user what their role
+    /// gives them (read each time: a role can change).
+    async fn principal(
+        store: &Store,
+        tenant_id: Uuid,
+        actor: Actor,
+    ) -> Result<Principal, IspringError> {
         let scope = match actor {
             Actor::Account => Scope::All,
             a => store.call(move |s| s.scope(tenant_id, &a)).await?,

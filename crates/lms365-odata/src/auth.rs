@@ -2,6 +2,9 @@
 //! A key is read-only (its ledger credential's scopes are exactly `read`) or full-control;
 //! a read-only key gets 403 on writes. Writes may name the user they act for in the
 //! `LMS365-User-Id` header; the ledger records it with the enrollment's actions.
+//!
+//! A verified key is trusted for a moment without asking the database again, in every
+//! deployment ([`enroll_web::credential_cache`]): no API revokes a key.
 use crate::error::ODataError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -9,9 +12,14 @@ use base64::Engine;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
 use enroll_store::events::Cause;
+use enroll_web::{CredentialCache, CredentialKind};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::LazyLock;
 use uuid::Uuid;
+
+/// Verified keys: their tenant, and whether they have full control.
+static KEYS: LazyLock<CredentialCache<(Uuid, bool)>> = LazyLock::new(CredentialCache::new);
 
 /// The scope of a read-only key.
 pub const READ_ONLY: &str = "read";
@@ -94,13 +102,21 @@ impl FromRequest for Caller {
             let store = store.ok_or(ODataError::Internal)?;
             let key = key.ok_or(ODataError::Unauthorized)?;
             let on_behalf_of = behalf?;
-            let found = store
-                .call(move |s| s.verify_credential(Dialect::Lms365, None, &key))
-                .await?;
-            let p = found.ok_or(ODataError::Unauthorized)?;
+            let (tenant_id, full_control) = match KEYS.get(&store, CredentialKind::ApiKey, &key) {
+                Ok(known) => known,
+                Err(miss) => {
+                    let found = store
+                        .call(move |s| s.verify_credential(Dialect::Lms365, None, &key))
+                        .await?;
+                    let p = found.ok_or(ODataError::Unauthorized)?;
+                    let known = (p.tenant_id, p.scopes.trim() != READ_ONLY);
+                    KEYS.put(miss, known, None);
+                    known
+                }
+            };
             Ok(Caller {
-                tenant_id: p.tenant_id,
-                full_control: p.scopes.trim() != READ_ONLY,
+                tenant_id,
+                full_control,
                 on_behalf_of,
             })
         })

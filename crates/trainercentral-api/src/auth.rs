@@ -3,14 +3,39 @@
 //! scope, `TrainerCentral.<group>.<OPERATION>`, or its group's `.ALL`; scopes compare without
 //! regard to case. The orgId in the path must be the token's portal: any other (unknown, or
 //! another portal's) is `RESOURCE_NOT_FOUND`.
+//!
+//! A verified token is trusted for a moment without asking the database again
+//! ([`enroll_web::credential_cache`]), and only when this process is the database's only user:
+//! then every revocation goes through this process's `/oauth/v2/token/revoke`, which makes
+//! the process forget its cached tokens ([`forget_tokens`]) before it answers.
 use crate::error::TcError;
 use crate::handlers::run;
 use actix_web::HttpRequest;
 use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::{Store, StoreError};
+use enroll_web::{CredentialCache, CredentialKind};
+use std::sync::{Arc, LazyLock};
 use time::Duration;
 use uuid::Uuid;
+
+/// What a verified access token grants.
+#[derive(Debug, Clone)]
+struct Grant {
+    tenant_id: Uuid,
+    /// Space-separated.
+    scopes: Arc<str>,
+    /// The portal's orgId (normalized), when the check that verified the token was given it.
+    org: Option<String>,
+}
+
+static TOKENS: LazyLock<CredentialCache<Grant>> = LazyLock::new(CredentialCache::new);
+
+/// Forgets every cached token, on every worker of this process: a revocation ended some (a
+/// refresh token ends every access token of its grant, which the cache does not know).
+pub fn forget_tokens() {
+    TOKENS.evict(CredentialKind::Token, |_| true);
+}
 
 /// Access tokens last an hour (Zoho Accounts' lifetime).
 pub const ACCESS_TTL: Duration = Duration::hours(1);
@@ -136,31 +161,23 @@ pub async fn authorize(
 ) -> Result<Principal, TcError> {
     let token = token_of(req)?;
     let org_id = org.map(|o| crate::ids::number(o, "orgId")).transpose()?;
-    // The token and the orgId in one unit of work.
-    let (info, portal) = run(store, move |s| {
-        let Some(info) = s.check_token(Dialect::TrainerCentral, &token)? else {
-            return Ok((None, None));
-        };
-        let portal = match &org_id {
-            Some(id) => match s.tenant_by_external(Dialect::TrainerCentral, id) {
-                Ok(t) => Some(t),
-                Err(StoreError::NotFound(_)) => None,
-                Err(e) => return Err(e),
-            },
-            None => None,
-        };
-        Ok((Some(info), portal))
-    })
-    .await?;
-    let info =
-        info.ok_or_else(|| TcError::InvalidToken("Invalid or expired OAuth token".into()))?;
-    if !need.granted_by(&info.scopes) {
+    let grant = match TOKENS.get(store, CredentialKind::Token, &token) {
+        Ok(g) if org_id.is_none() || g.org == org_id => g,
+        cached => {
+            let (grant, expires_at) = check(store, token, org_id.clone()).await?;
+            if let Err(miss) = cached {
+                TOKENS.put(miss, grant.clone(), Some(expires_at));
+            }
+            grant
+        }
+    };
+    if !need.granted_by(&grant.scopes) {
         return Err(TcError::InvalidScope(need.name()));
     }
-    let tenant = info.tenant_id;
+    let tenant = grant.tenant_id;
     let org = match org {
         Some(o) => {
-            if portal != Some(tenant) {
+            if grant.org != org_id {
                 return Err(TcError::NotFound(format!(
                     "No portal with orgId {o} for this OAuth token"
                 )));
@@ -173,6 +190,38 @@ pub async fn authorize(
         tenant_id: tenant,
         org,
     })
+}
+
+/// The token (and, with `org_id`, the portal) in the database, in one unit of work: what it
+/// grants (`org` only when `org_id` is its portal) and when it expires.
+async fn check(
+    store: &Store,
+    token: String,
+    org_id: Option<String>,
+) -> Result<(Grant, time::OffsetDateTime), TcError> {
+    let (info, portal) = run(store, move |s| {
+        let Some(info) = s.check_token(Dialect::TrainerCentral, &token)? else {
+            return Ok((None, None));
+        };
+        let portal = match &org_id {
+            Some(id) => match s.tenant_by_external(Dialect::TrainerCentral, id) {
+                Ok(t) => (t == info.tenant_id).then(|| id.clone()),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        Ok((Some(info), portal))
+    })
+    .await?;
+    let info =
+        info.ok_or_else(|| TcError::InvalidToken("Invalid or expired OAuth token".into()))?;
+    let grant = Grant {
+        tenant_id: info.tenant_id,
+        scopes: info.scopes.into(),
+        org: portal,
+    };
+    Ok((grant, info.expires_at))
 }
 
 /// The tenant's orgId.

@@ -5,6 +5,7 @@ use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::Kind;
 use enroll_domain::model::{Course, Dialect, Learner, Role};
 use enroll_store::enrollments::SeriesView;
+use enroll_store::models::EnrollmentView;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -43,17 +44,16 @@ pub fn percent(p: f64) -> String {
 }
 
 /// A course member (`addCourseAttendee`, `updateCourseAttendee`): the learner's series in
-/// the course, as of its latest enrollment.
-pub fn course_member(org: &str, s: &SeriesView) -> Value {
-    let e = &s.current.record.core;
+/// the course, its id `id` here, as of its latest enrollment `current`.
+pub fn course_member(org: &str, id: &str, current: &EnrollmentView) -> Value {
+    let e = &current.record.core;
     let status = to_trainercentral(e.state).to_string();
-    let id = s.id_in(TC);
     json!({
         "id": id,
         "courseMembersId": id,
-        "courseId": course_id(&s.current.course),
+        "courseId": course_id(&current.course),
         "orgId": org,
-        "orgMemberId": learner_id(&s.current.learner),
+        "orgMemberId": learner_id(&current.learner),
         "role": MEMBER_ROLE,
         "status": status,
         "currentStatus": status,
@@ -66,7 +66,7 @@ pub fn course_member(org: &str, s: &SeriesView) -> Value {
 
 /// A row of `course/{courseId}/courseMembers.json`.
 pub fn course_member_row(org: &str, s: &SeriesView) -> Value {
-    let mut v = course_member(org, s);
+    let mut v = course_member(org, &s.id_in(TC), &s.current);
     let l = &s.current.learner;
     let e = &s.current.record.core;
     if let Value::Object(m) = &mut v {

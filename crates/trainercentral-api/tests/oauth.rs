@@ -292,3 +292,41 @@ async fn each_operation_needs_its_scope() {
         );
     }
 }
+
+#[actix_rt::test]
+async fn a_token_in_use_is_refused_at_once_when_revoked_or_expired() {
+    for (db, store, clock) in stores() {
+        let app = app(&store).await;
+        let uri = api("/courses.json");
+        for end in ["revoked", "expired"] {
+            let t = token_with(&app, "TrainerCentral.courseapi.READ").await;
+            // Twice: where the process may remember verified tokens, the second call is
+            // answered from that memory.
+            for _ in 0..2 {
+                assert_eq!(json(&app, get(&uri, &t)).await.0, 200, "{db:?}");
+            }
+            if end == "revoked" {
+                let revoke = TestRequest::post()
+                    .uri(&format!("/trainercentral/oauth/v2/token/revoke?token={t}"));
+                assert_eq!(json(&app, revoke).await.0, 200);
+            } else {
+                clock.advance(Duration::hours(1));
+            }
+            let (s, b) = json(&app, get(&uri, &t)).await;
+            assert_eq!(
+                (s, &b["code"]),
+                (401, &Value::from("INVALID_OAUTHTOKEN")),
+                "{end} on {db:?}: {b}"
+            );
+        }
+        // Another portal's orgId with a token in use is still no portal of the token's.
+        let t = token_with(&app, "TrainerCentral.courseapi.READ").await;
+        assert_eq!(json(&app, get(&uri, &t)).await.0, 200);
+        let (s, b) = json(&app, get("/trainercentral/api/v4/123/courses.json", &t)).await;
+        assert_eq!(
+            (s, &b["code"]),
+            (404, &Value::from("RESOURCE_NOT_FOUND")),
+            "{b}"
+        );
+    }
+}

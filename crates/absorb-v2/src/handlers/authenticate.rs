@@ -1,7 +1,6 @@
 //! `POST /authenticate`: a bare JSON string token, valid 4 hours by the ledger clock.
 use super::run;
-use crate::auth::ApiKey;
-use crate::auth_cache::AuthCache;
+use crate::auth::{ApiKey, forget_tokens_of};
 use crate::error::AbsorbError;
 use actix_web::{HttpResponse, web};
 use enroll_auth::logins::Login;
@@ -84,7 +83,7 @@ pub async fn authenticate(
     })?
     .map_err(|retry_after_secs| AbsorbError::TooManyRequests { retry_after_secs })?;
     // Every worker of this process forgets the user's older tokens before the new one is
-    // handed out; other processes never cache tokens (auth_cache.rs).
-    AuthCache::shared().evict_user(user);
+    // handed out; other processes never cache tokens (see crate::auth).
+    forget_tokens_of(user);
     Ok(HttpResponse::Ok().json(token))
 }

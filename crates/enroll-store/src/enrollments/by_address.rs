@@ -1,14 +1,12 @@
 //! Enrolling a person named by e-mail address, made a learner of the tenant if new (an academy
 //! invitation by address), in one transaction: for dialects that invite people, not ids.
+use super::EnrollOptions;
 use super::create::{EnrollRequest, enroll_all_in};
-use super::series::series_views;
-use super::{EnrollOptions, SeriesView};
+use super::enrolled::{EnrolledSeries, enrolled_in};
 use crate::courses::{CourseKey, find_course};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
-use crate::learners::{
-    LearnerKey, NewLearner, ensure_learner_with_email, find_learner, learner_of,
-};
+use crate::learners::{LearnerKey, NewLearner, ensure_learner_with_email, find_learner};
 use crate::store::Store;
 use enroll_domain::clock::to_millis;
 use enroll_domain::crosswalk::Kind;
@@ -21,8 +19,8 @@ pub struct AddressOutcome {
     pub learner: Learner,
     /// Whether the learner was created by this call.
     pub learner_created: bool,
-    /// The new enrollment's series, when a course was given.
-    pub series: Option<SeriesView>,
+    /// The new enrollment and its series, when a course was given.
+    pub series: Option<EnrolledSeries>,
 }
 
 impl Store {
@@ -71,8 +69,7 @@ impl Store {
         if require_new_learner && known.is_some() {
             return Err(taken());
         }
-        let tw = t.clone();
-        let (row, created, enrollment) = self
+        let (row, created, made) = self
             .write_async(move |c| {
                 let (row, created) = match &known {
                     Some(r) => (r.clone(), false),
@@ -81,7 +78,7 @@ impl Store {
                 if require_new_learner && !created {
                     return Err(taken());
                 }
-                let enrollment = match &course_row {
+                let made = match &course_row {
                     Some(co) => {
                         let req = EnrollRequest {
                             learner_id: row.id.clone(),
@@ -94,24 +91,19 @@ impl Store {
                             .map(|o| o.enrollment.clone())
                             .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
                         let series = e.series_id.to_string();
-                        crosswalk::record_derived(c, &tw, dialect, Kind::Series, &[&series])?;
-                        Some(e.core.id.to_string())
+                        crosswalk::record_derived(c, &t, dialect, Kind::Series, &[&series])?;
+                        Some((co.clone(), e))
                     }
                     None => None,
                 };
-                Ok((row, created, enrollment))
+                Ok((row, created, made))
             })
             .await?;
+        // The answer from what the write made, with its names (one query).
         self.read_async(move |c| {
-            let series = match &enrollment {
-                Some(id) => {
-                    let e = super::find_enrollment(c, tenant_id, crate::models::uuid(id)?)?;
-                    series_views(c, &t, &[e], now)?.pop()
-                }
-                None => None,
-            };
+            let (learner, series) = enrolled_in(c, &row, made, now)?;
             Ok(AddressOutcome {
-                learner: learner_of(c, &row)?,
+                learner,
                 learner_created: created,
                 series,
             })

@@ -142,7 +142,7 @@ pub async fn add(
         })?;
     let mut answer = json!({ "portalMember": wire::portal_member(&p.org, &out.learner) });
     if let Some(s) = &out.series {
-        answer["courseMember"] = json!([wire::course_member(&p.org, s)]);
+        answer["courseMember"] = json!([wire::course_member(&p.org, &s.id_in(TC), &s.current)]);
     }
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -257,7 +257,8 @@ pub async fn update(
         // Revoked already: nothing to do.
         (Wanted::Revoke, false, false) => named.latest,
     };
-    Ok(HttpResponse::Ok().json(json!({ "courseMember": [wire::course_member(&p.org, &view)] })))
+    let member = wire::course_member(&p.org, &view.id_in(TC), &view.current);
+    Ok(HttpResponse::Ok().json(json!({ "courseMember": [member] })))
 }
 
 #[cfg(test)]

@@ -151,5 +151,7 @@ pub async fn revoke(
         .filter(|t| !t.is_empty())
         .ok_or_else(|| OAuthError::bad("invalid_request"))?;
     run(&store, move |s| s.revoke_token(TC, &token)).await?;
+    // Before the answer: no worker of this process may accept a revoked token after it.
+    crate::auth::forget_tokens();
     Ok(HttpResponse::Ok().json(json!({ "status": "success" })))
 }
