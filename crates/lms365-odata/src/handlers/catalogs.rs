@@ -54,13 +54,7 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let c = Collection {
-        path: "CourseCatalogs".into(),
-        context: context_of("CourseCatalogs", &q),
-        total: 1,
-        page,
-        values,
-    };
+    let c = Collection::of("CourseCatalogs", &q, 1, page, values);
     Ok(collection_response(&req, &pairs, &q, c))
 }
 

@@ -79,17 +79,8 @@ pub async fn list(
         .iter()
         .map(|c| expanded(c, sessions.get(&c.id), &q))
         .collect();
-    if count_only {
-        return Ok(super::count_response(total));
-    }
-    let c = Collection {
-        path: "Courses".into(),
-        context: context_of("Courses", &q),
-        total,
-        page,
-        values,
-    };
-    Ok(collection_response(&req, &pairs, &q, c))
+    let c = Collection::of("Courses", &q, total, page, values);
+    Ok(super::listed(&req, &pairs, &q, c, count_only))
 }
 
 /// `GET /Courses({Id})` — get course details (`$expand=CourseSessions`).

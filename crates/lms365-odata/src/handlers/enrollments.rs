@@ -1,7 +1,7 @@
 //! `Enrollments`: reads with query options, `POST`, `PATCH` and the bound actions `Cancel`,
 //! `Approve`, `Reject`, `Complete`, `Retake` and `Purge`.
 use super::users::find_login;
-use super::{Collection, collection_options, collection_response, entity_options};
+use super::{Collection, collection_options, entity_options};
 use super::{context_of, entity_response, run, select};
 use crate::auth::Caller;
 use crate::entities::{ENROLLMENT, ENROLLMENT_FIELDS};
@@ -187,17 +187,8 @@ pub async fn list(
         .zip(&xs)
         .map(|(v, x)| render(v, x, &q))
         .collect();
-    if count_only {
-        return Ok(super::count_response(total));
-    }
-    let c = Collection {
-        path: "Enrollments".into(),
-        context: context_of("Enrollments", &q),
-        total,
-        page,
-        values,
-    };
-    Ok(collection_response(&req, &pairs, &q, c))
+    let c = Collection::of("Enrollments", &q, total, page, values);
+    Ok(super::listed(&req, &pairs, &q, c, count_only))
 }
 
 /// `GET /Enrollments({Id})` — get enrollment info (`$select`, `$expand=Course,User`).

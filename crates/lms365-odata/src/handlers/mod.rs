@@ -132,6 +132,40 @@ pub(crate) struct Collection {
     pub values: Vec<Map<String, Value>>,
 }
 
+impl Collection {
+    /// A page of the entity set `set` (its path and, with the query's `$select`, its context).
+    pub(crate) fn of(
+        set: &str,
+        q: &QueryOptions,
+        total: i64,
+        page: Page,
+        values: Vec<Map<String, Value>>,
+    ) -> Self {
+        Self {
+            path: set.into(),
+            context: context_of(set, q),
+            total,
+            page,
+            values,
+        }
+    }
+}
+
+/// The answer to a listing: the count alone (`…/$count`) or the collection page.
+pub(crate) fn listed(
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+    q: &QueryOptions,
+    c: Collection,
+    count_only: bool,
+) -> HttpResponse {
+    if count_only {
+        count_response(c.total)
+    } else {
+        collection_response(req, pairs, q, c)
+    }
+}
+
 /// A collection page with `@odata.context`, `@odata.count` (`$count=true`) and
 /// `@odata.nextLink` when more entities match than this page holds.
 pub(crate) fn collection_response(

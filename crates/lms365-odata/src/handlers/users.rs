@@ -1,5 +1,5 @@
 //! `Users`: the ledger's learners, as LMS365 users.
-use super::{Collection, collection_options, collection_response, entity_options};
+use super::{Collection, collection_options, entity_options};
 use super::{context_of, entity_response, run, select};
 use crate::auth::Caller;
 use crate::entities::{CLAIMS_PREFIX, USER, USER_FIELDS};
@@ -67,17 +67,8 @@ pub async fn list(
     let t = caller.tenant_id;
     let (total, learners) = run(&store, move |s| s.list_learners(t, &lq)).await?;
     let values = learners.iter().map(|l| select(wire::user(l), &q)).collect();
-    if count_only {
-        return Ok(super::count_response(total));
-    }
-    let c = Collection {
-        path: "Users".into(),
-        context: context_of("Users", &q),
-        total,
-        page,
-        values,
-    };
-    Ok(collection_response(&req, &pairs, &q, c))
+    let c = Collection::of("Users", &q, total, page, values);
+    Ok(super::listed(&req, &pairs, &q, c, count_only))
 }
 
 /// `GET /Users('{Id}')` — one user by LMS365 id (or login name).
