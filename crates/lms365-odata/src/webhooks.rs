@@ -213,7 +213,7 @@ pub fn render(sub: &Subscription, notice: &Notice<'_>) -> Vec<Rendered> {
 }
 
 /// The LMS365 facade's background work: rendering its webhooks' deliveries. A host adds it to
-/// the ledger's tasks (`Tasks::with`).
+/// the delivery worker (`enroll_deliveries::Deliveries::with`) it adds to the ledger's tasks.
 pub fn background() -> enroll_deliveries::Background {
     enroll_deliveries::Background::new().notices(Dialect::Lms365, render)
 }
