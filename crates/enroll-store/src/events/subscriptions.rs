@@ -326,6 +326,9 @@ pub(crate) fn watching_in(
     tenant_id: &str,
     subjects: &[&Subject],
 ) -> StoreResult<Vec<Subscription>> {
+    if let [one] = subjects {
+        return watching_one(conn, tenant_id, one);
+    }
     let mut out: Vec<Subscription> = Vec::new();
     for chunk in subjects.chunks(200) {
         let ids = |f: fn(&Subject) -> Option<&str>| -> Vec<&str> {
@@ -359,6 +362,27 @@ pub(crate) fn watching_in(
         }
     }
     Ok(out)
+}
+
+/// [`watching_in`] for one subject, the case of nearly every write: a query of fixed shape, so
+/// the connection prepares it once (the lists of the general case are prepared on every call).
+fn watching_one(conn: &mut DbConn, tenant_id: &str, x: &Subject) -> StoreResult<Vec<Subscription>> {
+    let of = |scope: Scope| s::scope.eq(scope.as_str());
+    let rows: Vec<Row> = s::table
+        .filter(s::tenant_id.eq(tenant_id))
+        .filter(
+            of(Scope::Tenant)
+                .or(of(Scope::Course).and(s::object_id.eq(&x.course_id)))
+                .or(of(Scope::Learner).and(s::object_id.eq(&x.learner_id)))
+                .or(of(Scope::Enrollment).and(s::object_id.eq(&x.enrollment_id)))
+                .or(of(Scope::Series).and(s::object_id.eq(&x.series_id)))
+                .or(of(Scope::Invitation)
+                    .and(s::object_id.nullable().eq(x.invitation_id.as_deref()))),
+        )
+        .select(columns!())
+        .order((s::created_at, s::id))
+        .load(conn)?;
+    rows.into_iter().map(to_subscription).collect()
 }
 
 impl Store {
