@@ -10,7 +10,7 @@ use crate::conn::DbConn;
 use crate::courses::CourseKey;
 use crate::error::{StoreError, StoreResult};
 use crate::learners::LearnerKey;
-use crate::models::{EnrollmentRecord, EnrollmentRow, EnrollmentView};
+use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, EnrollmentView};
 use crate::store::Store;
 use enroll_domain::clock::{storable, to_millis};
 use enroll_domain::{Command, DomainError, Enrollment, EnrollmentState};
@@ -240,13 +240,23 @@ impl Store {
         course: CourseKey,
         opts: EnrollOptions,
     ) -> StoreResult<EnrollOutcome> {
-        let now = self.now();
         let (l, co) = self
             .read_async(move |c| resolve_pair(c, tenant_id, &learner, &course))
             .await?;
+        self.enroll_resolved_async(l, co, opts).await
+    }
+
+    /// The write of [`Store::enroll_async`], the learner and course resolved.
+    pub(crate) async fn enroll_resolved_async(
+        &self,
+        learner_id: String,
+        course: CourseRow,
+        opts: EnrollOptions,
+    ) -> StoreResult<EnrollOutcome> {
+        let now = self.now();
         let mut tries = 0;
         loop {
-            let (l, co, o) = (l.clone(), co.clone(), opts.clone());
+            let (l, co, o) = (learner_id.clone(), course.clone(), opts.clone());
             let result = self
                 .write_async(move |c| {
                     let req = EnrollRequest {

@@ -8,6 +8,7 @@
 //! historical. A series is *current* while its latest enrollment is active; an un-enroll ends
 //! it, and the next enrollment of the same learner in the course starts a new series.
 pub mod actions;
+mod answered;
 pub mod by_address;
 pub mod cancel;
 pub mod commands;

@@ -1,6 +1,6 @@
 //! `Courses`: lookups with their sessions, and `Enroll`.
-use super::enrollments::{enroll_response, session_ids};
-use super::users::find_login;
+use super::enrollments::{answer_enrolled, enroll_response, session_ids};
+use super::users::{login_keys, login_unknown};
 use super::{Collection, collection_options, collection_response, entity_options};
 use super::{context_of, entity_response, run, select};
 use crate::auth::Caller;
@@ -9,6 +9,7 @@ use crate::error::ODataError;
 use crate::wire::{self, EnrollBody};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use enroll_domain::EnrollmentState;
 use enroll_domain::model::{Course, Dialect, Session};
 use enroll_store::Store;
 use enroll_store::courses::{CourseKey, CourseQuery};
@@ -161,33 +162,34 @@ pub async fn enroll(
         ..EnrollOptions::new(Dialect::Lms365)
     };
     let t = caller.tenant_id;
-    let learner = run(&store, move |s| find_login(s, t, &login)).await?;
-    let lkey = LearnerKey::Id(learner.id);
-    // The write through the writer's queue, holding no thread while it waits.
-    let out = store
-        .enroll_async(t, lkey.clone(), key(id), opts.clone())
-        .await?;
-    let waiting =
-        out.enrollment.core.state == enroll_domain::EnrollmentState::AwaitingSessionChoice;
-    // Enrolled before without a session: this call chooses it.
-    if let Some(sid) = opts.session_id
-        && !out.created
-        && waiting
-    {
-        let refuse = EnrollOptions {
-            existing: Existing::Refuse,
-            ..opts
-        };
-        run(&store, move |s| {
-            s.enroll_session(t, &lkey, &key(id), sid, &refuse, false)
-        })
-        .await?;
-    }
+    // The lookups, the write through the writer's queue (holding no thread while it waits)
+    // and the answer as written, without reading the enrollment back.
+    let (out, view) = store
+        .enroll_first_async(t, login_keys(&login), key(id), opts.clone())
+        .await?
+        .ok_or_else(|| login_unknown(&login))?;
+    let waiting = out.enrollment.core.state == EnrollmentState::AwaitingSessionChoice;
     let (eid, created) = (out.enrollment.core.id, out.created);
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    enroll_response(&store, &req, t, eid, status).await
+    // Enrolled before without a session: this call chooses it, and the answer is read after.
+    if let Some(sid) = opts.session_id
+        && !created
+        && waiting
+    {
+        let refuse = EnrollOptions {
+            existing: Existing::Refuse,
+            ..opts
+        };
+        let lkey = LearnerKey::Id(view.learner.id);
+        run(&store, move |s| {
+            s.enroll_session(t, &lkey, &key(id), sid, &refuse, false)
+        })
+        .await?;
+        return enroll_response(&store, &req, t, eid, status).await;
+    }
+    answer_enrolled(&store, &req, t, view, status).await
 }

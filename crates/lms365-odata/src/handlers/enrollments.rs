@@ -114,6 +114,17 @@ pub(crate) async fn enroll_response(
     status: StatusCode,
 ) -> Result<HttpResponse, ODataError> {
     let v = store.enrollment_async(t, id).await?;
+    answer_enrolled(store, req, t, v, status).await
+}
+
+/// [`enroll_response`] for an enrollment in hand.
+pub(crate) async fn answer_enrolled(
+    store: &Store,
+    req: &HttpRequest,
+    t: Uuid,
+    v: EnrollmentView,
+    status: StatusCode,
+) -> Result<HttpResponse, ODataError> {
     // Only a cancelled or instructor-led enrollment has extras to look up: the others skip the
     // hop to a blocking thread (extras would find nothing for them).
     let x = if v.record.core.state == EnrollmentState::Cancelled

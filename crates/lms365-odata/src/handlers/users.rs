@@ -17,26 +17,36 @@ use uuid::Uuid;
 /// recorded, or standing for the user name after the claims prefix), a user name or an
 /// e-mail address; the same learner whichever form a caller sends.
 pub(crate) fn find_login(s: &Store, t: Uuid, login: &str) -> StoreResult<Learner> {
-    let login = login.trim();
-    // Any claims login ends in the user principal name after its last `|`.
-    let plain = login.rsplit('|').next().unwrap_or(login);
-    let keys = [
-        LearnerKey::External(Dialect::Lms365, login.to_string()),
-        LearnerKey::External(Dialect::Lms365, format!("{CLAIMS_PREFIX}{plain}")),
-        LearnerKey::Username(plain.to_string()),
-        LearnerKey::Email(plain.to_string()),
-        LearnerKey::Email(plain.to_lowercase()),
-    ];
-    for key in keys {
+    for key in login_keys(login) {
         match s.learner(t, &key) {
             Err(StoreError::NotFound(_)) => continue,
             other => return other,
         }
     }
-    Err(StoreError::NotFound(format!(
+    Err(login_unknown(login))
+}
+
+/// The keys a login name may be, in the order they are tried: the login as the user's LMS365
+/// login, its claims form, then the user principal name as a user name and as an address.
+pub(crate) fn login_keys(login: &str) -> Vec<LearnerKey> {
+    let login = login.trim();
+    // Any claims login ends in the user principal name after its last `|`.
+    let plain = login.rsplit('|').next().unwrap_or(login);
+    vec![
+        LearnerKey::External(Dialect::Lms365, login.to_string()),
+        LearnerKey::External(Dialect::Lms365, format!("{CLAIMS_PREFIX}{plain}")),
+        LearnerKey::Username(plain.to_string()),
+        LearnerKey::Email(plain.to_string()),
+        LearnerKey::Email(plain.to_lowercase()),
+    ]
+}
+
+/// The answer to a login no user has.
+pub(crate) fn login_unknown(login: &str) -> StoreError {
+    StoreError::NotFound(format!(
         "user '{}'",
-        login.chars().take(100).collect::<String>()
-    )))
+        login.trim().chars().take(100).collect::<String>()
+    ))
 }
 
 /// `GET /Users` — get users (`$filter` by `LoginName`, `Email`, `Id`, `JobTitle`).
