@@ -128,6 +128,7 @@
 //!
 //! Features `sqlite` and `postgres` (both default) pass through to `enroll-store`;
 //! `default-features = false, features = ["sqlite"]` builds without libpq.
+pub mod attributes;
 pub mod auth;
 pub mod error;
 pub mod handlers;

@@ -1,4 +1,5 @@
 //! Absorb wire types (camelCase) and their rendering from ledger views.
+use crate::attributes;
 use crate::vocab::{attempt_code, lesson_type, to_absorb};
 use enroll_progress::lessons::{Attempt, ChapterEnrollment, LessonEnrollment};
 use enroll_store::models::EnrollmentView;
@@ -109,7 +110,7 @@ fn opt_date(t: Option<OffsetDateTime>) -> Option<Date> {
 /// avatar).
 pub fn enrollment(v: &EnrollmentView, full: bool) -> Enrollment<'_> {
     let e = &v.record.core;
-    let r = &v.record;
+    let (r, a) = (&v.record, &v.attributes);
     Enrollment {
         id: e.id,
         course_id: absorb_course_id(v),
@@ -122,20 +123,22 @@ pub fn enrollment(v: &EnrollmentView, full: bool) -> Enrollment<'_> {
         date_edited: opt_date(e.dates.edited),
         date_added: opt_date(e.dates.added),
         full_name: v.learner.full_name(),
-        course_version_id: r.course_version_id,
+        course_version_id: attributes::id(a, attributes::COURSE_VERSION_ID),
         user_id: absorb_user_id(v),
-        accepted_terms_and_conditions: r.accepted_terms,
+        accepted_terms_and_conditions: attributes::accepted_terms(a),
         time_spent_ticks: full.then(|| ticks(e.time_spent_ms)),
         time_spent: time_span(e.time_spent_ms),
         date_started: opt_date(e.dates.started),
-        enrollment_key_id: r.enrollment_key_id,
-        certificate_id: r.certificate_id,
+        enrollment_key_id: attributes::id(a, attributes::ENROLLMENT_KEY_ID),
+        // The ledger issues no certificates (see `crate::attributes`).
+        certificate_id: None,
         credits: r.credits,
         is_active: e.active,
         date_due: opt_date(e.dates.due),
         access_date: full.then(|| opt_date(e.dates.access)),
         job_title: v.learner.job_title.as_deref(),
-        course_collection_id: r.collection_id,
+        // No enrollment records a collection it came through (see `crate::attributes`).
+        course_collection_id: None,
         avatar: full.then_some(()),
     }
 }

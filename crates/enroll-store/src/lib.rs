@@ -74,6 +74,7 @@
 //! them.
 
 pub mod access;
+pub mod attributes;
 pub mod authorized;
 pub mod catalog;
 pub mod clock;

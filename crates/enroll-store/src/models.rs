@@ -1,4 +1,5 @@
 //! Row types and their conversion to and from the domain model.
+use crate::attributes::DialectAttributes;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::*;
 use diesel::prelude::*;
@@ -137,12 +138,7 @@ pub struct EnrollmentRow {
     pub expires_at: Option<i64>,
     pub access_at: Option<i64>,
     pub updated_at: i64,
-    pub course_version_id: Option<String>,
-    pub accepted_terms: bool,
-    pub enrollment_key_id: Option<String>,
-    pub certificate_id: Option<String>,
     pub credits: Option<f64>,
-    pub collection_id: Option<String>,
     pub source: String,
     pub series_id: String,
     pub instance: i32,
@@ -150,16 +146,13 @@ pub struct EnrollmentRow {
     pub invitation_id: Option<String>,
 }
 
-/// An enrollment with the ledger fields some vendors add (Absorb's credits, certificate …).
+/// An enrollment with the ledger fields beside the domain's. What only one dialect keeps
+/// is not here but in [`EnrollmentView::attributes`] (see [`crate::attributes`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnrollmentRecord {
     pub core: Enrollment,
-    pub course_version_id: Option<Uuid>,
-    pub accepted_terms: bool,
-    pub enrollment_key_id: Option<Uuid>,
-    pub certificate_id: Option<Uuid>,
+    /// Credits earned (Absorb's credits, LMS365's CEU).
     pub credits: Option<f64>,
-    pub collection_id: Option<Uuid>,
     /// The dialect that created it.
     pub source: String,
     /// The series it belongs to (its first enrollment's id) and its place in it.
@@ -197,12 +190,7 @@ impl EnrollmentRow {
                     edited: Some(from_millis(self.updated_at)),
                 },
             },
-            course_version_id: opt_uuid(self.course_version_id.as_deref())?,
-            accepted_terms: self.accepted_terms,
-            enrollment_key_id: opt_uuid(self.enrollment_key_id.as_deref())?,
-            certificate_id: opt_uuid(self.certificate_id.as_deref())?,
             credits: self.credits,
-            collection_id: opt_uuid(self.collection_id.as_deref())?,
             source: self.source.clone(),
             series_id: uuid(&self.series_id)?,
             instance: self.instance,
@@ -235,4 +223,6 @@ pub struct EnrollmentView {
     pub record: EnrollmentRecord,
     pub learner: Learner,
     pub course: Course,
+    /// What dialects keep beside the enrollment (read with it, in the same statement).
+    pub attributes: DialectAttributes,
 }

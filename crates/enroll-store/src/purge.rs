@@ -21,6 +21,7 @@ pub(crate) const PLAN: &[(&str, &str)] = &[
     ("session_enrollments", OF_ENROLLMENTS),
     ("launches", OF_ENROLLMENTS),
     ("enrollment_events", OF_ENROLLMENTS),
+    ("enrollment_attributes", OF_ENROLLMENTS),
     (
         "invitation_recipients",
         "invitation_id IN (SELECT id FROM invitations WHERE tenant_id = $1)",

@@ -132,12 +132,7 @@ diesel::table! {
         expires_at -> Nullable<BigInt>,
         access_at -> Nullable<BigInt>,
         updated_at -> BigInt,
-        course_version_id -> Nullable<Text>,
-        accepted_terms -> Bool,
-        enrollment_key_id -> Nullable<Text>,
-        certificate_id -> Nullable<Text>,
         credits -> Nullable<Double>,
-        collection_id -> Nullable<Text>,
         source -> Text,
         series_id -> Text,
         instance -> Integer,
@@ -241,6 +236,16 @@ diesel::joinable!(lessons -> chapters (chapter_id));
 diesel::joinable!(session_enrollments -> enrollments (enrollment_id));
 diesel::joinable!(session_enrollments -> sessions (session_id));
 diesel::joinable!(launches -> enrollments (enrollment_id));
+diesel::joinable!(enrollment_attributes -> enrollments (enrollment_id));
+
+diesel::table! {
+    /// What dialects keep beside an enrollment (migration `000901`): a JSON object of
+    /// dialect -> {name: value} (see [`crate::attributes`]).
+    enrollment_attributes (enrollment_id) {
+        enrollment_id -> Text,
+        attrs -> Text,
+    }
+}
 
 diesel::table! {
     /// Failed logins per account (migration `000301`).
@@ -265,6 +270,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     chapters,
     lessons,
     enrollments,
+    enrollment_attributes,
     session_enrollments,
     tokens,
     external_ids,

@@ -51,9 +51,9 @@ fn load(store: &Store, rows: i64, now_ms: i64) {
              FROM {} AS n;
          INSERT INTO enrollments (id, tenant_id, learner_id, course_id, state, active,
              progress, time_spent_ms, lock_after_due, added_at, expires_at, updated_at,
-             accepted_terms, source, series_id, instance, course_version)
+             source, series_id, instance, course_version)
          SELECT {id}, '{TENANT}', {learner}, {course}, 'not_started', true, 0, 0, false,
-             {now_ms}, {now_ms} + (l.i * {courses} + c.i) * {step}, {now_ms}, false,
+             {now_ms}, {now_ms} + (l.i * {courses} + c.i) * {step}, {now_ms},
              'admin', {id}, 0, 1
          FROM {} AS l CROSS JOIN {} AS c;",
         uuid("a1000000", "i"),

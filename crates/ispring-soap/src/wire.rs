@@ -33,15 +33,6 @@ pub fn enrollment(v: &EnrollmentView) -> Out {
         .access
         .or(e.dates.added)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let certificate = v.record.certificate_id.map(|c| {
-        obj()
-            .put("issuedCertificateId", Out::text(c.to_string()))
-            .put(
-                "issueDate",
-                Out::text(date(e.dates.completed.unwrap_or(access))),
-            )
-            .done()
-    });
     obj()
         .put("enrollmentId", Out::text(e.id.to_string()))
         .put("courseId", Out::text(course_id(&v.course)))
@@ -53,7 +44,7 @@ pub fn enrollment(v: &EnrollmentView) -> Out {
             e.dates.expires.map(|d| Out::text(date(d))),
         )
         .put("shouldLockAfterDueDate", Out::Bool(e.lock_after_due))
-        .opt("certificate", certificate)
+        // No `certificate`: the ledger issues none (it is optional in the schema).
         // 0: enrolled by an administrator (the ledger has no self-enrollment from a catalog).
         .put("enrollmentTypeGroup", Out::Int(0))
         .done()

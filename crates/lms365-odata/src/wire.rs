@@ -111,12 +111,14 @@ pub fn enrollment(v: &EnrollmentView, x: &Extras) -> Map<String, Value> {
         "EndDate": date(e.dates.expires),
         "RegistrationStatus": registration,
         "CoursePassingStatus": passing,
-        "CertificateId": r.certificate_id,
+        // The ledger issues no certificates.
+        "CertificateId": null,
         // Whole units; `DecimalCEU` keeps the fraction.
         "CEU": credits.round() as i64,
         "DecimalCEU": credits,
         "CourseDuration": e.time_spent_ms / 60_000,
-        "IsPartOfTrainingPlan": r.collection_id.is_some(),
+        // No enrollment records a training plan (collection) it came through.
+        "IsPartOfTrainingPlan": false,
         "CanUnenroll": e.active && !e.state.is_terminal(),
         "CancellationReason": x.cancellation_reason,
         "courseSessionId": x.session_id,

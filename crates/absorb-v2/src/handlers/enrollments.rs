@@ -110,17 +110,17 @@ pub async fn create_or_update(
             .as_deref()
             .map(|d| datetime(d, "dateExpires"))
             .transpose()?,
-        course_version_id: b
-            .course_version_id
-            .as_deref()
-            .map(|v| guid(v, "courseVersionId"))
-            .transpose()?,
-        accepted_terms: b.accepted_terms_and_conditions,
-        enrollment_key_id: b
-            .enrollment_key_id
-            .as_deref()
-            .map(|v| guid(v, "enrollmentKeyId"))
-            .transpose()?,
+        attributes: crate::attributes::from_body(
+            b.course_version_id
+                .as_deref()
+                .map(|v| guid(v, "courseVersionId"))
+                .transpose()?,
+            b.accepted_terms_and_conditions,
+            b.enrollment_key_id
+                .as_deref()
+                .map(|v| guid(v, "enrollmentKeyId"))
+                .transpose()?,
+        ),
         credits: b.credits,
         score: b.score,
         ..Default::default()

@@ -4,8 +4,9 @@
 //! [`super::lock`]).
 use super::cancel::unenroll_locked;
 use super::create::{EnrollRequest, enroll_all_in};
-use super::lock::{lock_enrollment, lock_enrollments, relock, save};
+use super::lock::{lock_enrollment, lock_enrollments, relock, save, save_with};
 use super::{EnrollOptions, EnrollOutcome, Existing, active_row, resolve_pair};
+use crate::attributes::{self, AttributeValue};
 use crate::conn::DbConn;
 use crate::courses::CourseKey;
 use crate::error::{StoreError, StoreResult};
@@ -75,9 +76,9 @@ pub struct EnrollmentPatch {
     pub due: Option<OffsetDateTime>,
     /// Time spent, replacing the recorded one (milliseconds, not negative).
     pub time_spent_ms: Option<i64>,
-    pub course_version_id: Option<Uuid>,
-    pub accepted_terms: Option<bool>,
-    pub enrollment_key_id: Option<Uuid>,
+    /// Dialect attributes to set or (`Value::Null`) remove; the others are left as they are
+    /// (see [`crate::attributes`]).
+    pub attributes: Vec<AttributeValue>,
     pub credits: Option<f64>,
     pub score: Option<f64>,
 }
@@ -141,15 +142,6 @@ pub fn patch_in(
     if let Some(t) = patch.time_spent_ms {
         row.time_spent_ms = t;
     }
-    if let Some(v) = patch.course_version_id {
-        row.course_version_id = Some(v.to_string());
-    }
-    if let Some(v) = patch.accepted_terms {
-        row.accepted_terms = v;
-    }
-    if let Some(v) = patch.enrollment_key_id {
-        row.enrollment_key_id = Some(v.to_string());
-    }
     if let Some(v) = patch.credits {
         row.credits = Some(v);
     }
@@ -157,7 +149,25 @@ pub fn patch_in(
         row.score = Some(v);
     }
     row.updated_at = to_millis(now);
-    save(conn, &before, row)
+    let attributes = set_attributes(conn, &row.id, &patch.attributes)?;
+    save_with(conn, &before, row, attributes)
+}
+
+/// Sets dialect attributes of an enrollment read under its lock; whether they changed.
+fn set_attributes(conn: &mut DbConn, id: &str, values: &[AttributeValue]) -> StoreResult<bool> {
+    if values.is_empty() {
+        return Ok(false);
+    }
+    let before = attributes::of(conn, id)?;
+    let mut after = before.clone();
+    for v in values {
+        after.set(v.dialect, v.name, v.value.clone());
+    }
+    if after == before {
+        return Ok(false);
+    }
+    attributes::store(conn, id, &after)?;
+    Ok(true)
 }
 
 /// Applies a command to one enrollment inside a caller's transaction; `cancel` ends it as an

@@ -20,7 +20,9 @@ pub struct EnrolledSeries {
     pub series_id: Uuid,
     /// Explicit names (`Kind::Series`) by dialect.
     pub names: ExternalIds,
-    /// The enrollment as written (time-based expiry shown as of the call).
+    /// The enrollment as written (time-based expiry shown as of the call), without its
+    /// dialect attributes: the answers made from it render none (read the enrollment for
+    /// them).
     pub current: EnrollmentView,
 }
 
@@ -62,6 +64,8 @@ pub(crate) fn enrolled_in(
                     course: course.to_domain(get(Kind::Course, &course.id))?,
                     learner: person.clone(),
                     record,
+                    // Not read (see `EnrolledSeries::current`).
+                    attributes: Default::default(),
                 },
             })
         }

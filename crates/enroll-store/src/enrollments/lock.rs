@@ -216,12 +216,7 @@ struct Changes {
     expires_at: Option<Option<i64>>,
     access_at: Option<Option<i64>>,
     updated_at: Option<i64>,
-    course_version_id: Option<Option<String>>,
-    accepted_terms: Option<bool>,
-    enrollment_key_id: Option<Option<String>>,
-    certificate_id: Option<Option<String>>,
     credits: Option<Option<f64>>,
-    collection_id: Option<Option<String>>,
 }
 
 fn changed<T: PartialEq + Clone>(before: &T, after: &T, any: &mut bool) -> Option<T> {
@@ -239,6 +234,17 @@ pub(crate) fn save(
     before: &EnrollmentRow,
     after: &EnrollmentRow,
 ) -> StoreResult<()> {
+    save_with(conn, before, after, false)
+}
+
+/// [`save`] for a write that also changed the enrollment's dialect attributes (`attributes`,
+/// stored by the caller): that alone is an edit of the enrollment, with its events.
+pub(crate) fn save_with(
+    conn: &mut DbConn,
+    before: &EnrollmentRow,
+    after: &EnrollmentRow,
+    attributes: bool,
+) -> StoreResult<()> {
     let (b, a, mut any) = (before, after, false);
     let c = Changes {
         state: changed(&b.state, &a.state, &mut any),
@@ -254,18 +260,15 @@ pub(crate) fn save(
         expires_at: changed(&b.expires_at, &a.expires_at, &mut any),
         access_at: changed(&b.access_at, &a.access_at, &mut any),
         updated_at: changed(&b.updated_at, &a.updated_at, &mut any),
-        course_version_id: changed(&b.course_version_id, &a.course_version_id, &mut any),
-        accepted_terms: changed(&b.accepted_terms, &a.accepted_terms, &mut any),
-        enrollment_key_id: changed(&b.enrollment_key_id, &a.enrollment_key_id, &mut any),
-        certificate_id: changed(&b.certificate_id, &a.certificate_id, &mut any),
         credits: changed(&b.credits, &a.credits, &mut any),
-        collection_id: changed(&b.collection_id, &a.collection_id, &mut any),
     };
     if any {
         diesel::update(enrollments::table.find(&a.id))
             .set(&c)
             .execute(conn)?;
-        crate::events::record_in(conn, &crate::events::of_change(b, a)?)?;
+    }
+    if any || attributes {
+        crate::events::record_in(conn, &crate::events::of_change(b, a, attributes)?)?;
     }
     Ok(())
 }

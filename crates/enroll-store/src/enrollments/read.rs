@@ -1,13 +1,14 @@
 //! Reading enrollments: one by id, a learner's active one, and filtered, paged lists. Views
 //! carry the learner and course with their crosswalk entries, so a facade names them in its
 //! own dialect.
+use crate::attributes::DialectAttributes;
 use crate::conn::{DbConn, MultiBackend};
 use crate::crosswalk;
 use crate::error::{StoreError, StoreResult};
 use crate::filter::{DynFilter, Sort, edited_after, state_in};
 use crate::list::named_by;
 use crate::models::{CourseRow, EnrollmentRow, EnrollmentView, LearnerRow};
-use crate::schema::{courses, enrollments, learners};
+use crate::schema::{courses, enrollment_attributes, enrollments, learners};
 use crate::store::{FirstRow, Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::EnrollmentState;
@@ -49,7 +50,20 @@ pub struct EnrollmentQuery {
     pub offset: i64,
 }
 
-type Joined = (EnrollmentRow, LearnerRow, CourseRow);
+/// An enrollment row with its learner, course and stored dialect attributes.
+type Joined = (EnrollmentRow, LearnerRow, CourseRow, Option<String>);
+
+/// The columns of a [`Joined`] row (a macro: the selection's type depends on the backend).
+macro_rules! joined_columns {
+    () => {
+        (
+            EnrollmentRow::as_select(),
+            LearnerRow::as_select(),
+            CourseRow::as_select(),
+            enrollment_attributes::attrs.nullable(),
+        )
+    };
+}
 
 /// Turns joined rows into views, loading the learners' and courses' crosswalk entries in one
 /// query. Reads show time-based expiry at once; the sweep persists it.
@@ -64,13 +78,14 @@ pub(crate) fn views_in(
     ids.dedup();
     let book = crosswalk::ids_of(conn, &ids)?;
     rows.iter()
-        .map(|(e, l, c)| {
+        .map(|(e, l, c, attrs)| {
             let mut record = e.to_record()?;
             record.core.refresh(now);
             Ok(EnrollmentView {
                 record,
                 learner: l.to_domain(book.get(Kind::Learner, &l.id))?,
                 course: c.to_domain(book.get(Kind::Course, &c.id))?,
+                attributes: DialectAttributes::from_stored(attrs.as_deref())?,
             })
         })
         .collect()
@@ -89,13 +104,10 @@ pub(crate) fn views_by_id(
             enrollments::table
                 .inner_join(learners::table)
                 .inner_join(courses::table)
+                .left_join(enrollment_attributes::table)
                 .filter(enrollments::tenant_id.eq(tenant_id))
                 .filter(enrollments::id.eq_any(chunk))
-                .select((
-                    EnrollmentRow::as_select(),
-                    LearnerRow::as_select(),
-                    CourseRow::as_select(),
-                ))
+                .select(joined_columns!())
                 .load::<Joined>(conn)?,
         );
     }
@@ -112,13 +124,10 @@ fn enrollment_in(
     let row: Option<Joined> = on_backend!(c, c => enrollments::table
                 .inner_join(learners::table)
                 .inner_join(courses::table)
+                .left_join(enrollment_attributes::table)
                 .filter(enrollments::tenant_id.eq(tenant_id.to_string()))
                 .filter(enrollments::id.eq(id.to_string()))
-                .select((
-                    EnrollmentRow::as_select(),
-                    LearnerRow::as_select(),
-                    CourseRow::as_select(),
-                ))
+                .select(joined_columns!())
                 .first_row(c))?;
     let row = row.ok_or_else(|| StoreError::NotFound("enrollment".into()))?;
     views_in(c, vec![row], now)?
@@ -157,11 +166,7 @@ impl Store {
         let now = self.now();
         self.with_conn(|c| {
             let row: Option<Joined> = joined(tenant_id, &q, now)
-                .select((
-                    EnrollmentRow::as_select(),
-                    LearnerRow::as_select(),
-                    CourseRow::as_select(),
-                ))
+                .select(joined_columns!())
                 .first_row(c)?;
             Ok(views_in(c, row.into_iter().collect(), now)?.pop())
         })
@@ -180,15 +185,11 @@ impl Store {
                 .as_ref()
                 .is_some_and(|f| f.mentions("learners.") || f.mentions("courses."));
             let total: i64 = if needs_join {
-                joined(tenant_id, q, now).count().get_result(c)?
+                counted(tenant_id, q, now).count().get_result(c)?
             } else {
                 unjoined(tenant_id, q, now).count().get_result(c)?
             };
-            let mut sel = joined(tenant_id, q, now).select((
-                EnrollmentRow::as_select(),
-                LearnerRow::as_select(),
-                CourseRow::as_select(),
-            ));
+            let mut sel = joined(tenant_id, q, now).select(joined_columns!());
             sel = match q.order.as_ref().filter(|o| !o.is_empty()) {
                 Some(o) => sel.order(o.clone().at(now)).then_order_by(enrollments::id),
                 None => sel.order((enrollments::added_at, enrollments::id)),
@@ -273,6 +274,22 @@ fn joined(
     let mut b = enrollments::table
         .inner_join(learners::table)
         .inner_join(courses::table)
+        .left_join(enrollment_attributes::table)
+        .filter(enrollments::tenant_id.eq(t.clone()))
+        .into_boxed();
+    apply_conditions!(b, q, t, now)
+}
+
+/// [`joined`] without the attributes, for counts: every enrollment has one row either way.
+fn counted(
+    tenant_id: Uuid,
+    q: &EnrollmentQuery,
+    now: OffsetDateTime,
+) -> enrollments_joined::Counted<'static> {
+    let t = tenant_id.to_string();
+    let mut b = enrollments::table
+        .inner_join(learners::table)
+        .inner_join(courses::table)
         .filter(enrollments::tenant_id.eq(t.clone()))
         .into_boxed();
     apply_conditions!(b, q, t, now)
@@ -294,9 +311,21 @@ fn unjoined(
 
 mod enrollments_joined {
     use crate::conn::MultiBackend;
-    use crate::schema::{courses, enrollments, learners};
-    /// The boxed enrollments ⋈ learners ⋈ courses query.
+    use crate::schema::{courses, enrollment_attributes, enrollments, learners};
+    /// The boxed enrollments ⋈ learners ⋈ courses ⟕ enrollment_attributes query.
     pub type BoxedQuery<'a> = diesel::dsl::IntoBoxed<
+        'a,
+        diesel::dsl::LeftJoin<
+            diesel::dsl::InnerJoin<
+                diesel::dsl::InnerJoin<enrollments::table, learners::table>,
+                courses::table,
+            >,
+            enrollment_attributes::table,
+        >,
+        MultiBackend,
+    >;
+    /// The boxed enrollments ⋈ learners ⋈ courses query.
+    pub type Counted<'a> = diesel::dsl::IntoBoxed<
         'a,
         diesel::dsl::InnerJoin<
             diesel::dsl::InnerJoin<enrollments::table, learners::table>,

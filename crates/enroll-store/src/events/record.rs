@@ -65,10 +65,12 @@ fn state(s: &str) -> StoreResult<EnrollmentState> {
         .map_err(|e: String| StoreError::Internal(format!("stored enrollment: {e}")))
 }
 
-/// The events of a change from `before` to `after` (the same enrollment), at its edit date.
+/// The events of a change from `before` to `after` (the same enrollment), at its edit date;
+/// `attributes`: its dialect attributes changed too (see [`crate::attributes`]).
 pub(crate) fn of_change(
     before: &EnrollmentRow,
     after: &EnrollmentRow,
+    attributes: bool,
 ) -> StoreResult<Vec<NewEvent>> {
     let (b, a) = (before, after);
     let change = Change {
@@ -84,12 +86,8 @@ pub(crate) fn of_change(
             || b.due_at != a.due_at
             || b.expires_at != a.expires_at
             || b.access_at != a.access_at
-            || b.course_version_id != a.course_version_id
-            || b.accepted_terms != a.accepted_terms
-            || b.enrollment_key_id != a.enrollment_key_id
-            || b.certificate_id != a.certificate_id
             || b.credits != a.credits
-            || b.collection_id != a.collection_id,
+            || attributes,
     };
     let mut from = b.state.as_str();
     Ok(EventKind::of(&change)
