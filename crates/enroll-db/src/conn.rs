@@ -167,7 +167,11 @@ impl Manager {
     pub fn open(&self) -> Result<DbConn, ConnectionError> {
         match &self.target {
             #[cfg(feature = "postgres")]
-            Target::Postgres(url) => Ok(DbConn::Pg(PgConnection::establish(url)?)),
+            Target::Postgres(url) => {
+                let mut c = PgConnection::establish(url)?;
+                crate::stats::instrument(&mut c);
+                Ok(DbConn::Pg(c))
+            }
             #[cfg(feature = "sqlite")]
             Target::Sqlite(_) => {
                 let mut c = SqliteConnection::establish(&self.sqlite_open)?;
@@ -187,6 +191,7 @@ impl Manager {
                 );
                 c.batch_execute(&pragmas)
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                crate::stats::instrument(&mut c);
                 Ok(DbConn::Sqlite(c))
             }
             #[allow(unreachable_patterns)]

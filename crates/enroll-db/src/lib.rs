@@ -19,6 +19,7 @@ pub mod migrate;
 mod notify;
 pub mod options;
 mod retry;
+pub mod stats;
 mod units;
 mod writer;
 

@@ -22,6 +22,8 @@
 mod destinations;
 #[cfg(feature = "http")]
 mod send;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use enroll_domain::model::Dialect;
 use enroll_store::enrollments::SeriesView;

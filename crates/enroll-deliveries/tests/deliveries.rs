@@ -3,12 +3,12 @@
 //! other hosts; on every backend.
 #![cfg(feature = "http")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+use enroll_deliveries::testing::Receiver;
 use enroll_deliveries::{Deliveries, DeliveryOptions};
 use enroll_store::Store;
 use enroll_store::outbox::Outbox as _;
 use enroll_store::outbox::{Channel, NewMessage};
 use enroll_store::tasks::Tasks;
-use enroll_store::testing::Receiver;
 use enroll_store::testing::demo::*;
 use std::time::{Duration, Instant};
 

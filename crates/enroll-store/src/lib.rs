@@ -94,7 +94,8 @@ pub mod prune;
 mod purge;
 pub mod schedule;
 pub mod schema;
-pub mod secrets;
+/// Hashing of secrets (the `enroll-secrets` crate).
+pub use enroll_secrets as secrets;
 pub mod seed;
 pub mod sessions;
 pub mod store;
@@ -106,7 +107,7 @@ pub mod testing;
 
 mod migrations;
 
-pub use enroll_db::{StoreError, StoreResult, conn, error, migrate};
+pub use enroll_db::{StoreError, StoreResult, conn, error, migrate, stats};
 /// The outbox (one durable mechanism for outbound HTTP deliveries and mail) lives below the
 /// ledger, in `enroll-outbox`; the store implements its [`outbox::Outbox`] operations.
 pub use enroll_outbox as outbox;

@@ -6,9 +6,6 @@
 //! naming the test goes to the terminal (past the test harness's output capture), so a green
 //! run never hides what it did not check. With `ENROLL_REQUIRE_POSTGRES=1` (CI's PostgreSQL
 //! pass sets it) a missing `ENROLL_TEST_DATABASE_URL` fails those tests instead.
-mod receiver;
-pub use receiver::{Received, Receiver};
-
 use crate::conn::{DbConn, Manager, Target};
 use crate::error::{StoreError, StoreResult};
 use crate::options::Options;

@@ -137,6 +137,12 @@ pub struct Config {
     /// Seconds an idle keep-alive connection stays open for its next request.
     #[arg(long, env = "ENROLL_KEEP_ALIVE", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub keep_alive: u64,
+
+    /// Counts the database statements, statement preparations and transactions of the whole
+    /// process, read at `GET /admin/v1/stats/statements` (for finding round trips; off by
+    /// default).
+    #[arg(long, env = "ENROLL_COUNT_STATEMENTS")]
+    pub count_statements: bool,
 }
 
 impl Config {

@@ -54,6 +54,10 @@ impl AppState {
         let clock = SharedClock::new();
         let key_file = link_key::path(config);
         let (key, key_created) = link_key::load_or_create(&key_file)?;
+        if config.count_statements {
+            // Before the pool opens: only connections opened afterwards count.
+            enroll_store::stats::enable();
+        }
         let mut builder = Store::builder(&config.database_url)
             .link_key(key)
             .clock(clock.clock())

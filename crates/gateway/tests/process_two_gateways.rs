@@ -8,7 +8,7 @@
 mod common;
 
 use common::{ABSORB_KEY, Gateway, TENANT, admin, command, free_port, start_with};
-use enroll_store::testing::Receiver;
+use enroll_deliveries::testing::Receiver;
 use enroll_store::testing::TestDb;
 use reqwest::Method;
 use reqwest::blocking::Client;
