@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for scripts/bench: seeding over HTTP, bulk-loading SQLite, and the report table.
+"""Helpers for scripts/bench: seeding over HTTP, bulk-loading SQLite or PostgreSQL, the tables.
 
 Subcommands (all called by scripts/bench; stdlib only):
 
@@ -9,6 +9,8 @@ Subcommands (all called by scripts/bench; stdlib only):
   bulk   DB WORK     with the gateway STOPPED: inserts the table learners (10,000 by default),
                      the create-phase learners (4,000) and one active enrollment per (table
                      learner, course) = 1,000,000 rows, in one transaction, then ANALYZE.
+                     DB is a SQLite file, or a postgres:// URL (through psql: the rows are
+                     written to WORK/<table>.copy and loaded with \\copy).
                      Writes WORK/ids.json and the id lists the wrk Lua scripts read.
   busy               prints how busy the CPUs are (percent, over 2 s).
   reset  BASE WORK   times POST /admin/v1/reset of the (bulk-loaded) demo tenant while another
@@ -19,7 +21,12 @@ Subcommands (all called by scripts/bench; stdlib only):
                      enrollLearnersInCourses call of all of them (100,000 enrollments), reads
                      the gateway's peak RSS (VmHWM) and counts the rows; WORK/ispring-bulk.json.
   report WORK DB     parses WORK/wrk-*.txt (and WORK/scorm.txt, WORK/reset/reset.json) and
-                     prints the table.
+                     prints the table (DB: the SQLite file or the postgres:// URL).
+  naive_summary WORK BACKEND...
+                     gateway / naive stack (raw-stack) req/s for get and create, per backend
+                     (WORK/BACKEND/wrk-*.txt).
+  compare_report WORK BACKEND REV ROUNDS
+                     scripts/bench --compare's table: WORK/wrk-NAME.{base,cur}.ROUND.txt.
 """
 import json
 import os
@@ -77,17 +84,131 @@ def cmd_setup(base, work):
     print(f"setup: {len(courses)} courses, template learner and enrollment created over HTTP")
 
 
-def template(cur, table, row_id):
-    cur.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-    row = cur.fetchone()
-    if row is None:
-        sys.exit(f"bulk: template {table} row {row_id} not found")
-    return [d[0] for d in cur.description], list(row)
+def is_pg(db):
+    return db.startswith(("postgres://", "postgresql://"))
 
 
-def insert_copies(cur, table, cols, rows):
-    ph = ",".join("?" * len(cols))
-    cur.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({ph})", rows)
+class SqliteDb:
+    """The bulk load's access to a SQLite file (the gateway stopped: no other writer)."""
+
+    def __init__(self, path):
+        self.con = sqlite3.connect(path, isolation_level=None)
+        self.cur = self.con.cursor()
+        # No other writer, so a rollback journal (not a 1M-row WAL) and no fsync are safe
+        # here; the file is switched back to WAL in finish, which the gateway expects.
+        self.cur.execute("PRAGMA journal_mode = DELETE")
+        self.cur.execute("PRAGMA synchronous = OFF")
+        self.cur.execute("PRAGMA cache_size = -1000000")  # ~1 GB: all index pages in memory
+        self.cur.execute("BEGIN")
+
+    def query(self, sql, params=()):
+        self.cur.execute(sql, params)
+        return self.cur.fetchall()
+
+    def template(self, table, row_id):
+        self.cur.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        row = self.cur.fetchone()
+        if row is None:
+            sys.exit(f"bulk: template {table} row {row_id} not found")
+        return [d[0] for d in self.cur.description], list(row)
+
+    def load(self, table, cols, rows):
+        ph = ",".join("?" * len(cols))
+        self.cur.executemany(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({ph})", rows)
+
+    def commit(self):
+        self.cur.execute("COMMIT")
+
+    def finish(self):
+        self.cur.execute("ANALYZE")
+        self.cur.execute("PRAGMA journal_mode = WAL")
+
+    def close(self):
+        self.con.close()
+
+
+def psql(url, sql):
+    """Runs sql through psql on url; the output's rows, tab-separated fields ('\\N': NULL)."""
+    import subprocess
+    out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                         capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"psql: {out.stderr.strip()}")
+    return [line.split("\t") for line in out.stdout.splitlines()]
+
+
+def pg_literal(v):
+    return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+
+
+COPY_ESC = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+COPY_UNESC = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def copy_field(v):
+    """A value in COPY's text format (booleans as 1/0 are valid boolean input)."""
+    if v is None:
+        return "\\N"
+    return re.sub(r"[\\\t\n\r]", lambda m: COPY_ESC[m.group(0)], str(v))
+
+
+def copy_unfield(v):
+    if v == "\\N":
+        return None
+    return re.sub(r"\\(.)", lambda m: COPY_UNESC.get(m.group(1), m.group(1)), v)
+
+
+class PgDb:
+    """The bulk load's access to a PostgreSQL database, through psql: the template rows read
+    with COPY TO, the copies written to WORK/<table>.copy and loaded with \\copy in one
+    transaction (then ANALYZE)."""
+
+    def __init__(self, url, work):
+        self.url, self.work, self.files = url, work, []
+
+    def query(self, sql, params=()):
+        parts = sql.split("?")
+        assert len(parts) == len(params) + 1
+        text = parts[0] + "".join(pg_literal(p) + rest for p, rest in zip(params, parts[1:]))
+        return [[copy_unfield(f) for f in r]
+                for r in psql(self.url, f"COPY ({text}) TO STDOUT")]
+
+    def template(self, table, row_id):
+        cols = [r[0] for r in self.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND table_name = ? ORDER BY ordinal_position", (table,))]
+        rows = self.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if not rows:
+            sys.exit(f"bulk: template {table} row {row_id} not found")
+        return cols, rows[0]
+
+    def load(self, table, cols, rows):
+        path = os.path.join(self.work, f"{table}.copy")
+        with open(path, "w") as f:
+            for r in rows:
+                f.write("\t".join(copy_field(v) for v in r) + "\n")
+        self.files.append((table, cols, path))
+
+    def commit(self):
+        import subprocess
+        script = ["SET synchronous_commit = off;", "BEGIN;"]
+        script += [f"\\copy {t} ({','.join(c)}) FROM '{p}'" for t, c, p in self.files]
+        script += ["COMMIT;"]
+        path = os.path.join(self.work, "bulk.sql")
+        with open(path, "w") as f:
+            f.write("\n".join(script) + "\n")
+        out = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url,
+                              "-f", path], capture_output=True, text=True)
+        if out.returncode:
+            sys.exit(f"bulk: psql: {out.stderr.strip()}")
+        for _, _, p in self.files:
+            os.remove(p)
+
+    def finish(self):
+        psql(self.url, "ANALYZE")
+
+    def close(self):
+        pass
 
 
 def cmd_bulk(db, work):
@@ -99,24 +220,18 @@ def cmd_bulk(db, work):
     day = 86_400_000
     t0 = time.perf_counter()
 
-    con = sqlite3.connect(db, isolation_level=None)
-    cur = con.cursor()
-    # The gateway is stopped, so a rollback journal (not a 1M-row WAL) and no fsync are safe
-    # here; the file is switched back to WAL below, which the gateway expects.
-    cur.execute("PRAGMA journal_mode = DELETE")
-    cur.execute("PRAGMA synchronous = OFF")
-    cur.execute("PRAGMA cache_size = -1000000")  # ~1 GB: keeps all index pages in memory
-    cur.execute("BEGIN")
+    # The gateway is stopped while its database is loaded (SQLite: no other writer).
+    d = PgDb(db, work) if is_pg(db) else SqliteDb(db)
 
     # Learners: copies of the template row the admin API wrote, with every id-bearing column
     # replaced; and the crosswalk entries the store writes for every new learner (the derived
     # number of each number-keyed dialect, see enroll_domain::crosswalk).
-    lcols, ltpl = template(cur, "learners", setup["template_learner"])
+    lcols, ltpl = d.template("learners", setup["template_learner"])
     tpl_id = setup["template_learner"]
-    cur.execute("SELECT dialect FROM external_ids WHERE ledger_id = ? AND kind = 'learner'",
-                (tpl_id,))
+    found = d.query("SELECT dialect FROM external_ids WHERE ledger_id = ? AND kind = 'learner'",
+                    (tpl_id,))
     numbered = {"trainercentral": 17}  # number-keyed dialects for learners, and their digits
-    assert {r[0] for r in cur.fetchall()} == set(numbered), "the store's learner crosswalk changed"
+    assert {r[0] for r in found} == set(numbered), "the store's learner crosswalk changed"
     crosswalk = []
 
     def derived(lid, digits):
@@ -145,13 +260,13 @@ def cmd_bulk(db, work):
         lid, row = learner(f"create{n:06}", N_TABLE_LEARNERS + n)
         create_learners.append(lid)
         rows.append(row)
-    insert_copies(cur, "learners", lcols, rows)
-    cur.executemany("INSERT INTO external_ids (tenant_id, dialect, kind, external_id, ledger_id)"
-                    " VALUES (?, ?, ?, ?, ?)", crosswalk)
+    d.load("learners", lcols, rows)
+    d.load("external_ids", ["tenant_id", "dialect", "kind", "external_id", "ledger_id"],
+           crosswalk)
 
     # Enrollments: one active row per (table learner, course), copying the template enrollment
     # the Absorb create wrote; state/progress/dates vary so `_filter` has something to select.
-    ecols, etpl = template(cur, "enrollments", setup["template_enrollment"])
+    ecols, etpl = d.template("enrollments", setup["template_enrollment"])
     idx = {c: i for i, c in enumerate(ecols)}
     rows = []
     states = {"not_started": 0, "in_progress": 0, "completed": 0}
@@ -183,36 +298,31 @@ def cmd_bulk(db, work):
                          ("updated_at", completed or started or added), ("source", "bench")):
                 r[idx[c]] = v
             rows.append(r)
-    insert_copies(cur, "enrollments", ecols, rows)
+    d.load("enrollments", ecols, rows)
     del rows
-    cur.execute("COMMIT")
+    d.commit()
     t_ins = time.perf_counter() - t0
-    cur.execute("ANALYZE")
-    cur.execute("PRAGMA journal_mode = WAL")
+    d.finish()
 
     # The `_filter` course: every course has N_TABLE_LEARNERS rows; take the second one (the
     # first also holds the template enrollment) and count what the benchmark filter matches.
     fcourse = courses[1]
-    cur.execute("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active", (fcourse,))
-    per_course = cur.fetchone()[0]
-    cur.execute("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active"
-                " AND state = 'in_progress' AND progress >= 10", (fcourse,))
-    matching = cur.fetchone()[0]
-    cur.execute("SELECT id FROM enrollments WHERE source = 'bench' ORDER BY id LIMIT 1 OFFSET ?",
-                (len(table_learners) * len(courses) // 2,))
-    get_id = cur.fetchone()[0]
-    cur.execute("SELECT COUNT(*) FROM enrollments")
-    total = cur.fetchone()[0]
+    one = lambda sql, *p: d.query(sql, p)[0][0]
+    per_course = int(one("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active",
+                         fcourse))
+    matching = int(one("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active"
+                       " AND state = 'in_progress' AND progress >= 10", fcourse))
+    get_id = one("SELECT id FROM enrollments WHERE source = 'bench' ORDER BY id LIMIT 1"
+                 " OFFSET ?", len(table_learners) * len(courses) // 2)
+    total = int(one("SELECT COUNT(*) FROM enrollments"))
     # LMS365 names courses by number: the crosswalk entries the store wrote when the admin API
     # created them (the bulk rows are the demo tenant's, so LMS365's demo key sees them all).
-    cur.execute("SELECT ledger_id, external_id FROM external_ids"
-                " WHERE kind = 'course' AND dialect = 'lms365'")
-    lms365 = dict(cur.fetchall())
+    lms365 = {k: v for k, v in d.query("SELECT ledger_id, external_id FROM external_ids"
+                                       " WHERE kind = 'course' AND dialect = 'lms365'")}
     assert all(c in lms365 for c in courses), "a bench course has no LMS365 number"
-    cur.execute("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active"
-                " AND state = 'in_progress'", (fcourse,))
-    lms365_matching = cur.fetchone()[0]
-    con.close()
+    lms365_matching = int(one("SELECT COUNT(*) FROM enrollments WHERE course_id = ? AND active"
+                              " AND state = 'in_progress'", fcourse))
+    d.close()
 
     with open(os.path.join(work, "create-learners.txt"), "w") as f:
         f.write("\n".join(create_learners) + "\n")
@@ -391,14 +501,24 @@ def parse_wrk(path):
 
 def cmd_report(work, db):
     ids = json.load(open(os.path.join(work, "ids.json")))
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    final = con.execute("SELECT COUNT(*) FROM enrollments").fetchone()[0]
-    journal = con.execute("PRAGMA journal_mode").fetchone()[0]  # persistent: a file property
-    con.close()
-    # synchronous is per connection, not stored in the file: the gateway sets NORMAL unless
-    # ENROLL_SQLITE_SYNCHRONOUS=FULL (crates/enroll-store/src/conn.rs).
-    sync = "FULL" if os.environ.get("ENROLL_SQLITE_SYNCHRONOUS", "").lower() == "full" \
-        else "NORMAL"
+    if is_pg(db):
+        final = int(psql(db, "COPY (SELECT COUNT(*) FROM enrollments) TO STDOUT")[0][0])
+        settings = ", ".join(
+            "=".join(r) for r in psql(db, "COPY (SELECT name, setting FROM pg_settings WHERE name"
+                                          " IN ('synchronous_commit', 'shared_buffers',"
+                                          " 'max_connections') ORDER BY name) TO STDOUT"))
+        storage = f"PostgreSQL: {settings} (the server's, read after the run)"
+    else:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        final = con.execute("SELECT COUNT(*) FROM enrollments").fetchone()[0]
+        journal = con.execute("PRAGMA journal_mode").fetchone()[0]  # persistent: a file property
+        con.close()
+        # synchronous is per connection, not stored in the file: the gateway sets NORMAL unless
+        # ENROLL_SQLITE_SYNCHRONOUS=FULL (crates/enroll-store/src/conn.rs).
+        sync = "FULL" if os.environ.get("ENROLL_SQLITE_SYNCHRONOUS", "").lower() == "full" \
+            else "NORMAL"
+        storage = (f"SQLite: journal_mode={journal} (read from the file), synchronous={sync} "
+                   f"(set by the gateway on each connection)")
     scorm_file = os.path.join(work, "scorm.txt")
     ceiling = parse_wrk(os.path.join(work, "wrk-noop.txt"))
     # (file, label, target text, check(row, ratio) -> bool or None when there is no target)
@@ -485,6 +605,23 @@ def cmd_report(work, db):
         ok = x >= 0.5 and errors == 0
         print(f"{label:<44} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {x:>6.2f} "
               f"{errors:>8}  {'>= 0.5x absorb create req/s':<28} {'PASS' if ok else 'FAIL'}")
+    # --gateways 2: the same loads split over two gateway processes on one database.
+    for name, label in (("get", "  get, 2 gateways (32+32 conn, summed)"),
+                        ("create", "  create, 2 gateways (32+32 conn, summed)")):
+        halves = [os.path.join(work, f"wrk-{name}-g2{h}.txt") for h in "ab"]
+        if not all(os.path.exists(p) for p in halves):
+            continue
+        rs = [parse_wrk(p) for p in halves]
+        if any(r["rps"] is None or r["p99"] is None for r in rs):
+            print(f"{label:<44} (wrk output unparsable: see wrk-{name}-g2a/b.txt)")
+            unparsable = True
+            continue
+        rps = sum(r["rps"] for r in rs)
+        one = measured.get(name, {}).get("rps")
+        x = f"{rps / one:.2f}" if one else "-"
+        errors = sum(r["non2xx"] + r["sockerr"] for r in rs)
+        print(f"{label:<44} {rps:>9.0f} {'':>8} {max(r['p99'] for r in rs):>8.2f} {x:>6} "
+              f"{errors:>8}  {'ratio: x the 1-gateway row':<28} -")
     bulk_file = os.path.join(work, "ispring-bulk.json")
     if os.path.exists(bulk_file):
         b = json.load(open(bulk_file))
@@ -511,7 +648,7 @@ def cmd_report(work, db):
         print(f"gateway / raw stack, same run: {', '.join(factors)}")
     # create.lua's status histogram and first unexpected answer, if any.
     for name in ("create", "raw-create", "ispring-soap", "trainercentral-invite",
-                 "lms365-enroll"):
+                 "lms365-enroll", "create-g2a", "create-g2b"):
         path = os.path.join(work, f"wrk-{name}.txt")
         if not os.path.exists(path):
             continue
@@ -526,8 +663,7 @@ def cmd_report(work, db):
         print(f"LMS365 filter: course {ids['filter_course_lms365']} (the same course), "
               f"{ids['lms365_filter_matching']:,} match \"CoursePassingStatus eq 'InProgress'\"; "
               f"page of 100 with @odata.count")
-    print(f"SQLite: journal_mode={journal} (read from the file), synchronous={sync} "
-          f"(set by the gateway on each connection)")
+    print(storage)
     print(f"load: wrk {os.environ.get('BENCH_WRK_ARGS', '?')} on 127.0.0.1; wrk and the "
           f"gateway share {os.cpu_count()} cores, so the load generator takes CPU from the "
           f"server on every row")
@@ -536,8 +672,93 @@ def cmd_report(work, db):
         note = " (other processes were using the CPUs: numbers are low)" \
             if float(busy) > 10 else ""
         print(f"CPU busy with the gateway idle, just before the load phase: {busy} %{note}")
+    skipped = os.path.join(work, "skipped.txt")
+    if os.path.exists(skipped):
+        for line in open(skipped).read().splitlines():
+            print(f"not run: {line}")
     if unparsable:
         sys.exit("a wrk run produced no numbers")
+
+
+def cmd_naive_summary(work, *backends):
+    """gateway / naive stack (raw-stack) per backend, for read by id and create."""
+    parts = []
+    for b in backends:
+        got = {}
+        for name in ("get", "raw-get", "create", "raw-create"):
+            path = os.path.join(work, b, f"wrk-{name}.txt")
+            got[name] = parse_wrk(path)["rps"] if os.path.exists(path) else None
+        for what, g, raw in (("get", "get", "raw-get"), ("create", "create", "raw-create")):
+            if got[g] and got[raw]:
+                parts.append(f"{b} {what} {got[g]:.0f}/{got[raw]:.0f} = {got[g] / got[raw]:.2f}x")
+    if parts:
+        print("gateway / naive stack (req/s): " + "; ".join(parts))
+
+
+# Rows of the --compare table: (wrk file name, label).
+COMPARE_ROWS = [
+    ("noop", "noop GET /healthz"),
+    ("get", "absorb GET /enrollments/{id}"),
+    ("filter1", "absorb _filter (1 conn)"),
+    ("filter", "absorb _filter (64 conn)"),
+    ("lms365-filter", "lms365 $filter (1 conn)"),
+    ("create", "absorb POST create"),
+    ("authenticate", "absorb POST /authenticate"),
+    ("ispring-soap", "ispring SOAP enroll (1x1)"),
+    ("trainercentral-invite", "trainercentral addCourseAttendee"),
+    ("lms365-enroll", "lms365 POST Enroll"),
+]
+# The row whose check stands for a wrk file's (filter1 is run by the filter row).
+COMPARE_CHECK = {"filter1": "filter"}
+
+
+def cmd_compare_report(work, backend, rev, rounds):
+    """scripts/bench --compare: WORK/wrk-NAME.SIDE.ROUND.txt of both builds, one table; the
+    means over the rounds."""
+    def side(name, s):
+        row = COMPARE_CHECK.get(name, name)
+        na = os.path.join(work, f"na.{s}.{row}")
+        if os.path.exists(na):
+            return "n/a"
+        runs = [parse_wrk(os.path.join(work, f"wrk-{name}.{s}.{r}.txt"))
+                for r in range(int(rounds))
+                if os.path.exists(os.path.join(work, f"wrk-{name}.{s}.{r}.txt"))]
+        if not runs:
+            return None
+        if any(r["rps"] is None or r["p99"] is None for r in runs):
+            return "n/a"
+        return {"rps": sum(r["rps"] for r in runs) / len(runs),
+                "p99": sum(r["p99"] for r in runs) / len(runs),
+                "errors": sum(r["non2xx"] + r["sockerr"] for r in runs)}
+
+    print(f"--compare: baseline {rev} vs the current checkout, backend {backend}, "
+          f"{rounds} round(s) (req/s and p99: means over the rounds)")
+    head = (f"{'backend':<9} {'row':<34} {'base req/s':>10} {'cur req/s':>10} {'cur/base':>8} "
+            f"{'base p99':>9} {'cur p99':>9} {'errors b/c':>11}")
+    print(head)
+    print("-" * len(head))
+    for name, label in COMPARE_ROWS:
+        b, c = side(name, "base"), side(name, "cur")
+        if b is None and c is None:
+            continue
+        fmt = lambda x, k, f: "n/a" if not isinstance(x, dict) else format(x[k], f)
+        ratio = (f"{c['rps'] / b['rps']:.2f}" if isinstance(b, dict) and isinstance(c, dict)
+                 and b["rps"] else "n/a")
+        errs = f"{fmt(b, 'errors', 'd')}/{fmt(c, 'errors', 'd')}"
+        print(f"{backend:<9} {label:<34} {fmt(b, 'rps', '.0f'):>10} {fmt(c, 'rps', '.0f'):>10} "
+              f"{ratio:>8} {fmt(b, 'p99', '.2f'):>9} {fmt(c, 'p99', '.2f'):>9} {errs:>11}")
+    for f in sorted(os.listdir(work)):
+        if f.startswith("na."):
+            print(f"n/a: {f[3:].replace('.', ' ', 1)} ({open(os.path.join(work, f)).read().strip()})")
+    skipped = os.path.join(work, "skipped.txt")
+    if os.path.exists(skipped):
+        for line in open(skipped).read().splitlines():
+            print(f"not run: {line}")
+    print(f"load: wrk {os.environ.get('BENCH_WRK_ARGS', '?')}; both gateways up for the whole "
+          f"run, each row run on one, then on the other; p99 in ms")
+    busy = os.environ.get("BENCH_BUSY")
+    if busy:
+        print(f"CPU busy with the gateways idle, just before the load phase: {busy} %")
 
 
 def cmd_busy():
@@ -554,7 +775,8 @@ def cmd_busy():
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"setup": cmd_setup, "bulk": cmd_bulk, "reset": cmd_reset, "report": cmd_report,
-     "busy": cmd_busy, "ispring_bulk": cmd_ispring_bulk}[cmd](*args)
+     "busy": cmd_busy, "ispring_bulk": cmd_ispring_bulk, "naive_summary": cmd_naive_summary,
+     "compare_report": cmd_compare_report}[cmd](*args)
 
 
 if __name__ == "__main__":

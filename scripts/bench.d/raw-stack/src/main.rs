@@ -1,4 +1,5 @@
-//! `raw-stack DB PORT`: the untuned reference service for scripts/bench.
+//! `raw-stack DB PORT`: the untuned reference service for scripts/bench (SQLite; its
+//! PostgreSQL twin is `raw-stack-pg`, src/bin/raw-stack-pg.rs).
 //!
 //! - `GET /hello`: its no-op ceiling;
 //! - `GET /enroll/{id}`: one enrollment row by id, as JSON (inline on the async worker);
@@ -14,49 +15,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 
-diesel::table! {
-    enrollments (id) {
-        id -> Text, tenant_id -> Text, learner_id -> Text, course_id -> Text, state -> Text,
-        active -> Bool, progress -> Double, score -> Nullable<Double>, time_spent_ms -> BigInt,
-        lock_after_due -> Bool, added_at -> BigInt, started_at -> Nullable<BigInt>,
-        completed_at -> Nullable<BigInt>, due_at -> Nullable<BigInt>,
-        expires_at -> Nullable<BigInt>, access_at -> Nullable<BigInt>, updated_at -> BigInt,
-        credits -> Nullable<Double>, source -> Text,
-        series_id -> Text, instance -> Integer, course_version -> Integer,
-        invitation_id -> Nullable<Text>,
-    }
-}
-
-#[derive(Queryable, Selectable, Insertable, serde::Serialize)]
-#[diesel(table_name = enrollments)]
-struct Enrollment {
-    id: String,
-    tenant_id: String,
-    learner_id: String,
-    course_id: String,
-    state: String,
-    active: bool,
-    progress: f64,
-    score: Option<f64>,
-    time_spent_ms: i64,
-    lock_after_due: bool,
-    added_at: i64,
-    started_at: Option<i64>,
-    completed_at: Option<i64>,
-    due_at: Option<i64>,
-    expires_at: Option<i64>,
-    access_at: Option<i64>,
-    updated_at: i64,
-    credits: Option<f64>,
-    source: String,
-    series_id: String,
-    instance: i32,
-    course_version: i32,
-    invitation_id: Option<String>,
-}
-
-/// The demo tenant (fixtures/demo-seed.json), which the benchmark's rows belong to.
-const TENANT: &str = "7d1c7c3e-0000-4000-8000-000000000001";
+mod schema;
+use schema::{Enrollment, enrollments};
 
 type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 
@@ -94,35 +54,7 @@ async fn create(pool: web::Data<DbPool>, path: web::Path<(String, String)>) -> H
     let (learner_id, course_id) = path.into_inner();
     let done = web::block(move || {
         let mut c = pool.get().map_err(|e| e.to_string())?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        let id = uuid::Uuid::now_v7().to_string();
-        let row = Enrollment {
-            series_id: id.clone(),
-            instance: 0,
-            course_version: 0,
-            invitation_id: None,
-            id,
-            tenant_id: TENANT.into(),
-            learner_id,
-            course_id,
-            state: "not_started".into(),
-            active: true,
-            progress: 0.0,
-            score: None,
-            time_spent_ms: 0,
-            lock_after_due: false,
-            added_at: now,
-            started_at: None,
-            completed_at: None,
-            due_at: None,
-            expires_at: None,
-            access_at: None,
-            updated_at: now,
-            credits: None,
-            source: "raw-stack".into(),
-        };
+        let row = Enrollment::new(learner_id, course_id);
         c.immediate_transaction(|c| {
             diesel::insert_into(enrollments::table)
                 .values(&row)
