@@ -366,3 +366,37 @@ async fn an_enrollments_history_names_each_change_and_who_made_it_oldest_first()
         assert_eq!(s, 404);
     }
 }
+
+#[actix_web::test]
+async fn a_counting_gateway_reports_the_statements_its_requests_ran() {
+    let db = enroll_store::testing::TestDb::sqlite().unwrap();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json");
+    let config = Config::parse_from([
+        "gateway",
+        "--database-url",
+        &db.url,
+        "--seed-file",
+        seed,
+        "--admin-token",
+        "t",
+        "--count-statements",
+    ]);
+    let st = web::Data::new(AppState::open(&config).unwrap());
+    let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
+    let get = |uri: String| {
+        test::TestRequest::get()
+            .uri(&uri)
+            .insert_header(("Authorization", "Bearer t"))
+    };
+    let (s, before) = send(&app, get("/admin/v1/stats/statements".into())).await;
+    assert_eq!(s, 200, "{before}");
+    assert_eq!(before["enabled"], true);
+    for _ in 0..3 {
+        let (s, body) = send(&app, get(format!("/admin/v1/tenants/{TENANT}/learners"))).await;
+        assert_eq!(s, 200, "{body}");
+    }
+    let (_, after) = send(&app, get("/admin/v1/stats/statements".into())).await;
+    let ran = after["statements"].as_u64().unwrap() - before["statements"].as_u64().unwrap();
+    // Each listing of the learners is at least one statement.
+    assert!(ran >= 3, "{before} {after}");
+}

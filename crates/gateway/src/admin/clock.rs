@@ -1,4 +1,4 @@
-//! The ledger clock: read it, move it; and the statement counts (`--count-statements`). The offset from the wall clock is bounded to
+//! The ledger clock: read it, move it. The offset from the wall clock is bounded to
 //! ±36,500 days (100 years, [`MAX_OFFSET_MS`]); an advance that would leave the bound, or
 //! whose amount overflows, is a 400 and changes nothing.
 use super::{AdminError, Result};
@@ -11,19 +11,7 @@ use serde_json::{Value, json};
 /// Mounts `GET /clock` and `POST /clock/advance`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/clock", web::get().to(get_clock))
-        .route("/clock/advance", web::post().to(advance_clock))
-        .route("/stats/statements", web::get().to(statements));
-}
-
-/// `GET /stats/statements`: the process's statement counts (`--count-statements`).
-async fn statements() -> HttpResponse {
-    let c = enroll_store::stats::counts();
-    HttpResponse::Ok().json(json!({
-        "enabled": c.enabled,
-        "statements": c.statements,
-        "prepares": c.prepares,
-        "transactions": c.transactions,
-    }))
+        .route("/clock/advance", web::post().to(advance_clock));
 }
 
 fn clock_json(st: &AppState) -> Value {

@@ -1,6 +1,6 @@
 //! The admin API under `/admin/v1`: tenants, dialect credentials, departments, learners,
-//! courses, enrollments (read and drive), seed loading and reset, the clock, and the outbox
-//! (`admin_mail.rs`).
+//! courses, enrollments (read and drive), seed loading and reset, the clock, statement counts
+//! (`--count-statements`), and the outbox (`admin_mail.rs`).
 //!
 //! * Every route, unknown paths included, first checks `Authorization: Bearer <admin token>`
 //!   and answers 401 before the path, query or body is looked at.
@@ -16,6 +16,7 @@ mod clock;
 mod dto;
 mod enrollments;
 mod seed;
+mod stats;
 mod tenants;
 
 use crate::AppState;
@@ -111,6 +112,7 @@ pub fn scope() -> impl HttpServiceFactory {
         .configure(enrollments::configure)
         .configure(seed::configure)
         .configure(clock::configure)
+        .configure(stats::configure)
         .default_service(web::to(|| async {
             AdminError::NotFound("no such admin route".into()).error_response()
         }))
