@@ -3,10 +3,10 @@
 //! generated clients send it without the scheme).
 //!
 //! Both are verified once per process and then trusted for a moment
-//! ([`enroll_web::credential_cache`]): keys everywhere, tokens only when this process is the
-//! database's only user, where every revocation of a token (a new token for its user) goes
-//! through this process's `/authenticate`, which forgets the user's tokens
-//! ([`forget_tokens_of`]) before it answers.
+//! ([`enroll_web::credential_cache`]): keys everywhere, tokens by the cache's rules. A
+//! revocation of a token (a new token for its user) through this process's `/authenticate`
+//! forgets the user's tokens ([`forget_tokens_of`]) before it answers; one made by another
+//! process sharing a PostgreSQL database reaches this one's cache within 25 ms.
 use crate::error::AbsorbError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};

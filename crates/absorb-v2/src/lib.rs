@@ -12,12 +12,13 @@
 //! Requests need `x-api-key` (the tenant's private key) and, except `/authenticate`, a token
 //! from `POST /authenticate` with body `{"username", "password", "privateKey"}`, sent as
 //! `Authorization: Bearer <token>` or as the raw token. Tokens last 4 hours by the ledger
-//! clock and a new token for a user revokes the previous one at once, on every HTTP worker
-//! and every process: one credential cache per process ([`enroll_web::credential_cache`]),
-//! emptied of the user's tokens by `/authenticate` before it answers, and tokens cached only
-//! when the process is the database's only user (SQLite opened exclusively); on PostgreSQL
-//! or with SQLite opened shared ([`enroll_store::options::SqliteLocking::Shared`]) every
-//! request checks its token in the database. API keys are cached 2 s everywhere (no API revokes
+//! clock and a new token for a user revokes the previous one: at once on every HTTP worker
+//! of the process that issued it (one credential cache per process,
+//! [`enroll_web::credential_cache`], emptied of the user's tokens by `/authenticate` before
+//! it answers), and within 25 ms in every other process sharing a PostgreSQL database (the
+//! deleted token's `NOTIFY` empties theirs). With SQLite opened shared
+//! ([`enroll_store::options::SqliteLocking::Shared`]) tokens are not cached: every request
+//! checks its token in the database. API keys are cached 2 s everywhere (no API revokes
 //! them). Admins (role `admin`) act on anyone in their tenant; department administrators
 //! only on the learners of their department and the departments below it ([`scope`]); a
 //! learner's token reaches only `/my-enrollments` (403 elsewhere). The facade reads the

@@ -169,7 +169,7 @@ impl Manager {
             #[cfg(feature = "postgres")]
             Target::Postgres(url) => {
                 let mut c = PgConnection::establish(url)?;
-                crate::stats::instrument(&mut c);
+                crate::health::watch(&mut c);
                 Ok(DbConn::Pg(c))
             }
             #[cfg(feature = "sqlite")]
@@ -231,15 +231,32 @@ impl ManageConnection for Manager {
         self.open()
     }
 
+    // Only PostgreSQL connections are tested, and only those idle long enough to have gone
+    // stale unnoticed (see health.rs).
+    #[allow(irrefutable_let_patterns)]
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        #[cfg(feature = "postgres")]
+        if let DbConn::Pg(c) = conn
+            && !crate::health::needs_test(c)
+        {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1")
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
     // A connection dropped while a unit of work panicked (its transaction still open) or
     // whose transaction manager gave up is discarded, never handed to the next caller.
+    // A PostgreSQL connection a statement found closed is discarded too (health.rs).
+    #[allow(irrefutable_let_patterns)]
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         use diesel::connection::TransactionManager;
+        #[cfg(feature = "postgres")]
+        if let DbConn::Pg(c) = conn
+            && crate::health::closed(c)
+        {
+            return true;
+        }
         std::thread::panicking()
             || <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
@@ -285,7 +302,8 @@ pub fn build_pool(target: &Target, options: &Options) -> Result<DbPool, StoreErr
         .max_size(size)
         // A SQLite connection is a file handle that does not go stale: checking it with a
         // query on every checkout cost 7% of a read's CPU. PostgreSQL connections can drop
-        // (server restart), so they are still checked.
+        // (server restart): `is_valid` tests those idle past health::FRESH, without a round
+        // trip for the others.
         .test_on_check_out(matches!(target, Target::Postgres(_)))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)

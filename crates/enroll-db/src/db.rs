@@ -57,6 +57,7 @@ pub struct Db {
     pub(crate) manager: Manager,
     pub(crate) backend: &'static str,
     pub(crate) signals: Arc<[tokio::sync::Notify; 3]>,
+    pub(crate) generation: Arc<crate::generation::Generation>,
     /// SQLite opened for this process alone.
     pub(crate) exclusive: bool,
     // SQLite has one writer at a time: all writes go through one connection with group
@@ -106,6 +107,7 @@ impl Db {
             tasks_pool,
             backend: target.backend_name(),
             signals: Arc::new(Default::default()),
+            generation: Arc::default(),
             exclusive: manager.exclusive(),
             manager,
             sqlite_writer,
@@ -144,6 +146,21 @@ impl Db {
     /// what it keeps in memory cannot be changed behind its back by another process.
     pub fn single_process(&self) -> bool {
         self.exclusive
+    }
+
+    /// The credential generation: cached answers about credentials are trusted only while it
+    /// is the one they were cached in, and only when there is one (see generation.rs): 0 when
+    /// this process is the database's only user; on PostgreSQL, bumped by every revocation
+    /// any process makes, and `None` while this process's listener ([`Db::listen`]) is not
+    /// hearing them; `None` on SQLite opened shared.
+    pub fn credential_generation(&self) -> Option<u64> {
+        if self.exclusive {
+            return Some(0);
+        }
+        if self.sqlite_writer.is_some() {
+            return None;
+        }
+        self.generation.current()
     }
 
     /// Readiness: the database answers and every migration is applied.

@@ -15,6 +15,9 @@ mod checkpoint;
 pub mod conn;
 mod db;
 pub mod error;
+mod generation;
+#[cfg(feature = "postgres")]
+pub mod health;
 pub mod migrate;
 mod notify;
 pub mod options;

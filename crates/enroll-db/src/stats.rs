@@ -43,12 +43,14 @@ pub fn counts() -> Counts {
     }
 }
 
-/// Installs the counter on a new connection when counting is on.
-pub(crate) fn instrument<C: Connection>(conn: &mut C) {
-    if !ENABLED.load(Ordering::Relaxed) {
-        return;
-    }
-    conn.set_instrumentation(|event: InstrumentationEvent<'_>| match event {
+/// Whether connections opened now should count (see [`enable`]).
+pub(crate) fn counting() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Adds one connection event to the counts.
+pub(crate) fn count(event: &InstrumentationEvent<'_>) {
+    match event {
         InstrumentationEvent::StartQuery { .. } => {
             STATEMENTS.fetch_add(1, Ordering::Relaxed);
         }
@@ -59,7 +61,16 @@ pub(crate) fn instrument<C: Connection>(conn: &mut C) {
             TRANSACTIONS.fetch_add(1, Ordering::Relaxed);
         }
         _ => {}
-    });
+    }
+}
+
+/// Installs the counter on a new connection when counting is on (PostgreSQL connections
+/// count through their [`crate::health::Watch`] instead).
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+pub(crate) fn instrument<C: Connection>(conn: &mut C) {
+    if counting() {
+        conn.set_instrumentation(|event: InstrumentationEvent<'_>| count(&event));
+    }
 }
 
 #[cfg(all(test, feature = "sqlite"))]

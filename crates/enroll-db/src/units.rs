@@ -154,17 +154,19 @@ impl Db {
 
     /// On PostgreSQL, listens for the other processes' notifications (`NOTIFY` on each
     /// topic's channel, sent in the transaction that gave them work) and wakes this process's
-    /// waiting work: a thread with a connection of its own that checks for them every 100 ms
-    /// (a poll of the socket, no query). It ends when the database handle is dropped. Does
+    /// waiting work: a thread with a connection of its own that checks for them every 25 ms
+    /// (a poll of the socket, no query). It also keeps the credential generation
+    /// ([`Db::credential_generation`]). It ends when the database handle is dropped. Does
     /// nothing on SQLite, which only one process uses.
     pub fn listen(&self) {
         #[cfg(feature = "postgres")]
         if self.sqlite_writer.is_none() {
             let manager = self.manager.clone();
             let signals = std::sync::Arc::downgrade(&self.signals);
+            let generation = self.generation.clone();
             let spawned = std::thread::Builder::new()
                 .name("pg-listen".into())
-                .spawn(move || crate::notify::listen(&manager, &signals));
+                .spawn(move || crate::notify::listen(&manager, &signals, &generation));
             if let Err(e) = spawned {
                 log::warn!("no notification listener ({e}): background work polls instead");
             }

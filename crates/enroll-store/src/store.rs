@@ -127,6 +127,15 @@ impl Store {
         self.db.single_process()
     }
 
+    /// The credential generation cached answers about credentials must have been made in to
+    /// be trusted (`None`: trust none): 0 for the database's only user; on PostgreSQL, bumped
+    /// when any process revokes tokens, heard by this process's listener (started with the
+    /// background tasks, [`Store::listen`]) within 25 ms; see
+    /// `enroll_db::Db::credential_generation`.
+    pub fn credential_generation(&self) -> Option<u64> {
+        self.db.credential_generation()
+    }
+
     /// The key link tokens are made with.
     pub fn links(&self) -> &Arc<crate::links::LinkKey> {
         &self.links

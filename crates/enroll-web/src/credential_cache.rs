@@ -10,11 +10,18 @@
 //! The rules, which [`CredentialCache::get`] and [`CredentialCache::put`] apply:
 //! * An entry lives [`TTL`] at most, and never past the `valid_until` it was put with (by the
 //!   ledger clock: a token's expiry).
-//! * [`CredentialKind::Token`]s are cached only when this process is the database's only user
-//!   ([`Store::single_process`]: SQLite opened exclusively). Then every revocation goes through
-//!   this process, and the facade that revokes calls [`CredentialCache::evict`] before it
-//!   answers. Otherwise (PostgreSQL, or SQLite opened shared) another process may revoke a
-//!   token at any moment, so every request checks its token in the database.
+//! * [`CredentialKind::Token`]s are cached only while the store has a credential generation
+//!   ([`Store::credential_generation`]), and an entry is trusted only in the generation it
+//!   was put in:
+//!   - SQLite opened exclusively (the default): this process is the database's only user, so
+//!     every revocation goes through it, and the facade that revokes calls
+//!     [`CredentialCache::evict`] before it answers.
+//!   - PostgreSQL: any process's revocation (a deleted token) bumps every process's
+//!     generation, through a trigger's `NOTIFY` and each process's listener, within 25 ms of
+//!     its commit; while the listener is not hearing (not started, reconnecting) there is no
+//!     generation and every request checks its token in the database. So a token revoked by
+//!     another gateway process can still pass here for those few milliseconds.
+//!   - SQLite opened shared: another process may revoke unheard; tokens are not cached.
 //! * [`CredentialKind::ApiKey`]s are cached everywhere: no API revokes them.
 //! * A request that checked its credential in the database before an eviction does not put it
 //!   back after it (the database may have said "valid" just before the revocation).
@@ -60,7 +67,7 @@ pub enum CredentialKind {
     /// cached in every deployment.
     ApiKey,
     /// A bearer token the ledger issued: a new token or a revocation can end it, so it is
-    /// cached only when this process is the database's only user.
+    /// cached only while revocations are heard ([`Store::credential_generation`]).
     Token,
 }
 
@@ -68,6 +75,7 @@ type Key = (CredentialKind, String);
 
 struct Entry<V> {
     value: V,
+    generation: u64,
     valid_until: Option<OffsetDateTime>,
     at: Instant,
 }
@@ -90,6 +98,7 @@ pub struct Miss {
     // None: this credential may not be cached here.
     key: Option<Key>,
     evictions: u64,
+    generation: u64,
 }
 
 impl<V: Clone> Default for CredentialCache<V> {
@@ -112,16 +121,30 @@ impl<V: Clone> CredentialCache<V> {
     /// The value a recently verified `secret` of `kind` was put with, if it is still to be
     /// trusted; otherwise the [`Miss`] to put the database's answer back with.
     pub fn get(&self, store: &Store, kind: CredentialKind, secret: &str) -> Result<V, Miss> {
-        let miss = |key, evictions| Miss { key, evictions };
-        if kind == CredentialKind::Token && !store.single_process() {
-            return Err(miss(None, 0));
-        }
+        let generation = match kind {
+            CredentialKind::ApiKey => Some(0),
+            CredentialKind::Token => store.credential_generation(),
+        };
+        let Some(generation) = generation else {
+            return Err(Miss {
+                key: None,
+                evictions: 0,
+                generation: 0,
+            });
+        };
+        let miss = |key, evictions| Miss {
+            key,
+            evictions,
+            generation,
+        };
         let key = (kind, hash_secret(secret));
         let Ok(entries) = self.entries.lock() else {
             return Err(miss(None, 0));
         };
         let fresh = entries.map.get(&key).filter(|e| {
-            e.at.elapsed() < TTL && e.valid_until.is_none_or(|until| store.now() < until)
+            e.generation == generation
+                && e.at.elapsed() < TTL
+                && e.valid_until.is_none_or(|until| store.now() < until)
         });
         match fresh {
             Some(e) => Ok(e.value.clone()),
@@ -147,6 +170,9 @@ impl<V: Clone> CredentialCache<V> {
                 key,
                 Entry {
                     value,
+                    // A miss begun before a revocation was heard puts an entry of the old
+                    // generation, which is never trusted.
+                    generation: miss.generation,
                     valid_until,
                     at: Instant::now(),
                 },

@@ -1,0 +1,2 @@
+DROP TRIGGER tokens_revoked ON tokens;
+DROP FUNCTION tokens_revoked();
