@@ -10,7 +10,7 @@ use super::schema::subscriptions as s;
 use crate::conn::{DbConn, MultiBackend};
 use crate::error::{StoreError, StoreResult};
 use crate::models::EnrollmentRow;
-use crate::store::Store;
+use crate::store::{Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::EventKind;
 use enroll_domain::clock::to_millis;
@@ -368,7 +368,9 @@ pub(crate) fn watching_in(
 /// the connection prepares it once (the lists of the general case are prepared on every call).
 fn watching_one(conn: &mut DbConn, tenant_id: &str, x: &Subject) -> StoreResult<Vec<Subscription>> {
     let of = |scope: Scope| s::scope.eq(scope.as_str());
-    let rows: Vec<Row> = s::table
+    // On the backend's own connection: through the multi-backend wrapper diesel renders this
+    // query's SQL on every write to find its prepared statement (most of its cost).
+    let rows: Vec<Row> = on_backend!(conn, c => s::table
         .filter(s::tenant_id.eq(tenant_id))
         .filter(
             of(Scope::Tenant)
@@ -381,7 +383,7 @@ fn watching_one(conn: &mut DbConn, tenant_id: &str, x: &Subject) -> StoreResult<
         )
         .select(columns!())
         .order((s::created_at, s::id))
-        .load(conn)?;
+        .load(c))?;
     rows.into_iter().map(to_subscription).collect()
 }
 
