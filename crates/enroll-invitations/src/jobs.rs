@@ -14,7 +14,7 @@ use enroll_store::error::{StoreError, StoreResult};
 use enroll_store::learners::ensure_learners_by_email;
 use enroll_store::links::{LinkKey, Purpose};
 use enroll_store::models::{CourseRow, uuid};
-use enroll_store::outbox::{Channel, NewMessage, enqueue_in};
+use enroll_store::outbox::{Channel, NewMessage, enqueue_all_in};
 use enroll_store::{Ledger, Store};
 use time::OffsetDateTime;
 
@@ -185,6 +185,8 @@ fn batch_in(
         .collect::<StoreResult<Vec<_>>>()?;
     let outcomes = enroll_all_in(c, &reqs, now)?;
     let mut marks: Vec<Mark> = Vec::with_capacity(rows.len());
+    let mut mails: Vec<NewMessage> = Vec::with_capacity(rows.len());
+    let topic = format!("{}.invitation", dialect.as_str());
     let (mut linked, mut errors) = (0, Vec::new());
     for ((id, email), out) in rows.iter().zip(outcomes) {
         if !out.created && policy == ExistingPolicy::Skip {
@@ -209,21 +211,18 @@ fn batch_in(
             email,
             link_token: &token,
         });
-        enqueue_in(
-            c,
-            &NewMessage {
-                tenant_id: Some(tenant),
-                channel: Channel::Mail,
-                topic: format!("{}.invitation", dialect.as_str()),
-                target: email.clone(),
-                headers: vec![],
-                content_type: mail.content_type,
-                subject: Some(mail.subject),
-                body: mail.body,
-            },
-            now_ms,
-        )?;
+        mails.push(NewMessage {
+            tenant_id: Some(tenant),
+            channel: Channel::Mail,
+            topic: topic.clone(),
+            target: email.clone(),
+            headers: vec![],
+            content_type: mail.content_type,
+            subject: Some(mail.subject),
+            body: mail.body,
+        });
     }
+    enqueue_all_in(c, &mails, now_ms)?;
     if mark(c, &marks, now_ms)? != marks.len() {
         return Err(StoreError::Conflict(
             "another runner handled recipients of this batch".into(),

@@ -63,7 +63,7 @@ use enroll_store::schema::courses;
 use enroll_store::subscriptions::{self, NewSubscription, Scope, Subscription};
 use enroll_store::tags::{self, TagKind};
 use enroll_store::{Ledger, Store};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -372,6 +372,7 @@ pub trait Invitations: Ledger {
             .map(enroll_domain::clock::storable)
             .transpose()?;
         let mut addresses: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::with_capacity(new.addresses.len());
         for a in &new.addresses {
             let a = a.trim().to_lowercase();
             if !valid_email(&a) {
@@ -379,7 +380,7 @@ pub trait Invitations: Ledger {
                     "'{a}' is not a valid e-mail address"
                 )));
             }
-            if !addresses.contains(&a) {
+            if seen.insert(a.clone()) {
                 addresses.push(a);
             }
         }

@@ -199,6 +199,51 @@ pub fn record_new(
     Ok(all)
 }
 
+/// [`record_new`] for many records at once (multi-row inserts, 400 entries per statement),
+/// in the order given; an id already taken fails the whole call.
+pub fn record_new_all(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    kind: Kind,
+    records: &[(Uuid, ExternalIds)],
+) -> StoreResult<()> {
+    let mut entries: Vec<(Dialect, String, String)> = Vec::new();
+    for (ledger_id, given) in records {
+        let mut all = given.clone();
+        for d in Dialect::ALL {
+            if let (None, IdStyle::Number { digits }) = (given.explicit(d), d.id_style(kind)) {
+                all.set(d, derived_number(*ledger_id, digits).to_string());
+            }
+        }
+        let id = ledger_id.to_string();
+        entries.extend(all.iter().map(|(d, e)| (d, e.to_string(), id.clone())));
+    }
+    for chunk in entries.chunks(400) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(d, external, ledger)| {
+                (
+                    x::tenant_id.eq(tenant_id),
+                    x::dialect.eq(d.as_str()),
+                    x::kind.eq(kind.as_str()),
+                    x::external_id.eq(external.as_str()),
+                    x::ledger_id.eq(ledger.as_str()),
+                )
+            })
+            .collect();
+        on_backend!(conn, c => diesel::insert_into(x::table).values(&values).execute(c)).map_err(
+            |e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!(
+                    "an id of a new {} is already taken",
+                    kind.as_str()
+                )),
+                other => other,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Forgets a record's explicit id in a dialect (e.g. a deleted SCORM registration's id, which
 /// may then name a new registration).
 pub fn forget(

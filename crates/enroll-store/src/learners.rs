@@ -309,6 +309,11 @@ pub fn ensure_learners_by_email(
         .filter(|e| !found.contains_key(*e))
         .collect();
     missing.sort_unstable();
+    for l in insert_learners_by_email(conn, tenant_id, dialect, &missing, now)? {
+        found.insert(l.email.clone(), l);
+    }
+    // Addresses a concurrent transaction made a learner for meanwhile (its insert won): the
+    // one-by-one path finds that learner.
     for email in missing {
         if !found.contains_key(email) {
             let (l, _) = ensure_learner_by_email(
@@ -323,6 +328,84 @@ pub fn ensure_learners_by_email(
         }
     }
     Ok(found)
+}
+
+/// New learners for addresses no learner stands for yet (as [`ensure_learner_by_email`] makes
+/// them: the address as their id in `dialect`), a few multi-row statements per 400 addresses
+/// instead of several statements per address. Returns those inserted; an address whose learner
+/// a concurrent transaction inserted first is left out (its insert does nothing).
+fn insert_learners_by_email(
+    conn: &mut DbConn,
+    tenant_id: Uuid,
+    dialect: Dialect,
+    emails: &[&str],
+    now: i64,
+) -> StoreResult<Vec<LearnerRow>> {
+    let mut made: Vec<LearnerRow> = Vec::with_capacity(emails.len());
+    for chunk in emails.chunks(400) {
+        let rows = chunk
+            .iter()
+            .map(|email| {
+                let profile = NewLearner {
+                    username: Some(format!("{}:{email}", dialect.as_str())),
+                    email: (*email).to_string(),
+                    ..NewLearner::default()
+                };
+                learner_row(tenant_id, &profile, now)
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        // Every column bound (no DEFAULT): one statement on SQLite too.
+        let values: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    learners::id.eq(&r.id),
+                    learners::tenant_id.eq(&r.tenant_id),
+                    learners::username.eq(&r.username),
+                    learners::email.eq(&r.email),
+                    learners::first_name.eq(&r.first_name),
+                    learners::last_name.eq(&r.last_name),
+                    learners::job_title.eq(&r.job_title),
+                    learners::department_id.eq(&r.department_id),
+                    learners::role.eq(&r.role),
+                    learners::password_hash.eq(&r.password_hash),
+                    learners::created_at.eq(r.created_at),
+                    learners::updated_at.eq(r.updated_at),
+                )
+            })
+            .collect();
+        let inserted = on_backend!(conn, c => diesel::insert_into(learners::table)
+            .values(&values)
+            .on_conflict_do_nothing()
+            .execute(c))
+        .map_err(|e| match rows.first() {
+            Some(r) => insert_error(r, e),
+            None => e.into(),
+        })?;
+        if inserted == rows.len() {
+            made.extend(rows);
+            continue;
+        }
+        // Some rows did nothing: the new ids that are in the table are ours.
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let ours: std::collections::HashSet<String> = learners::table
+            .filter(learners::id.eq_any(&ids))
+            .select(learners::id)
+            .load(conn)?
+            .into_iter()
+            .collect();
+        made.extend(rows.into_iter().filter(|r| ours.contains(&r.id)));
+    }
+    let ids = made
+        .iter()
+        .map(|r| {
+            let mut ids = ExternalIds::default();
+            ids.set(dialect, r.email.clone());
+            Ok((uuid(&r.id)?, ids))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    crosswalk::record_new_all(conn, &tenant_id.to_string(), Kind::Learner, &ids)?;
+    Ok(made)
 }
 
 /// The learner domain object of a row, with its crosswalk entries.

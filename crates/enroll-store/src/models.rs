@@ -119,7 +119,13 @@ impl CourseRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = enrollments, treat_none_as_null = true)]
+// Insertable: `None` is bound as NULL (the columns' default) rather than written DEFAULT,
+// so a multi-row insert is one statement on SQLite too.
+#[diesel(
+    table_name = enrollments,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct EnrollmentRow {
     pub id: String,
     pub tenant_id: String,

@@ -401,20 +401,15 @@ fn insert_rows(conn: &mut DbConn, rows: &[EnrollmentRow]) -> StoreResult<()> {
         (c, [row]) => {
             on_backend!(c, c => diesel::insert_into(enrollments::table).values(row).execute(c))
         }
-        // In-process: one cached prepared statement per row costs no round trip. (diesel's
-        // SQLite batch insert opens its own transaction, which cannot nest in ours.)
-        #[cfg(feature = "sqlite")]
-        (DbConn::Sqlite(c), rows) => rows.iter().try_fold(0, |n, row| {
-            Ok(n + diesel::insert_into(enrollments::table)
-                .values(row)
-                .execute(c)?)
-        }),
-        // Over the network: multi-row INSERTs (the multi-backend connection has none).
-        #[cfg(feature = "postgres")]
-        (DbConn::Pg(c), rows) => rows.chunks(CHUNK).try_fold(0, |n, chunk| {
-            Ok(n + diesel::insert_into(enrollments::table)
+        // Multi-row INSERTs: every column is bound (no DEFAULT, see `EnrollmentRow`), so
+        // SQLite takes a chunk as one statement too (with a DEFAULT, diesel would insert row by
+        // row in a transaction of its own, which cannot nest in ours).
+        (c, rows) => rows.chunks(CHUNK).try_fold(0, |n, chunk| {
+            Ok(
+                n + on_backend!(c, c => diesel::insert_into(enrollments::table)
                 .values(chunk)
-                .execute(c)?)
+                .execute(c))?,
+            )
         }),
     };
     result

@@ -7,18 +7,20 @@ use super::subscriptions::{Subject, watching_in};
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::EnrollmentRow;
+use crate::store::on_backend;
 use diesel::prelude::*;
 use enroll_domain::EnrollmentState;
 use enroll_domain::EventKind;
 use enroll_domain::event::Change;
 
-/// Rows per multi-row insert on PostgreSQL.
-#[cfg(feature = "postgres")]
+/// Rows per multi-row insert (10 columns: well under both backends' bound-parameter limits).
 const CHUNK: usize = 500;
 
 /// One event to record.
 #[derive(Debug, Clone, PartialEq, Insertable)]
-#[diesel(table_name = ev)]
+// `None` is bound as NULL (the columns' default), not written DEFAULT: a multi-row insert is
+// then one statement on SQLite too.
+#[diesel(table_name = ev, treat_none_as_default_value = false)]
 pub(crate) struct NewEvent {
     /// Whom it concerns (what subscriptions may watch).
     #[diesel(skip_insertion)]
@@ -131,18 +133,10 @@ pub(crate) fn record_in(conn: &mut DbConn, events: &[NewEvent]) -> StoreResult<(
         (c, [one]) => {
             diesel::insert_into(ev::table).values(one).execute(c)?;
         }
-        // In-process: one cached prepared statement per row (diesel's SQLite batch insert
-        // opens a transaction of its own, which cannot nest in ours).
-        #[cfg(feature = "sqlite")]
-        (DbConn::Sqlite(c), events) => {
-            for e in events {
-                diesel::insert_into(ev::table).values(e).execute(c)?;
-            }
-        }
-        #[cfg(feature = "postgres")]
-        (DbConn::Pg(c), events) => {
+        // Multi-row inserts, on SQLite too (every column bound, see `NewEvent`).
+        (c, events) => {
             for chunk in events.chunks(CHUNK) {
-                diesel::insert_into(ev::table).values(chunk).execute(c)?;
+                on_backend!(c, c => diesel::insert_into(ev::table).values(chunk).execute(c))?;
             }
         }
     }
