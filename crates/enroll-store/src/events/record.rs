@@ -130,8 +130,10 @@ pub(crate) fn record_in(conn: &mut DbConn, events: &[NewEvent]) -> StoreResult<(
     }
     match (conn, events.as_slice()) {
         (_, []) => {}
+        // On the backend's own connection: a statement of fixed shape found by its type,
+        // where the multi-backend wrapper renders its SQL on every write first.
         (c, [one]) => {
-            diesel::insert_into(ev::table).values(one).execute(c)?;
+            on_backend!(c, c => diesel::insert_into(ev::table).values(one).execute(c))?;
         }
         // Multi-row inserts, on SQLite too (every column bound, see `NewEvent`).
         (c, events) => {
