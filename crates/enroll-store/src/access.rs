@@ -8,7 +8,7 @@ use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{LearnerRow, opt_uuid, uuid};
 use crate::schema::{departments, external_ids, learners};
-use crate::store::Store;
+use crate::store::{Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::DomainError;
 use enroll_domain::access::Scope;
@@ -101,11 +101,21 @@ pub(crate) fn departments_of(
 ) -> StoreResult<HashMap<String, Option<Uuid>>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(400) {
-        let rows: Vec<(String, Option<String>)> = learners::table
-            .filter(learners::tenant_id.eq(tenant_id.to_string()))
-            .filter(learners::id.eq_any(chunk))
-            .select((learners::id, learners::department_id))
-            .load(c)?;
+        // One id (a single call's learner or course): a statement of fixed shape on the
+        // backend's own connection, prepared once per connection; a list (`eq_any`) is
+        // prepared again on every call on SQLite.
+        let rows: Vec<(String, Option<String>)> = match chunk {
+            [one] => on_backend!(c, c => learners::table
+                .filter(learners::tenant_id.eq(tenant_id.to_string()))
+                .filter(learners::id.eq(*one))
+                .select((learners::id, learners::department_id))
+                .load(c))?,
+            _ => learners::table
+                .filter(learners::tenant_id.eq(tenant_id.to_string()))
+                .filter(learners::id.eq_any(chunk))
+                .select((learners::id, learners::department_id))
+                .load(c)?,
+        };
         for (id, d) in rows {
             out.insert(id, opt_uuid(d.as_deref())?);
         }
@@ -126,13 +136,25 @@ pub(crate) fn ledger_ids(
     let t = tenant_id.to_string();
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(400) {
-        let rows: Vec<(String, String)> = external_ids::table
-            .filter(external_ids::tenant_id.eq(&t))
-            .filter(external_ids::dialect.eq(dialect.as_str()))
-            .filter(external_ids::kind.eq(kind.as_str()))
-            .filter(external_ids::external_id.eq_any(chunk))
-            .select((external_ids::external_id, external_ids::ledger_id))
-            .load(c)?;
+        // One id (a single call's learner or course): a statement of fixed shape on the
+        // backend's own connection, prepared once per connection; a list (`eq_any`) is
+        // prepared again on every call on SQLite.
+        let rows: Vec<(String, String)> = match chunk {
+            [one] => on_backend!(c, c => external_ids::table
+                .filter(external_ids::tenant_id.eq(&t))
+                .filter(external_ids::dialect.eq(dialect.as_str()))
+                .filter(external_ids::kind.eq(kind.as_str()))
+                .filter(external_ids::external_id.eq(one))
+                .select((external_ids::external_id, external_ids::ledger_id))
+                .load(c))?,
+            _ => external_ids::table
+                .filter(external_ids::tenant_id.eq(&t))
+                .filter(external_ids::dialect.eq(dialect.as_str()))
+                .filter(external_ids::kind.eq(kind.as_str()))
+                .filter(external_ids::external_id.eq_any(chunk))
+                .select((external_ids::external_id, external_ids::ledger_id))
+                .load(c)?,
+        };
         out.extend(rows);
     }
     if matches!(dialect.id_style(kind), IdStyle::Uuid | IdStyle::Text) {

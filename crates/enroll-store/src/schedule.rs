@@ -8,7 +8,7 @@ use crate::enrollments::{EnrollOptions, EnrollOutcome, EnrollRequest, Existing, 
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, EnrollmentRecord, EnrollmentRow, uuid};
 use crate::schema::courses;
-use crate::store::Store;
+use crate::store::{Store, on_backend};
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
 use enroll_domain::crosswalk::Kind;
@@ -25,14 +25,27 @@ pub(crate) fn due_defaults_in(
 ) -> StoreResult<HashMap<String, DueDefault>> {
     let mut out = HashMap::new();
     for chunk in course_ids.chunks(400) {
-        let rows: Vec<(String, Option<i64>, Option<i64>)> = courses::table
-            .filter(courses::id.eq_any(chunk))
-            .select((
-                courses::id,
-                courses::default_due_at,
-                courses::default_due_hours,
-            ))
-            .load(c)?;
+        // One id (a single call's learner or course): a statement of fixed shape on the
+        // backend's own connection, prepared once per connection; a list (`eq_any`) is
+        // prepared again on every call on SQLite.
+        let rows: Vec<(String, Option<i64>, Option<i64>)> = match chunk {
+            [one] => on_backend!(c, c => courses::table
+                .filter(courses::id.eq(*one))
+                .select((
+                    courses::id,
+                    courses::default_due_at,
+                    courses::default_due_hours,
+                ))
+                .load(c))?,
+            _ => courses::table
+                .filter(courses::id.eq_any(chunk))
+                .select((
+                    courses::id,
+                    courses::default_due_at,
+                    courses::default_due_hours,
+                ))
+                .load(c)?,
+        };
         for (id, at, hours) in rows {
             match (at, hours) {
                 (Some(at), _) => out.insert(id, DueDefault::At(from_millis(at))),
@@ -202,11 +215,19 @@ impl Store {
             let course_ids = all_named(c, tenant_id, b.dialect, Kind::Course, b.courses, "course")?;
             let mut rows: HashMap<String, CourseRow> = HashMap::new();
             for chunk in course_ids.chunks(400) {
-                let found: Vec<CourseRow> = courses::table
-                    .filter(courses::tenant_id.eq(tenant_id.to_string()))
-                    .filter(courses::id.eq_any(chunk))
-                    .select(CourseRow::as_select())
-                    .load(c)?;
+                // One course: fixed shape, prepared once per connection (see ledger_ids).
+                let found: Vec<CourseRow> = match chunk {
+                    [one] => on_backend!(c, c => courses::table
+                        .filter(courses::tenant_id.eq(tenant_id.to_string()))
+                        .filter(courses::id.eq(one))
+                        .select(CourseRow::as_select())
+                        .load(c))?,
+                    _ => courses::table
+                        .filter(courses::tenant_id.eq(tenant_id.to_string()))
+                        .filter(courses::id.eq_any(chunk))
+                        .select(CourseRow::as_select())
+                        .load(c)?,
+                };
                 rows.extend(found.into_iter().map(|r| (r.id.clone(), r)));
             }
             let ids: Vec<&str> = course_ids.iter().map(String::as_str).collect();
