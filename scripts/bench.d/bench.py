@@ -7,7 +7,7 @@ Subcommands (all called by scripts/bench; stdlib only):
                      admin API, one template enrollment via Absorb (so the bulk rows below copy
                      exactly what the gateway itself writes). Writes WORK/setup.json.
   bulk   DB WORK     with the gateway STOPPED: inserts the table learners (10,000 by default),
-                     the create-phase learners (4,000) and one active enrollment per (table
+                     the create-phase learners (16,000) and one active enrollment per (table
                      learner, course) = 1,000,000 rows, in one transaction, then ANALYZE.
                      DB is a SQLite file, or a postgres:// URL (through psql: the rows are
                      written to WORK/<table>.copy and loaded with \\copy).
@@ -46,7 +46,7 @@ ADMIN_TOKEN = "bench"
 # Sizes; overridable from the environment for quick runs (BENCH_TABLE_LEARNERS=1000 …).
 N_COURSES = int(os.environ.get("BENCH_COURSES", 100))
 N_TABLE_LEARNERS = int(os.environ.get("BENCH_TABLE_LEARNERS", 10_000))
-N_CREATE_LEARNERS = int(os.environ.get("BENCH_CREATE_LEARNERS", 4_000))
+N_CREATE_LEARNERS = int(os.environ.get("BENCH_CREATE_LEARNERS", 16_000))
 
 
 def http(method, url, body=None, headers=None):
