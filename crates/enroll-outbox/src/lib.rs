@@ -185,38 +185,13 @@ fn to_message(r: Row) -> StoreResult<Message> {
 
 /// Enqueues a message inside a caller's transaction. Mail is stored as delivered at once.
 pub fn enqueue_in(conn: &mut DbConn, msg: &NewMessage, now_ms: i64) -> StoreResult<Uuid> {
-    // Time-ordered: messages of one destination created in the same millisecond keep their
-    // order.
-    let id = Uuid::now_v7();
-    let headers = serde_json::to_string(&msg.headers)
-        .map_err(|e| StoreError::Internal(format!("cannot encode headers: {e}")))?;
-    let mail = msg.channel == Channel::Mail;
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(id.to_string()),
-            outbox::tenant_id.eq(msg.tenant_id.map(|t| t.to_string())),
-            outbox::channel.eq(msg.channel.as_str()),
-            outbox::topic.eq(&msg.topic),
-            outbox::target.eq(&msg.target),
-            outbox::headers.eq(headers),
-            outbox::content_type.eq(&msg.content_type),
-            outbox::subject.eq(&msg.subject),
-            outbox::body.eq(&msg.body),
-            outbox::status.eq(if mail { "delivered" } else { "pending" }),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(wall_ms()),
-            outbox::created_at.eq(now_ms),
-            outbox::delivered_at.eq(mail.then_some(now_ms)),
-        ))
-        .execute(conn)?;
-    if !mail {
-        enroll_db::notify_in(conn, Topic::Deliveries)?;
-    }
-    Ok(id)
+    enqueue_all_in(conn, std::slice::from_ref(msg), now_ms)?
+        .pop()
+        .ok_or_else(|| StoreError::Internal("no id for the enqueued message".into()))
 }
 
-/// [`enqueue_in`] for many messages at once (multi-row inserts, 400 messages per statement),
-/// in the order given: their ids, in order.
+/// Enqueues messages inside a caller's transaction (multi-row inserts, 400 messages per
+/// statement), in the order given: their ids, in order. Mail is stored as delivered at once.
 pub fn enqueue_all_in(
     conn: &mut DbConn,
     msgs: &[NewMessage],
@@ -228,6 +203,8 @@ pub fn enqueue_all_in(
         let rows = chunk
             .iter()
             .map(|msg| {
+                // Time-ordered: messages of one destination created in the same millisecond
+                // keep their order.
                 let id = Uuid::now_v7();
                 ids.push(id);
                 let headers = serde_json::to_string(&msg.headers)
