@@ -108,10 +108,14 @@ pub fn ids_of(conn: &mut DbConn, ledger_ids: &[&str]) -> StoreResult<IdBook> {
     // multi-backend wrapper: that was 45 % of a read by id's instructions. Two lookups joined
     // by UNION ALL, not `a OR b` (which SQLite runs as an IN list over a temporary b-tree
     // opened and zeroed per call); the same id twice just sets its entries twice.
-    if let [a] | [a, _] = ledger_ids {
-        let b = ledger_ids.last().copied().unwrap_or(a);
+    let pair = match ledger_ids {
+        [a] => Some((*a, *a)),
+        [a, b] => Some((*a, *b)),
+        _ => None,
+    };
+    if let Some((a, b)) = pair {
         let rows: Vec<Row> = on_backend!(conn, c => x::table
-            .filter(x::ledger_id.eq(*a))
+            .filter(x::ledger_id.eq(a))
             .select((x::ledger_id, x::kind, x::dialect, x::external_id))
             .union_all(
                 x::table
