@@ -13,8 +13,13 @@ const ALICE: &str = "a0000000-0000-4000-8000-000000000002";
 const COURSE: &str = "c0000000-0000-4000-8000-000000000001";
 
 fn state(db: &enroll_store::testing::TestDb) -> web::Data<AppState> {
+    state_with(db, &[])
+}
+
+/// The demo gateway's state with admin token `t`, and `flags` on its command line.
+fn state_with(db: &enroll_store::testing::TestDb, flags: &[&str]) -> web::Data<AppState> {
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json");
-    let config = Config::parse_from([
+    let mut args = vec![
         "gateway",
         "--database-url",
         &db.url,
@@ -22,8 +27,9 @@ fn state(db: &enroll_store::testing::TestDb) -> web::Data<AppState> {
         seed,
         "--admin-token",
         "t",
-    ]);
-    web::Data::new(AppState::open(&config).unwrap())
+    ];
+    args.extend_from_slice(flags);
+    web::Data::new(AppState::open(&Config::parse_from(args)).unwrap())
 }
 
 async fn send(
@@ -370,18 +376,7 @@ async fn an_enrollments_history_names_each_change_and_who_made_it_oldest_first()
 #[actix_web::test]
 async fn a_counting_gateway_reports_the_statements_its_requests_ran() {
     let db = enroll_store::testing::TestDb::sqlite().unwrap();
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-seed.json");
-    let config = Config::parse_from([
-        "gateway",
-        "--database-url",
-        &db.url,
-        "--seed-file",
-        seed,
-        "--admin-token",
-        "t",
-        "--count-statements",
-    ]);
-    let st = web::Data::new(AppState::open(&config).unwrap());
+    let st = state_with(&db, &["--count-statements"]);
     let app = test::init_service(App::new().configure(|c| mount(c, &st))).await;
     let get = |uri: String| {
         test::TestRequest::get()
