@@ -80,6 +80,7 @@ pub mod catalog;
 pub mod clock;
 pub mod courses;
 pub mod crosswalk;
+mod crosswalk_column;
 pub mod enrollments;
 pub mod events;
 pub mod filter;

@@ -426,6 +426,27 @@ fn an_explicit_id_is_the_only_one_that_names_a_record_in_its_dialect() {
                 matches!(by(&course.to_string()), Err(StoreError::NotFound(_))),
                 "{d:?}: the course's ledger id still names it"
             );
+            // A read by id names both in the dialect (their ids come with the row).
+            let made = store
+                .enroll(
+                    TENANT,
+                    &LearnerKey::Id(learner.id),
+                    &CourseKey::Id(course),
+                    &opts(),
+                )
+                .unwrap();
+            let view = store.enrollment(TENANT, made.enrollment.core.id).unwrap();
+            assert_eq!(
+                view.learner.ids.explicit(d),
+                Some(explicit.as_str()),
+                "{d:?}"
+            );
+            assert_eq!(
+                view.course.ids.explicit(d),
+                Some(explicit.as_str()),
+                "{d:?}"
+            );
+            assert_eq!(view.learner.ids, learner.ids, "{d:?}");
             // Without an explicit id, the ledger id names the record in UUID and text dialects.
             if !matches!(
                 d.id_style(enroll_domain::crosswalk::Kind::Course),
