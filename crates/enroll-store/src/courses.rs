@@ -1,6 +1,7 @@
 //! Courses with their sessions, chapters and lessons, and bundle/curriculum membership.
 use crate::conn::DbConn;
 use crate::crosswalk;
+use crate::crosswalk_column::NamedBy;
 use crate::error::{StoreError, StoreResult};
 use crate::models::{CourseRow, enum_name, ts, uuid};
 use crate::schema::{chapters, course_members, courses, lessons, sessions};
@@ -193,19 +194,20 @@ pub fn find_course(
     key: &CourseKey,
 ) -> StoreResult<Option<CourseRow>> {
     let t = tenant_id.to_string();
-    let id = match key {
-        CourseKey::Id(id) => id.to_string(),
-        CourseKey::External(d, s) => match crosswalk::ledger_id(conn, &t, *d, Kind::Course, s)? {
-            Some(id) => id,
-            None => return Ok(None),
-        },
-    };
-    // A static query (see `on_backend!`): lookups by id run on every request.
-    Ok(on_backend!(conn, c => courses::table
-        .filter(courses::tenant_id.eq(&t))
-        .filter(courses::id.eq(&id))
-        .select(CourseRow::as_select())
-        .first_row(c))?)
+    // Static queries (see `on_backend!`): lookups by key run on every request. A dialect id
+    // is resolved by the crosswalk rule inside the course's select: one statement.
+    Ok(match key {
+        CourseKey::Id(id) => on_backend!(conn, c => courses::table
+            .filter(courses::tenant_id.eq(&t))
+            .filter(courses::id.eq(id.to_string()))
+            .select(CourseRow::as_select())
+            .first_row(c))?,
+        CourseKey::External(d, s) => on_backend!(conn, c => courses::table
+            .filter(courses::tenant_id.eq(&t))
+            .filter(courses::id.nullable().eq(NamedBy::new(&t, *d, Kind::Course, s)))
+            .select(CourseRow::as_select())
+            .first_row(c))?,
+    })
 }
 
 /// The domain course of a row, with its crosswalk entries.

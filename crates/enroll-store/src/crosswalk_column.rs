@@ -1,21 +1,24 @@
-//! An enrollment's learner's or course's explicit ids as one column of the enrollment's own
-//! row: a correlated subquery that aggregates the crosswalk entries to a JSON array
-//! (`[[dialect, id], …]`). A read by id then takes one statement, one round trip on
-//! PostgreSQL, instead of the row and then the crosswalk ([`crate::crosswalk::ids_of`]).
+//! The crosswalk inside another table's statement, so that a hot read is one statement (one
+//! round trip on PostgreSQL): an enrollment's learner's or course's explicit ids as a column
+//! of the enrollment's row ([`ExplicitIdsOf`]), and the record a dialect id names as a
+//! condition of the record's own select ([`NamedBy`]).
 //!
-//! A typed expression rather than `dsl::sql`: its static query id keeps the whole select
+//! Typed expressions rather than `dsl::sql`: their static query ids keep the whole select
 //! prepared once per connection and found by type, as the rest of a fixed-shape read is.
 use crate::error::{StoreError, StoreResult};
+use diesel::backend::Backend;
 use diesel::expression::{
     AppearsOnTable, Expression, SelectableExpression, ValidGrouping, is_aggregate,
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{Nullable, Text};
-use enroll_domain::crosswalk::ExternalIds;
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, Nullable, Text};
+use enroll_domain::crosswalk::{ExternalIds, IdStyle, Kind};
 use enroll_domain::model::Dialect;
+use uuid::Uuid;
 
-/// The explicit ids of the row's learner (`COURSE = false`) or course (`COURSE = true`), as a
-/// JSON array of `[dialect, id]` pairs (NULL or `[]` when there is none). Valid in a select
+/// The explicit ids of the row's learner (`COURSE = false`) or course (`COURSE = true`): a
+/// correlated subquery aggregating the crosswalk entries to a JSON array of `[dialect, id]` pairs (NULL or `[]` when there is none). Valid in a select
 /// over `enrollments`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ExplicitIdsOf<const COURSE: bool>;
@@ -81,4 +84,85 @@ pub(crate) fn parse(json: Option<&str>) -> StoreResult<ExternalIds> {
         ids.set(d, external);
     }
     Ok(ids)
+}
+
+/// The ledger id that a dialect id names by the crosswalk rule ([`crate::crosswalk::ledger_id`]:
+/// the explicit entry, else the id itself taken as a ledger id unless that record has an
+/// explicit id in the dialect), as a scalar subquery: NULL when it names nothing. A lookup by
+/// dialect id is then one statement, the record's own select, instead of three.
+#[derive(Debug, Clone)]
+pub(crate) struct NamedBy {
+    tenant: String,
+    dialect: &'static str,
+    kind: &'static str,
+    external: String,
+    /// The id taken as a ledger id (UUID and text dialects, when it parses).
+    derived: Option<String>,
+}
+
+impl NamedBy {
+    pub(crate) fn new(tenant: &str, dialect: Dialect, kind: Kind, external: &str) -> Self {
+        let derived = match dialect.id_style(kind) {
+            IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external).ok().map(|u| u.to_string()),
+            IdStyle::Number { .. } => None,
+        };
+        NamedBy {
+            tenant: tenant.to_string(),
+            dialect: dialect.as_str(),
+            kind: kind.as_str(),
+            external: external.to_string(),
+            derived,
+        }
+    }
+}
+
+impl Expression for NamedBy {
+    type SqlType = Nullable<Text>;
+}
+
+impl<QS> AppearsOnTable<QS> for NamedBy {}
+
+impl<QS> SelectableExpression<QS> for NamedBy {}
+
+impl ValidGrouping<()> for NamedBy {
+    type IsAggregate = is_aggregate::Never;
+}
+
+// One shape whatever the values (a missing derived id is bound as NULL): prepared once per
+// connection.
+impl QueryId for NamedBy {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> QueryFragment<DB> for NamedBy
+where
+    DB: Backend + HasSqlType<Text> + HasSqlType<Nullable<Text>>,
+    String: ToSql<Text, DB>,
+    str: ToSql<Text, DB>,
+    Option<String>: ToSql<Nullable<Text>, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        // Explicit entry first (p = 0), then the derived id (p = 1).
+        out.push_sql("(SELECT c.id FROM (SELECT x.ledger_id AS id, 0 AS p FROM external_ids x WHERE x.tenant_id = ");
+        out.push_bind_param::<Text, _>(&self.tenant)?;
+        out.push_sql(" AND x.dialect = ");
+        out.push_bind_param::<Text, _>(self.dialect)?;
+        out.push_sql(" AND x.kind = ");
+        out.push_bind_param::<Text, _>(self.kind)?;
+        out.push_sql(" AND x.external_id = ");
+        out.push_bind_param::<Text, _>(&self.external)?;
+        out.push_sql(" UNION ALL SELECT ");
+        out.push_bind_param::<Nullable<Text>, _>(&self.derived)?;
+        out.push_sql(", 1 WHERE NOT EXISTS (SELECT 1 FROM external_ids y WHERE y.ledger_id = ");
+        out.push_bind_param::<Nullable<Text>, _>(&self.derived)?;
+        out.push_sql(" AND y.kind = ");
+        out.push_bind_param::<Text, _>(self.kind)?;
+        out.push_sql(" AND y.dialect = ");
+        out.push_bind_param::<Text, _>(self.dialect)?;
+        out.push_sql(" AND y.tenant_id = ");
+        out.push_bind_param::<Text, _>(&self.tenant)?;
+        out.push_sql(")) c WHERE c.id IS NOT NULL ORDER BY c.p LIMIT 1)");
+        Ok(())
+    }
 }

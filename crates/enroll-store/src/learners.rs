@@ -457,12 +457,14 @@ macro_rules! learner_by_key {
         let t = $tenant.to_string();
         match $key {
             LearnerKey::Id(id) => learner_by!($conn, &t, $sel, learners::id, id.to_string()),
-            LearnerKey::External(d, s) => {
-                match crosswalk::ledger_id($conn, &t, *d, Kind::Learner, s)? {
-                    Some(id) => learner_by!($conn, &t, $sel, learners::id, id),
-                    None => None,
-                }
-            }
+            // The crosswalk rule inside the learner's select: one statement.
+            LearnerKey::External(d, s) => learner_by!(
+                $conn,
+                &t,
+                $sel,
+                learners::id.nullable(),
+                crate::crosswalk_column::NamedBy::new(&t, *d, Kind::Learner, s)
+            ),
             LearnerKey::Username(s) => learner_by!($conn, &t, $sel, learners::username, s),
             // E-mails are not unique: take the oldest; every other key is unique.
             LearnerKey::Email(s) => learners::table
