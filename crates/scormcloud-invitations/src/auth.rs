@@ -8,8 +8,17 @@ use base64::engine::general_purpose::STANDARD;
 use enroll_auth::prelude::*;
 use enroll_domain::model::Dialect;
 use enroll_store::Store;
+use enroll_web::{CredentialCache, CredentialKind};
 use futures_util::future::LocalBoxFuture;
+use std::sync::LazyLock;
 use uuid::Uuid;
+
+// Verified callers, so a request does not check its credential in the database first (see
+// enroll_web::credential_cache for the rules: an app's Basic pair lives 2 s at most, a token
+// also only while revocations are heard and never past its expiry). Keyed by a hash of the
+// app id and secret, or of the token; no operation of this facade revokes either.
+static BASIC: LazyLock<CredentialCache<Auth>> = LazyLock::new(CredentialCache::new);
+static TOKENS: LazyLock<CredentialCache<Auth>> = LazyLock::new(CredentialCache::new);
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -76,31 +85,45 @@ impl FromRequest for Auth {
         Box::pin(async move {
             let store = store.ok_or(ScormError::Internal)?;
             if let Some(t) = token.filter(|t| !t.is_empty()) {
+                let miss = match TOKENS.get(&store, CredentialKind::Token, &t) {
+                    Ok(auth) => return Ok(auth),
+                    Err(miss) => miss,
+                };
                 let info = store
                     .call(move |s| s.check_token(Dialect::ScormCloud, &t))
                     .await?
                     .ok_or(ScormError::Unauthorized)?;
-                return Ok(Self {
+                let auth = Self {
                     tenant_id: info.tenant_id,
                     app_id: info.subject,
                     scopes: split_scopes(&info.scopes),
                     basic: false,
-                });
+                };
+                TOKENS.put(miss, auth.clone(), Some(info.expires_at));
+                return Ok(auth);
             }
             let (app, secret) = basic
                 .filter(|(a, s)| !a.is_empty() && !s.is_empty())
                 .ok_or(ScormError::Unauthorized)?;
+            // The app id is part of the key: a secret is only valid with its own app.
+            let pair = format!("{app}\n{secret}");
+            let miss = match BASIC.get(&store, CredentialKind::ApiKey, &pair) {
+                Ok(auth) => return Ok(auth),
+                Err(miss) => miss,
+            };
             let app2 = app.clone();
             let p = store
                 .call(move |s| s.verify_credential(Dialect::ScormCloud, Some(&app2), &secret))
                 .await?
                 .ok_or(ScormError::Unauthorized)?;
-            Ok(Self {
+            let auth = Self {
                 tenant_id: p.tenant_id,
                 app_id: app,
                 scopes: split_scopes(&p.scopes),
                 basic: true,
-            })
+            };
+            BASIC.put(miss, auth.clone(), None);
+            Ok(auth)
         })
     }
 }
