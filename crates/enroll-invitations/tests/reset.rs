@@ -75,11 +75,7 @@ fn reset_brings_the_seed_back_and_leaves_other_tenants_alone() {
             .unwrap();
         store.open_launch_link(&token).unwrap();
         store
-            .apply_command(
-                TENANT,
-                view.current.record.core.id,
-                &Command::Complete { score: None },
-            )
+            .apply_command(TENANT, view, &Command::Complete { score: None })
             .unwrap();
         let inv = NewInvitation {
             course_id: "compliance-basics".into(),

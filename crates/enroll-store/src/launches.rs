@@ -14,7 +14,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::EnrollmentRow;
 use crate::schema::{enrollments, launch_links as ll, launches as l};
 use crate::secrets::{hash_secret, new_token};
-use crate::store::Store;
+use crate::store::{Store, on_backend};
 use diesel::dsl::{count_star, max, min};
 use diesel::prelude::*;
 use enroll_domain::clock::{from_millis, to_millis};
@@ -67,24 +67,48 @@ pub struct LaunchResult {
 pub fn summaries(conn: &mut DbConn, ids: &[&str]) -> StoreResult<HashMap<String, LaunchSummary>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(400) {
-        let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = l::table
-            .filter(l::enrollment_id.eq_any(chunk))
-            .group_by(l::enrollment_id)
-            .select((
-                l::enrollment_id,
-                count_star(),
-                min(l::launched_at),
-                max(l::launched_at),
-            ))
-            .load(conn)?;
+        let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = match chunk {
+            // One enrollment (a read by id): fixed-shape queries on the backend's own
+            // connection, prepared once; id lists are prepared again on every call.
+            [one] => on_backend!(conn, c => l::table
+                .filter(l::enrollment_id.eq(*one))
+                .group_by(l::enrollment_id)
+                .select((
+                    l::enrollment_id,
+                    count_star(),
+                    min(l::launched_at),
+                    max(l::launched_at),
+                ))
+                .load(c))?,
+            _ => l::table
+                .filter(l::enrollment_id.eq_any(chunk))
+                .group_by(l::enrollment_id)
+                .select((
+                    l::enrollment_id,
+                    count_star(),
+                    min(l::launched_at),
+                    max(l::launched_at),
+                ))
+                .load(conn)?,
+        };
         let launched: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-        let started: HashMap<String, i64> = enrollments::table
-            .filter(enrollments::id.eq_any(&launched))
-            .filter(enrollments::started_at.is_not_null())
-            .select((enrollments::id, enrollments::started_at.assume_not_null()))
-            .load::<(String, i64)>(conn)?
+        let started: HashMap<String, i64> = match launched.as_slice() {
+            [] => HashMap::new(),
+            [one] => on_backend!(conn, c => enrollments::table
+                .filter(enrollments::id.eq(*one))
+                .filter(enrollments::started_at.is_not_null())
+                .select((enrollments::id, enrollments::started_at.assume_not_null()))
+                .load::<(String, i64)>(c))?
             .into_iter()
-            .collect();
+            .collect(),
+            _ => enrollments::table
+                .filter(enrollments::id.eq_any(&launched))
+                .filter(enrollments::started_at.is_not_null())
+                .select((enrollments::id, enrollments::started_at.assume_not_null()))
+                .load::<(String, i64)>(conn)?
+                .into_iter()
+                .collect(),
+        };
         for (id, count, first, last) in rows {
             let first = match (first, started.get(&id)) {
                 (Some(f), Some(s)) => Some(f.min(*s)),

@@ -3,6 +3,7 @@
 use crate::conn::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::tags as t;
+use crate::store::on_backend;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -119,6 +120,21 @@ pub fn of_many_in(
     object_ids: &[&str],
 ) -> StoreResult<HashMap<String, Vec<String>>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if let [one] = object_ids {
+        // One object (a read by id): a query of fixed shape on the backend's own connection,
+        // prepared once; an id list is prepared again on every call.
+        let tags: Vec<String> = on_backend!(conn, c => t::table
+            .filter(t::tenant_id.eq(tenant_id))
+            .filter(t::kind.eq(kind.as_str()))
+            .filter(t::object_id.eq(*one))
+            .select(t::tag)
+            .order(t::tag)
+            .load(c))?;
+        if !tags.is_empty() {
+            out.insert((*one).to_string(), tags);
+        }
+        return Ok(out);
+    }
     for chunk in object_ids.chunks(400) {
         let rows: Vec<(String, String)> = t::table
             .filter(t::tenant_id.eq(tenant_id))

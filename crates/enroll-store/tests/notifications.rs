@@ -223,7 +223,7 @@ fn changes_queued_before_the_migration_are_still_delivered() {
                 },
             )
             .unwrap();
-        let id = series.current.record.core.id;
+        let id = series;
         store.apply_command(TENANT, id, &Command::Start).unwrap();
         drop(store);
         // Back to the trigger and its queue (the pending event becomes a queued change), and

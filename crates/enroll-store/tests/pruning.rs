@@ -142,7 +142,7 @@ fn watched_series(store: &Store) -> Uuid {
             },
         )
         .unwrap();
-    s.current.record.core.id
+    s
 }
 
 #[test]

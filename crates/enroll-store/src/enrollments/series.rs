@@ -55,11 +55,17 @@ pub fn find_current(
     dialect: Dialect,
     name: &str,
 ) -> StoreResult<Option<EnrollmentRow>> {
-    let Some(series_id) = crosswalk::ledger_id(conn, tenant_id, dialect, Kind::Series, name)?
-    else {
+    // The crosswalk rule inside the series' first enrollment's select: one statement.
+    let named = crate::crosswalk_column::NamedBy::new(tenant_id, dialect, Kind::Series, name);
+    let first: Option<(String, String, String)> = on_backend!(conn, c => enrollments::table
+        .filter(enrollments::tenant_id.eq(tenant_id))
+        .filter(enrollments::id.nullable().eq(named))
+        .select((enrollments::id, enrollments::learner_id, enrollments::course_id))
+        .first_row(c))?;
+    let Some((series_id, learner, course)) = first else {
         return Ok(None);
     };
-    current_of(conn, tenant_id, &series_id)
+    Ok(active_row(conn, tenant_id, &learner, &course)?.filter(|e| e.series_id == series_id))
 }
 
 /// A series' current enrollment: the learner's active enrollment in the course, when it

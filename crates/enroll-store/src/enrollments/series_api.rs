@@ -93,7 +93,9 @@ impl Store {
 
     /// Starts a series under a name (adopting the learner's current series in the course if
     /// it has no name in the dialect yet), with its tracking id, tags and subscription.
-    pub fn start_series(&self, tenant_id: Uuid, new: &NewSeries) -> StoreResult<SeriesView> {
+    /// Returns its current enrollment's id (SCORM Cloud's createRegistration answers no body:
+    /// [`Store::series`] reads the series).
+    pub fn start_series(&self, tenant_id: Uuid, new: &NewSeries) -> StoreResult<Uuid> {
         let now = self.now();
         let t = tenant_id.to_string();
         let key = CourseKey::External(new.dialect, new.course_id.clone());
@@ -139,7 +141,7 @@ impl Store {
                     at,
                 )?;
             }
-            one(series_views(c, &t, &[row], now)?)
+            crate::models::uuid(&row.id)
         })
     }
 
