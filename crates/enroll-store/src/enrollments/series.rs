@@ -141,14 +141,16 @@ pub(crate) fn name_in(
     dialect: Dialect,
     name: &str,
     now: OffsetDateTime,
-) -> StoreResult<EnrollmentRow> {
+) -> StoreResult<NamedSeries> {
     let tenant = req.course.tenant_id.clone();
     if let Some(old) = crosswalk::explicit(conn, &tenant, dialect, Kind::Series, name)? {
         if current_of(conn, &tenant, &old)?.is_some() {
             return Err(SeriesConflict::NameTaken(name.into()).into());
         }
         crosswalk::forget(conn, &tenant, dialect, Kind::Series, &old)?;
-    } else if find_current(conn, &tenant, dialect, name)?.is_some() {
+    } else if Uuid::parse_str(name).is_ok() && find_current(conn, &tenant, dialect, name)?.is_some()
+    {
+        // (Only an id that is a UUID can be a ledger id: any other names nothing more.)
         // The name is the ledger id of a series without a name of its own in this dialect,
         // which it names already.
         return Err(SeriesConflict::NameTaken(name.into()).into());
@@ -159,21 +161,33 @@ pub(crate) fn name_in(
             if let Some(other) = names.explicit(dialect) {
                 return Err(SeriesConflict::LearnerNamed(other.into()).into());
             }
-            e
+            NamedSeries {
+                enrollment_id: e.id,
+                series_id: e.series_id,
+            }
         }
         None => {
+            // The outcome says what the new row holds: no read back.
             let out = enroll_all_in(conn, std::slice::from_ref(req), now)?;
-            let id = out
+            let o = out
                 .first()
-                .map(|o| o.enrollment.core.id)
                 .ok_or_else(|| StoreError::Internal("no enroll outcome".into()))?;
-            super::find_enrollment(conn, uuid(&tenant)?, id)?
+            NamedSeries {
+                enrollment_id: o.enrollment.core.id.to_string(),
+                series_id: o.enrollment.series_id.to_string(),
+            }
         }
     };
     if name != row.series_id {
         crosswalk::record(conn, &tenant, dialect, Kind::Series, name, &row.series_id)?;
     }
     Ok(row)
+}
+
+/// The series [`name_in`] named, and its current enrollment (ledger ids).
+pub(crate) struct NamedSeries {
+    pub(crate) enrollment_id: String,
+    pub(crate) series_id: String,
 }
 
 /// Continues a current series with a new enrollment (the next instance, or with

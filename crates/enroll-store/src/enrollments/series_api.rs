@@ -141,7 +141,7 @@ impl Store {
                     at,
                 )?;
             }
-            crate::models::uuid(&row.id)
+            crate::models::uuid(&row.enrollment_id)
         })
     }
 
