@@ -123,7 +123,7 @@ fn finished_messages_and_their_attempts_go_by_age_and_by_count_pending_ones_stay
 
 /// A SCORM-style series with a post-back subscription: its changes are queued for delivery.
 fn watched_series(store: &Store) -> Uuid {
-    let s = store
+    store
         .start_series(
             TENANT,
             &NewSeries {
@@ -141,8 +141,7 @@ fn watched_series(store: &Store) -> Uuid {
                 }),
             },
         )
-        .unwrap();
-    s
+        .unwrap()
 }
 
 #[test]
