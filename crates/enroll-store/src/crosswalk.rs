@@ -59,13 +59,23 @@ pub fn ledger_id(
     if let Some(id) = explicit(conn, tenant_id, dialect, kind, external_id)? {
         return Ok(Some(id));
     }
-    let derived = match dialect.id_style(kind) {
-        IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external_id).ok().map(|u| u.to_string()),
-        IdStyle::Number { .. } => None,
-    };
-    match derived {
+    match taken_as_ledger_id(dialect, kind, external_id) {
         Some(id) if explicit_of(conn, tenant_id, dialect, kind, &id)?.is_none() => Ok(Some(id)),
         _ => Ok(None),
+    }
+}
+
+/// The ledger id a dialect id is taken as when it has no explicit entry: the id itself, in
+/// UUID and text dialects, when it is a UUID (the half of the rule [`ledger_id`] and
+/// `crosswalk_column::NamedBy` check against the record's own explicit id).
+pub(crate) fn taken_as_ledger_id(
+    dialect: Dialect,
+    kind: Kind,
+    external_id: &str,
+) -> Option<String> {
+    match dialect.id_style(kind) {
+        IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external_id).ok().map(|u| u.to_string()),
+        IdStyle::Number { .. } => None,
     }
 }
 

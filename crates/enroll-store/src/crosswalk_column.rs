@@ -13,13 +13,12 @@ use diesel::expression::{
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{HasSqlType, Nullable, Text};
-use enroll_domain::crosswalk::{ExternalIds, IdStyle, Kind};
+use enroll_domain::crosswalk::{ExternalIds, Kind};
 use enroll_domain::model::Dialect;
-use uuid::Uuid;
 
 /// The explicit ids of the row's learner (`COURSE = false`) or course (`COURSE = true`): a
-/// correlated subquery aggregating the crosswalk entries to a JSON array of `[dialect, id]` pairs (NULL or `[]` when there is none). Valid in a select
-/// over `enrollments`.
+/// correlated subquery aggregating the crosswalk entries to a JSON array of `[dialect, id]`
+/// pairs (NULL or `[]` when there is none). Valid in a select over `enrollments`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ExplicitIdsOf<const COURSE: bool>;
 
@@ -102,10 +101,7 @@ pub(crate) struct NamedBy {
 
 impl NamedBy {
     pub(crate) fn new(tenant: &str, dialect: Dialect, kind: Kind, external: &str) -> Self {
-        let derived = match dialect.id_style(kind) {
-            IdStyle::Uuid | IdStyle::Text => Uuid::parse_str(external).ok().map(|u| u.to_string()),
-            IdStyle::Number { .. } => None,
-        };
+        let derived = crate::crosswalk::taken_as_ledger_id(dialect, kind, external);
         NamedBy {
             tenant: tenant.to_string(),
             dialect: dialect.as_str(),
