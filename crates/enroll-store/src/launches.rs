@@ -63,6 +63,19 @@ pub struct LaunchResult {
     pub score: Option<f64>,
 }
 
+/// The launch summary columns of `launches` grouped by enrollment, written once for the
+/// one-id query on the backend's own connection and the id-list query (see `summaries`).
+macro_rules! per_enrollment {
+    () => {
+        (
+            l::enrollment_id,
+            count_star(),
+            min(l::launched_at),
+            max(l::launched_at),
+        )
+    };
+}
+
 /// Launch summaries of enrollments, by enrollment id.
 pub fn summaries(conn: &mut DbConn, ids: &[&str]) -> StoreResult<HashMap<String, LaunchSummary>> {
     let mut out = HashMap::new();
@@ -73,22 +86,12 @@ pub fn summaries(conn: &mut DbConn, ids: &[&str]) -> StoreResult<HashMap<String,
             [one] => on_backend!(conn, c => l::table
                 .filter(l::enrollment_id.eq(*one))
                 .group_by(l::enrollment_id)
-                .select((
-                    l::enrollment_id,
-                    count_star(),
-                    min(l::launched_at),
-                    max(l::launched_at),
-                ))
+                .select(per_enrollment!())
                 .load(c))?,
             _ => l::table
                 .filter(l::enrollment_id.eq_any(chunk))
                 .group_by(l::enrollment_id)
-                .select((
-                    l::enrollment_id,
-                    count_star(),
-                    min(l::launched_at),
-                    max(l::launched_at),
-                ))
+                .select(per_enrollment!())
                 .load(conn)?,
         };
         let launched: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
