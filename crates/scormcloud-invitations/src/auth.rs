@@ -105,8 +105,9 @@ impl FromRequest for Auth {
             let (app, secret) = basic
                 .filter(|(a, s)| !a.is_empty() && !s.is_empty())
                 .ok_or(ScormError::Unauthorized)?;
-            // The app id is part of the key: a secret is only valid with its own app.
-            let pair = format!("{app}\n{secret}");
+            // The app id is part of the key: a secret is only valid with its own app. Basic
+            // splits at the first ':', so no app id holds one and the pair is unambiguous.
+            let pair = format!("{app}:{secret}");
             let miss = match BASIC.get(&store, CredentialKind::ApiKey, &pair) {
                 Ok(auth) => return Ok(auth),
                 Err(miss) => miss,
