@@ -148,11 +148,12 @@ pub(crate) fn name_in(
             return Err(SeriesConflict::NameTaken(name.into()).into());
         }
         crosswalk::forget(conn, &tenant, dialect, Kind::Series, &old)?;
-    } else if Uuid::parse_str(name).is_ok() && find_current(conn, &tenant, dialect, name)?.is_some()
+    } else if crosswalk::taken_as_ledger_id(dialect, Kind::Series, name).is_some()
+        && find_current(conn, &tenant, dialect, name)?.is_some()
     {
-        // (Only an id that is a UUID can be a ledger id: any other names nothing more.)
         // The name is the ledger id of a series without a name of its own in this dialect,
-        // which it names already.
+        // which it names already (a name that cannot be taken as a ledger id names nothing
+        // else: no lookup).
         return Err(SeriesConflict::NameTaken(name.into()).into());
     }
     let row = match active_row(conn, &tenant, &req.learner_id, &req.course.id)? {
